@@ -1,0 +1,5 @@
+"""``python -m icucoach`` runs the CLI."""
+
+from icucoach.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""Placeholder: the ``workout`` command group (structured workouts) is added by its own issue."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None

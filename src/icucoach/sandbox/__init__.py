@@ -1,0 +1,1 @@
+"""icucoach.sandbox."""
