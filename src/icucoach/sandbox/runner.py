@@ -1,0 +1,106 @@
+"""Run the sandbox: in a background thread on an ephemeral port (tests, demo) or in the foreground (CLI).
+
+``serve_in_thread`` is what every test and the demo use: a real uvicorn server on 127.0.0.1, so clients talk
+to it over real HTTP exactly as they would to Intervals.icu.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+import uvicorn
+
+from icucoach.sandbox.faults import FaultConfig, FaultPlan
+from icucoach.sandbox.world import Account, World
+
+DEFAULT_SEED = 42
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    seed: int = DEFAULT_SEED
+    today: date | None = None  # None = today in each athlete's own timezone (history always ends "today")
+    rate_limit: bool = True  # ~10 req/s per key with a short burst, 429 + Retry-After beyond
+    rate_per_second: float = 10.0
+    burst: int = 30
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    host: str = "127.0.0.1"
+    port: int = 0  # 0 = pick a free port
+
+
+@dataclass
+class RunningSandbox:
+    base_url: str  # server root, e.g. http://127.0.0.1:8765 (the client appends /api/v1)
+    world: World
+    faults: FaultPlan
+    options: SandboxOptions
+
+    @property
+    def accounts(self) -> list[Account]:
+        return self.world.accounts
+
+    def account(self, role: str = "athlete", index: int = 0) -> Account:
+        """The ``index``-th account with this role (0 = the multi-sport demo athlete)."""
+        return [a for a in self.world.accounts if a.role == role][index]
+
+
+def build_world(options: SandboxOptions) -> World:
+    from icucoach.sandbox.generate import generate_world
+
+    return generate_world(seed=options.seed, today=options.today)
+
+
+def build_app(world: World, options: SandboxOptions, faults: FaultPlan):  # -> starlette.applications.Starlette
+    from icucoach.sandbox.app import create_app
+
+    return create_app(world, options, faults)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_in_thread(options: SandboxOptions | None = None, world: World | None = None) -> Iterator[RunningSandbox]:
+    """Start a sandbox server in a daemon thread; stop it on exit. Yields the base URL, world and fault plan."""
+    options = options or SandboxOptions()
+    world = world or build_world(options)
+    faults = FaultPlan(options.faults)
+    port = options.port or _free_port(options.host)
+    config = uvicorn.Config(
+        build_app(world, options, faults),
+        host=options.host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="icucoach-sandbox", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"sandbox failed to start on {options.host}:{port}")
+        time.sleep(0.01)
+    try:
+        yield RunningSandbox(f"http://{options.host}:{port}", world, faults, options)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+def serve_forever(options: SandboxOptions) -> None:
+    """Foreground server for ``icucoach sandbox``."""
+    world = build_world(options)
+    faults = FaultPlan(options.faults)
+    uvicorn.run(build_app(world, options, faults), host=options.host, port=options.port or 8765, log_level="info")
