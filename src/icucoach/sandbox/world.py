@@ -54,6 +54,38 @@ class OAuthClient:
 
 
 @dataclass
+class OAuthCode:
+    """An authorization code issued by ``POST /oauth/authorize``: valid 2 minutes, exchanged once."""
+
+    code: str
+    client_id: str
+    athlete_id: str
+    scopes: tuple[str, ...]  # granted, e.g. ("ACTIVITY:READ", "CALENDAR:WRITE")
+    redirect_uri: str
+    issued_at: float  # time.monotonic() at issue
+    used: bool = False
+
+
+@dataclass
+class OAuthToken:
+    """A bearer access token: acts for ``athlete_id`` within ``scopes`` until the app is disconnected."""
+
+    access_token: str
+    client_id: str
+    athlete_id: str
+    scopes: tuple[str, ...]
+    revoked: bool = False
+
+
+@dataclass
+class OAuthState:
+    """Codes and tokens the sandbox's OAuth endpoints issued (``World.oauth``)."""
+
+    codes: dict[str, OAuthCode] = field(default_factory=dict)
+    tokens: dict[str, OAuthToken] = field(default_factory=dict)
+
+
+@dataclass
 class AthleteStore:
     """Everything one athlete owns, in API shape. Lists are kept in the order the API returns them."""
 
@@ -68,6 +100,9 @@ class AthleteStore:
     gear: dict[str, Json] = field(default_factory=dict)
     messages: dict[str, list[Json]] = field(default_factory=dict)  # activity id -> messages
     shared_with: dict[str, Access] = field(default_factory=dict)  # coach athlete id -> access level
+    # Loads of activities the API hides (Strava stubs): Intervals still counts them in fitness.
+    hidden_loads: dict[str, int] = field(default_factory=dict)
+    ftp_history: list[tuple[str, float]] = field(default_factory=list)  # (date, Ride FTP) at each change
 
     @property
     def id(self) -> str:
@@ -103,6 +138,8 @@ class World:
     athletes: dict[str, AthleteStore]
     oauth_clients: dict[str, OAuthClient] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(900_000_000))
+    oauth: OAuthState = field(default_factory=OAuthState)  # issued OAuth codes and bearer tokens
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # attachment path -> (mime type, bytes)
 
     def account_for_key(self, api_key: str) -> Account | None:
         for acc in self.accounts:
