@@ -37,15 +37,18 @@ SANDBOX_OAUTH_CLIENT = OAuthClient(
 )
 
 
+def list_accounts(seed: int = 42) -> list[Account]:
+    """The demo logins for a seed, without generating any history (what ``sandbox --accounts`` prints)."""
+    return [Account(p.athlete_id, p.name, p.role, api_key_for(seed, p.athlete_id)) for p in PROFILES]  # type: ignore[arg-type]
+
+
 def generate_world(seed: int = 42, today: date | None = None) -> World:
     event_ids = itertools.count(70_000_000)
-    accounts: list[Account] = []
     athletes: dict[str, AthleteStore] = {}
     files: dict[str, tuple[str, bytes]] = {}
     world_today = today or athlete_today(PROFILES[0].timezone)
     for n, profile in enumerate(PROFILES):
         key = api_key_for(seed, profile.athlete_id)
-        accounts.append(Account(profile.athlete_id, profile.name, profile.role, key))  # type: ignore[arg-type]
         day = today or athlete_today(profile.timezone)
         tz = ZoneInfo(profile.timezone)
         stamp = audit_stamp(datetime(day.year, day.month, day.day, 6, tzinfo=tz))
@@ -76,7 +79,7 @@ def generate_world(seed: int = 42, today: date | None = None) -> World:
     world = World(
         today=world_today,
         seed=seed,
-        accounts=accounts,
+        accounts=list_accounts(seed),
         athletes=athletes,
         oauth_clients={SANDBOX_OAUTH_CLIENT.client_id: SANDBOX_OAUTH_CLIENT},
     )

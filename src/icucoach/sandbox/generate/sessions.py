@@ -203,7 +203,7 @@ def build_session(
                 Block("Cooldown", (swim(200, 0.78, "cooldown"),)),
             ],
             False,
-            18.0,
+            6.25,
             indoor=True,
             terrain="flat",
         )

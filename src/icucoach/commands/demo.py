@@ -1,0 +1,196 @@
+"""``icucoach demo``: the first taste. Starts the sandbox in-process and shows the demo athlete's profile,
+last week's training, current fitness and the week ahead, all fetched through the real client over HTTP.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from icucoach.analytics.load import form_zone
+from icucoach.commands._console import distance, duration, fail, number, out, pace, run_async
+from icucoach.intervals import Activity, ClientSettings, Event, IntervalsClient, Wellness, WithSportSettings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+@dataclass
+class Overview:
+    athlete: WithSportSettings
+    today: date
+    week: list[Activity]
+    wellness: list[Wellness]
+    ahead: list[Event]
+    requests: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def demo(
+    seed: int = typer.Option(42, help="Seed of the synthetic athletes."),
+    today: str = typer.Option(
+        None, help="Pin the sandbox's today (YYYY-MM-DD); default: the athlete's today."
+    ),
+    keep_running: bool = typer.Option(False, "--keep-running", help="Leave the sandbox up until Ctrl-C."),
+) -> None:
+    """Run the sandbox and show what icucoach sees for the demo athlete."""
+    from icucoach.sandbox import SandboxOptions, serve_in_thread
+
+    pinned = None
+    if today:
+        try:
+            pinned = date.fromisoformat(today)
+        except ValueError:
+            fail(f"--today must be a date like 2026-11-23, got {today!r}")
+    started = time.perf_counter()
+    with (
+        out.status("Generating three years of synthetic training and starting the sandbox…"),
+        serve_in_thread(SandboxOptions(seed=seed, today=pinned)) as sandbox,
+    ):
+        pass_ = sandbox.account("athlete", 0)
+        out.print(
+            Panel.fit(
+                f"Intervals.icu sandbox at [cyan]{sandbox.base_url}[/] "
+                f"(ready in {time.perf_counter() - started:.1f} s)\n"
+                + "\n".join(
+                    f"  {a.role:<8} {a.athlete_id}  {a.name:<16} key {a.api_key}" for a in sandbox.accounts
+                ),
+                title="icucoach demo",
+            )
+        )
+        settings = ClientSettings(api_key=pass_.api_key, base_url=sandbox.base_url)
+        overview = run_async(lambda: _gather(settings))
+        _show(overview)
+        if keep_running:
+            out.print(
+                f"\nSandbox stays up: [cyan]export INTERVALS_BASE_URL={sandbox.base_url} "
+                f"INTERVALS_API_KEY={pass_.api_key}[/] then try [bold]icucoach doctor[/]. Ctrl-C to stop."
+            )
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
+async def _gather(settings: ClientSettings) -> Overview:
+    async with IntervalsClient(settings) as client:
+        athlete = await client.get_athlete()
+        today = await client.today()
+        week = await client.list_activities(today - timedelta(days=6), today)
+        wellness = await client.list_wellness(today - timedelta(days=7), today)
+        ahead = await client.list_events(
+            today, today + timedelta(days=7), category=["WORKOUT", "RACE_A", "RACE_B", "RACE_C", "NOTE"]
+        )
+        return Overview(athlete, today, week, wellness, ahead, client.request_count)
+
+
+def _when(local: str | None, with_time: bool = True) -> str:
+    if not local:
+        return "—"
+    d = date.fromisoformat(local[:10])
+    return f"{d:%a %d}" + (f" {local[11:16]}" if with_time else "")
+
+
+def _show(o: Overview) -> None:
+    a = o.athlete
+    thresholds = []
+    for ss in a.sport_settings():
+        label = (ss.types or ["?"])[0]
+        bits = [
+            f"FTP {ss.ftp:.0f} W" if ss.ftp else None,
+            f"threshold {pace(ss.threshold_pace, ss.pace_units)}" if ss.threshold_pace else None,
+            f"LTHR {ss.lthr} bpm" if ss.lthr else None,
+        ]
+        if any(bits):
+            thresholds.append(f"{label}: " + ", ".join(b for b in bits if b))
+    out.print(
+        Panel(
+            f"[bold]{a.name}[/] ({a.id}) · {a.timezone} · athlete's today {o.today:%a %d %b %Y}\n"
+            + "\n".join(thresholds),
+            title="Profile",
+            title_align="left",
+        )
+    )
+
+    table = Table(title="Last 7 days", title_justify="left")
+    for col in ("date", "sport", "session", "time", "distance", "load", "IF / intensity", "avg HR"):
+        table.add_column(col, justify="right" if col in ("time", "distance", "load", "avg HR") else "left")
+    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for act in sorted(o.week, key=lambda x: x.start_date_local or ""):
+        when = _when(act.start_date_local)
+        if act.is_strava_stub:
+            table.add_row(
+                when, "?", "[dim]Strava activity (not available via the API)[/]", "—", "—", "—", "—", "—"
+            )
+            continue
+        table.add_row(
+            when,
+            act.type or "?",
+            act.name or "",
+            duration(act.moving_time),
+            distance(act.distance),
+            number(act.icu_training_load),
+            number(act.icu_intensity, "{:.0f}%"),
+            number(act.average_heartrate),
+        )
+        t = totals[act.type or "?"]
+        t[0] += 1
+        t[1] += act.moving_time or 0
+        t[2] += act.icu_training_load or 0
+    out.print(table)
+    out.print(
+        "  " + " · ".join(f"{k}: {int(v[0])}× {duration(v[1])}, load {v[2]:.0f}" for k, v in totals.items())
+    )
+
+    latest = next((w for w in reversed(o.wellness) if w.ctl is not None), None)
+    if latest is not None:
+        form = (latest.ctl or 0) - (latest.atl or 0)
+        zone = form_zone(form)
+        readings = next((w for w in reversed(o.wellness) if w.restingHR is not None), None)
+        extra: list[Any] = []
+        if readings is not None:
+            hrv = (
+                f"HRV {readings.hrv:.0f} ms (rMSSD)"
+                if readings.hrv
+                else (f"HRV {readings.hrvSDNN:.0f} ms (SDNN)" if readings.hrvSDNN else "HRV —")
+            )
+            extra = [
+                f"resting HR {readings.restingHR} bpm",
+                hrv,
+                f"sleep {duration(readings.sleepSecs)}" if readings.sleepSecs else "sleep —",
+                f"(readings of {readings.id})",
+            ]
+        out.print(
+            Panel(
+                f"Fitness (CTL) [bold]{latest.ctl:.1f}[/] · Fatigue (ATL) [bold]{latest.atl:.1f}[/] · "
+                f"Form (TSB) [bold]{form:+.1f}[/] → {zone or '—'} · "
+                f"ramp {number(latest.rampRate, '{:+.1f}')} CTL/week\n" + " · ".join(extra),
+                title=f"Fitness on {latest.id}",
+                title_align="left",
+            )
+        )
+
+    ahead = Table(title="The week ahead", title_justify="left")
+    for col in ("date", "category", "sport", "name", "planned time", "planned load"):
+        ahead.add_column(col)
+    for ev in sorted(o.ahead, key=lambda e: e.start_date_local or ""):
+        done = " [green]✓ done[/]" if ev.paired_activity_id else ""
+        ahead.add_row(
+            _when(ev.start_date_local, with_time=False) + done,
+            ev.category or "",
+            ev.type or "",
+            ev.name or "",
+            duration(ev.moving_time) if ev.moving_time else "—",
+            number(ev.icu_training_load),
+        )
+    out.print(ahead)
+    out.print(f"[dim]{o.requests} requests to the sandbox over real HTTP.[/]")

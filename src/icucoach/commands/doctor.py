@@ -1,0 +1,147 @@
+"""``icucoach doctor``: check credentials, athlete id, timezone and sport settings before they bite.
+
+Each check is ok / warn / fail with the fix; exit code 1 when any check fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import typer
+from rich.table import Table
+
+from icucoach.commands._console import EXIT_CONFIG, fail, out, pace, run_async
+from icucoach.intervals import (
+    AccessDeniedError,
+    AuthenticationError,
+    ClientSettings,
+    ConfigurationError,
+    IntervalsClient,
+    IntervalsError,
+    athlete_today,
+)
+
+
+@dataclass
+class Check:
+    name: str
+    status: str  # ok | warn | fail
+    detail: str
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)
+
+
+def doctor(
+    athlete_id: str = typer.Option(
+        None, "--athlete", help="Athlete id to check (default INTERVALS_ATHLETE_ID)."
+    ),
+) -> None:
+    """Check that icucoach can reach your Intervals.icu data, and that zones and thresholds are usable."""
+    try:
+        settings = ClientSettings.from_env()
+    except ConfigurationError as exc:
+        fail(str(exc), getattr(exc, "hint", None), EXIT_CONFIG)
+    if athlete_id:
+        settings = settings.model_copy(update={"athlete_id": athlete_id})
+    checks = run_async(lambda: _run(settings))
+    table = Table(title="icucoach doctor", title_justify="left")
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail")
+    style = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
+    for c in checks:
+        table.add_row(c.name, style[c.status], c.detail)
+    out.print(table)
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(1)
+
+
+async def _run(settings: ClientSettings) -> list[Check]:
+    checks: list[Check] = [
+        Check("configuration", "ok", f"server {settings.base_url}, athlete {settings.athlete_id}")
+    ]
+    async with IntervalsClient(settings) as client:
+        try:
+            athlete = await client.get_athlete()
+        except AuthenticationError as exc:
+            return [*checks, Check("credentials", "fail", f"{exc} — {exc.hint}")]
+        except AccessDeniedError as exc:
+            return [*checks, Check("athlete access", "fail", f"{exc} — {exc.hint}")]
+        except IntervalsError as exc:
+            return [*checks, Check("connection", "fail", f"{exc} — {getattr(exc, 'hint', '')}")]
+        checks.append(Check("credentials", "ok", f"signed in; data of {athlete.name} ({athlete.id})"))
+        checks.append(_timezone(athlete.timezone))
+        checks.extend(_sport_settings(athlete))
+        today = athlete_today(athlete.timezone)
+        recent = await client.list_activities(today - timedelta(days=42), today)
+        stubs = [a for a in recent if a.is_strava_stub]
+        if recent and len(stubs) / len(recent) > 0.5:
+            checks.append(
+                Check(
+                    "activity source",
+                    "warn",
+                    f"{len(stubs)} of {len(recent)} activities in 6 weeks came via Strava and are hidden "
+                    "from the API; connect your device (Garmin, Wahoo, Zwift…) directly to Intervals.icu",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "activities",
+                    "ok" if recent else "warn",
+                    f"{len(recent)} in the last 6 weeks ({len(stubs)} Strava-only)",
+                )
+            )
+        wellness = await client.list_wellness(today - timedelta(days=14), today)
+        rmssd = sum(1 for w in wellness if w.hrv is not None)
+        sdnn = sum(1 for w in wellness if w.hrvSDNN is not None)
+        kind = "rMSSD" if rmssd else "SDNN only" if sdnn else "none"
+        checks.append(
+            Check(
+                "HRV",
+                "ok" if rmssd or sdnn else "warn",
+                f"{max(rmssd, sdnn)} of {len(wellness)} days in 2 weeks ({kind})",
+            )
+        )
+    return checks
+
+
+def _timezone(tz: str | None) -> Check:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not tz:
+        return Check("timezone", "warn", "not set: days are counted in UTC; set it in Intervals.icu settings")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return Check("timezone", "fail", f"{tz!r} is not an IANA timezone; fix it in Intervals.icu settings")
+    return Check("timezone", "ok", f"{tz}; today is {athlete_today(tz).isoformat()} for the athlete")
+
+
+def _sport_settings(athlete) -> list[Check]:  # type: ignore[no-untyped-def]
+    checks: list[Check] = []
+    for ss in athlete.sport_settings():
+        types = ss.types or []
+        label = "/".join(types[:2]) or f"settings {ss.id}"
+        problems: list[str] = []
+        if any(t in ("Ride", "VirtualRide") for t in types) and not ss.ftp:
+            problems.append("no FTP: %FTP and power-zone workouts render as 0 W")
+        if any(t in ("Run", "Swim", "TrailRun") for t in types) and not ss.threshold_pace:
+            problems.append("no threshold pace: pace-based workouts cannot be resolved")
+        if not ss.lthr and not ss.max_hr:
+            problems.append("no LTHR or max HR: HR targets cannot be resolved")
+        if problems:
+            checks.append(Check(f"sport settings {label}", "warn", "; ".join(problems)))
+            continue
+        parts = []
+        if ss.ftp:
+            parts.append(f"FTP {ss.ftp:.0f} W")
+        if ss.threshold_pace:
+            parts.append(f"threshold {pace(ss.threshold_pace, ss.pace_units)}")
+        if ss.lthr:
+            parts.append(f"LTHR {ss.lthr} bpm")
+        checks.append(Check(f"sport settings {label}", "ok", ", ".join(parts) or "defaults"))
+    return checks
