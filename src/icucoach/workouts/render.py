@@ -85,9 +85,13 @@ def render_step(s: Step) -> str:
         parts.append(fmt_duration(s.duration))
     elif s.distance is not None:
         parts.append(fmt_distance(s.distance))
-    if s.ramp:
+    has_length = s.duration is not None or s.distance is not None
+    # `ramp` is only a keyword once the line has started (after a length or a target), as on the server.
+    if s.ramp and has_length:
         parts.append("ramp")
     parts.extend(fmt_target(t) for t in s.targets)
+    if s.ramp and not has_length:
+        parts.append("ramp")
     if s.freeride:
         parts.append("freeride")
     if s.maxeffort:
