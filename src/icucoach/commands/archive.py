@@ -1,0 +1,7 @@
+"""Placeholder: the ``archive`` command is added by its own issue."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None
