@@ -8,7 +8,6 @@ links the same session recorded by two sources so that it is counted once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -90,9 +89,9 @@ def _zone_secs(v: Any) -> tuple[float, ...]:
     if isinstance(v[0], Mapping):
         zs: dict[int, float] = {}
         for item in v:
-            m = re.fullmatch(r"Z(\d+)", str(item.get("id", "")))
-            if m:
-                zs[int(m.group(1))] = float(item.get("secs") or 0)
+            zid = str(item.get("id", ""))
+            if zid[:1] == "Z" and zid[1:].isdigit():  # "SS" and any other extra bucket are skipped
+                zs[int(zid[1:])] = float(item.get("secs") or 0)
         return tuple(zs.get(i, 0.0) for i in range(1, max(zs, default=0) + 1))
     return _floats(v)
 

@@ -108,6 +108,10 @@ def detect_phase(
     hard_avg = (
         float(np.mean([r.hard_days for r in done])) if done else float(rows[-1].hard_days if rows else 0)
     )
+    load_trend = None  # OLS slope of complete weekly loads, as a fraction of their mean per week
+    if len(done) >= 3 and np.mean([r.load for r in done]) > 0:
+        wl = [r.load for r in done]
+        load_trend = float(np.polyfit(np.arange(len(wl)), wl, 1)[0] / np.mean(wl))
     prior = [r.load for r in done[-3:]]
     prior_mean = float(np.mean(prior)) if prior else 0.0
     cur = rows[-1] if rows else None
@@ -128,6 +132,7 @@ def detect_phase(
     basis = {
         "ctl_slope_per_week": round(slope, 2),
         "hard_days_per_week": round(hard_avg, 2),
+        "load_trend_per_week": None if load_trend is None else round(load_trend, 3),
         "weeks_complete": len(done),
         "prior_weekly_load": round(prior_mean, 1),
         "current_week_load_rate": round(cur_rate, 1),
@@ -212,15 +217,22 @@ def detect_phase(
         )
     if slope < s.phase_slope_recovery and hard_avg < 0.5:
         return out("recovery", "medium", f"CTL falling {slope:.1f}/week with few hard days")
+    # Score build vs base. CTL also rises while it converges on a *constant* load (a new athlete, or after a
+    # break), so the weekly load trend is scored alongside the CTL slope.
     score_build = score_base = 0
     if slope > 2 * s.phase_slope_build:
-        score_build += 3
-    elif slope > s.phase_slope_build:
         score_build += 2
-    elif slope > 0:
+    elif slope > s.phase_slope_build:
         score_build += 1
-    else:
-        score_base += 2 if slope >= s.phase_slope_recovery else 0
+    elif slope >= s.phase_slope_recovery:
+        score_base += 1
+    if load_trend is not None:
+        if load_trend >= s.phase_load_trend_build:
+            score_build += 2
+        elif load_trend >= s.phase_load_trend_build / 2:
+            score_build += 1
+        elif abs(load_trend) < s.phase_load_trend_build / 2:
+            score_base += 1
     if hard_avg >= s.phase_hard_build + 1:
         score_build += 2
     elif hard_avg >= s.phase_hard_build:

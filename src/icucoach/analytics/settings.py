@@ -168,6 +168,7 @@ class AnalyticsSettings:
     phase_slope_build: float = 1.0  # CTL points per week
     phase_slope_recovery: float = -1.0
     phase_hard_build: float = 1.5  # hard days per week
+    phase_load_trend_build: float = 0.05  # weekly load rising >= 5 %/week of its mean counts as building
     phase_deload_ratio: float = 0.8  # week load <= 80 % of the prior 3 weeks' mean
     phase_peak_ctl_frac: float = 0.95
     race_horizon_days: int = 90

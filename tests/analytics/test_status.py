@@ -1,0 +1,125 @@
+"""The digest entry point: empty/single/all-null inputs, the three-year synthetic athlete, JSON output."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from bench.bench_analytics import synthetic_athlete
+
+from icucoach.analytics.inputs import (
+    from_api_activity,
+    from_api_event,
+    from_api_sport_settings,
+    from_api_wellness,
+)
+from icucoach.analytics.load import pmc_series
+from icucoach.analytics.status import training_status
+
+from .helpers import D0, act, acts_from_loads, well
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def athlete():
+    return synthetic_athlete(seed=11, today=TODAY, days=400)
+
+
+@pytest.fixture(scope="module")
+def status(athlete):
+    sps = [
+        from_api_sport_settings(athlete["sport_settings"][0], athlete["ftp_history"]),
+        from_api_sport_settings(athlete["sport_settings"][1]),
+    ]
+    return training_status(athlete["activities"], athlete["wellness"], athlete["events"], sps, TODAY)
+
+
+def _json(st) -> dict:
+    return json.loads(json.dumps(st.to_dict(), allow_nan=False))  # no nan/inf anywhere
+
+
+def test_empty_inputs():
+    st = training_status([], [], [], [], TODAY)
+    out = _json(st)
+    assert out["fitness"]["ctl"]["value"] == 0.0
+    assert out["acwr"]["coupled"]["value"] is None and out["acwr"]["coupled"]["reason"]
+    assert out["monotony"]["monotony"]["value"] is None
+    assert out["tid"]["short"]["classification"] is None
+    assert out["readiness"]["decision"] == "go" and out["readiness"]["confidence"] == "low"
+    assert out["phase"]["phase"] is None
+
+
+def test_single_reading():
+    st = training_status([act(TODAY, 80)], [well(TODAY, hrv=60.0, resting_hr=50.0)], [], [], TODAY)
+    out = _json(st)
+    assert out["recovery"]["hrv"]["baseline_7d"]["value"] is None  # no baseline from one reading
+    assert out["recovery"]["recovery_index"]["value"] is None
+    assert out["acwr"]["coupled"]["inputs"]["unreliable"]
+    assert out["fitness"]["ctl"]["value"] == pytest.approx(80 * (1 - np.exp(-1 / 42)), abs=1e-4)
+
+
+def test_all_null_wellness_and_stubs_only():
+    stubs = [
+        act(TODAY - timedelta(days=i), None, "Run", id=f"s{i}", is_stub=True, source="STRAVA")
+        for i in range(5)
+    ]
+    st = training_status(stubs, [well(TODAY - timedelta(days=i)) for i in range(10)], [], [], TODAY)
+    out = _json(st)
+    assert out["acwr"]["coupled"]["value"] is None
+    assert {a["code"] for a in out["alerts"]} >= {"strava_stubs"}
+    assert len(out["data_quality"]["strava_stubs"]) == 5
+
+
+def test_digest_on_synthetic_athlete(status, athlete):
+    out = _json(status)
+    assert status.replay_max_delta == pytest.approx(0.0, abs=1e-6)  # replay reproduces wellness CTL/ATL
+    assert out["fitness"]["form"]["value"] == pytest.approx(
+        out["fitness"]["ctl"]["value"] - out["fitness"]["atl"]["value"], abs=1e-3
+    )
+    assert out["readiness"]["decision"] in ("go", "modify", "skip")
+    assert out["phase"]["phase"] in ("base", "build", "peak", "taper", "recovery", "deload", "overreached")
+    assert out["races"]["next_race"]["category"] == "RACE_A"
+    assert out["data_quality"]["duplicates_removed"]  # the synthetic athlete has double uploads
+    assert out["tid"]["long"]["classification"] is not None
+    assert len(out["projection"]) == 15
+    # Duplicates never double count: the digest's daily loads equal the generator's (which counts once).
+    ctl, _ = pmc_series(athlete["daily_loads"])
+    assert status.fitness.ctl.value == pytest.approx(float(ctl[-1]), abs=1e-9)
+
+
+def test_typed_and_dict_inputs_agree(athlete):
+    acts = [from_api_activity(a) for a in athlete["activities"]]
+    wel = [from_api_wellness(w) for w in athlete["wellness"]]
+    evs = [from_api_event(e) for e in athlete["events"]]
+    a = training_status(acts, wel, evs, [], TODAY).to_dict()
+    b = training_status(athlete["activities"], athlete["wellness"], athlete["events"], [], TODAY).to_dict()
+    assert a == b
+
+
+def test_windows_do_not_depend_on_history_shown():
+    # Extra history older than every window changes neither ACWR nor monotony nor TID (but does change CTL).
+    rng = np.random.default_rng(5)
+    recent = rng.integers(0, 150, 60).astype(float)
+    old = rng.integers(0, 150, 200).astype(float)
+    today = D0 + timedelta(days=259)
+    a1 = acts_from_loads(np.r_[np.zeros(200), recent])
+    a2 = acts_from_loads(np.r_[old, recent])
+    s1, s2 = training_status(a1, [], [], [], today), training_status(a2, [], [], [], today)
+    assert s1.acwr.coupled.value == pytest.approx(s2.acwr.coupled.value)
+    assert s1.acwr.uncoupled.value == pytest.approx(s2.acwr.uncoupled.value)
+    assert s1.monotony.monotony.value == pytest.approx(s2.monotony.monotony.value)
+
+
+def test_today_wellness_is_not_the_anchor():
+    # Wellness for today may already include planned load (Section 11 §4.1): it must not override the replay.
+    loads = [60.0] * 100
+    acts = acts_from_loads(loads)
+    today = D0 + timedelta(days=99)
+    ctl, atl = pmc_series(loads)
+    wel = [well(D0 + timedelta(days=i), ctl=float(ctl[i]), atl=float(atl[i])) for i in range(99)]
+    wel.append(well(today, ctl=float(ctl[-1]) + 5, atl=float(atl[-1]) + 20))  # includes a planned session
+    st = training_status(acts, wel, [], [], today)
+    assert st.fitness.ctl.value == pytest.approx(float(ctl[-1]))
