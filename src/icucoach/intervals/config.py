@@ -83,15 +83,19 @@ class ClientSettings(BaseModel):
     oauth_token: SecretStr | None = None
     athlete_id: str = "0"
     base_url: str = DEFAULT_BASE_URL
-    timeout: float = Field(30.0, gt=0, description="per-request timeout, seconds")
-    connect_timeout: float = Field(10.0, gt=0)
-    max_retries: int = Field(4, ge=0, description="retries after the first attempt (idempotent requests)")
-    max_total_wait: float = Field(60.0, ge=0, description="cap on time spent waiting between retries, s")
-    backoff_base: float = Field(0.5, ge=0, description="first backoff step, s (full jitter)")
-    backoff_cap: float = Field(8.0, ge=0, description="largest single backoff, s")
-    rate_per_second: float | None = Field(10.0, description="token-bucket rate; None/0 disables")
-    burst: int = Field(10, ge=1, description="token-bucket size")
-    max_connections: int = Field(10, ge=1)
+    timeout: float = Field(default=30.0, gt=0, description="per-request timeout, seconds")
+    connect_timeout: float = Field(default=10.0, gt=0)
+    max_retries: int = Field(
+        default=4, ge=0, description="retries after the first attempt (idempotent requests)"
+    )
+    max_total_wait: float = Field(
+        default=60.0, ge=0, description="cap on time spent waiting between retries, s"
+    )
+    backoff_base: float = Field(default=0.5, ge=0, description="first backoff step, s (full jitter)")
+    backoff_cap: float = Field(default=8.0, ge=0, description="largest single backoff, s")
+    rate_per_second: float | None = Field(default=10.0, description="token-bucket rate; None/0 disables")
+    burst: int = Field(default=10, ge=1, description="token-bucket size")
+    max_connections: int = Field(default=10, ge=1)
     user_agent: str = "icucoach/0.1 (+https://github.com/icucoach/icucoach)"
 
     @field_validator("athlete_id", mode="before")

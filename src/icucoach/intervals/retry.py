@@ -2,8 +2,9 @@
 
 Only idempotent requests are retried: GET, HEAD, PUT, DELETE, and a POST the caller marks idempotent (e.g.
 ``events/bulk?upsert=true`` keyed by ``external_id``). Retried: 429, 502, 503, 504, timeouts, connection
-failures, and (for reads) a truncated or non-JSON body. 500 is not retried: Intervals.icu answers 500 for
-bad parameter types, which a retry cannot fix.
+failures, and a truncated or non-JSON body. Two failures are retried for every method, because the server
+cannot have acted on the request: a 429 (refused before processing) and a failure to connect. 500 is not
+retried: Intervals.icu answers 500 for bad parameter types, which a retry cannot fix.
 
 Waits use full jitter (``uniform(0, min(cap, base * 2**attempt))``); a 429's ``Retry-After`` (seconds or an
 HTTP date) is a floor. The whole sequence is bounded by ``max_retries`` and by ``max_total_wait`` seconds of

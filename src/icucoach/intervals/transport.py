@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -44,7 +44,6 @@ from icucoach.intervals.ratelimit import TokenBucket
 from icucoach.intervals.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("icucoach.intervals")
-T = TypeVar("T")
 _ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
 _ATHLETE_IN_PATH = re.compile(r"^/athlete/([^/]+)")
 _QUOTED = re.compile(r"['\"`]([A-Za-z_][A-Za-z0-9_]*)['\"`]")
@@ -226,17 +225,16 @@ class Transport:
                 return _Attempt(
                     self._malformed(method, path, status, "body is not valid JSON", retry_ok), retry_ok
                 )
-        if status in RETRY_STATUSES:
-            retry_after = parse_retry_after(response.headers.get("Retry-After")) if status == 429 else None
+        if status == 429:  # refused before processing: safe to retry whatever the method
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
             return _Attempt(
-                self._error_for(method, path, status, body, resource, retry_after), retry_ok, retry_after
+                self._error_for(method, path, status, body, resource, retry_after), True, retry_after
             )
+        if status in RETRY_STATUSES:
+            return _Attempt(self._error_for(method, path, status, body, resource, None), retry_ok)
         return _Attempt(self._error_for(method, path, status, body, resource, None), retryable=False)
 
     # ------------------------------------------------------------------------------------- typed helpers
-    async def get_model(self, tp: type[T] | Any, path: str, **kwargs: Any) -> Any:
-        return self.parse(tp, await self.request("GET", path, **kwargs), "GET", path)
-
     def parse(self, tp: Any, data: Any, method: str, path: str) -> Any:
         """Validate a decoded body into ``tp``; a body of the wrong shape is a MalformedResponseError."""
         try:
