@@ -199,3 +199,22 @@ async def test_library_and_gear(icu: IntervalsClient) -> None:
         assert {w.id for w in await icu.list_workouts(fid)} == {w.id for w in workouts if w.folder_id == fid}
     gear = await icu.list_gear()
     assert all(isinstance(g, Gear) for g in gear)
+
+
+async def test_models_accept_the_whole_history(make_client: ClientFactory, sandbox: RunningSandbox) -> None:
+    """Every activity, wellness day and event of every athlete parses (the models match the wire)."""
+    for account in sandbox.accounts:
+        store = sandbox.world.store(account.athlete_id)
+        assert store is not None
+        async with make_client(account) as icu:
+            acts = await icu.list_activities("2000-01-01", TODAY + timedelta(days=1))
+            assert len(acts) == len(store.activities)
+            assert sum(a.is_strava_stub for a in acts) == sum(
+                a.get("source") == "STRAVA" for a in store.activities.values()
+            )
+            wellness = await icu.list_wellness("2000-01-01", TODAY)
+            assert len(wellness) == len([d for d in store.wellness if d <= TODAY.isoformat()])
+            newest = (TODAY + timedelta(days=120)).isoformat()
+            events = await icu.list_events("2000-01-01", newest)
+            expected = [e for e in store.events.values() if str(e.get("start_date_local"))[:10] <= newest]
+            assert sorted(e.id for e in events) == sorted(int(e["id"]) for e in expected)
