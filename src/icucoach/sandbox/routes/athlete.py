@@ -92,10 +92,10 @@ def _find_settings(store: AthleteStore, ref: str) -> Json:
             if str(ss.get("id")) == ref:
                 return ss
         raise not_found()
-    ss = store.sport_settings_for(ref)
-    if ss is None:
+    found = store.sport_settings_for(ref)
+    if found is None:
         raise not_found()
-    return ss
+    return found
 
 
 def _apply_settings(ss: Json, body: Json) -> None:

@@ -75,7 +75,7 @@ async def read_json(request: Request, kind: type = dict) -> Any:
     if not isinstance(body, kind):
         expected = "an object" if kind is dict else "an array"
         raise unprocessable(f"Request body must be {expected}")
-    if kind is list and not all(isinstance(x, dict) for x in body):
+    if isinstance(body, list) and not all(isinstance(x, dict) for x in body):
         raise unprocessable("Request body must be an array of objects")
     return body
 
