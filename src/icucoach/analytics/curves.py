@@ -122,7 +122,7 @@ def durability(
         h = np.asarray(hr, dtype=float)[: len(p)]
         hf, hl = h[:idx], h[idx:]
         ok_f, ok_l = hf > 0, hl > 0
-        if ok_f.sum() < 60 or ok_l.sum() < 60:
+        if ok_f.sum() < s.min_half_s or ok_l.sum() < s.min_half_s:
             out["power_hr"] = Metric.none(
                 "durability_power_hr", "under 1 min of heart rate on a side", "%", **prov
             )

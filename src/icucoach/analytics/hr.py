@@ -137,7 +137,7 @@ def hr_drift(hr: Sequence[float] | np.ndarray, settings: AnalyticsSettings = DEF
     h = np.asarray(hr, dtype=float)[settings.decoupling_warmup_s :]
     h1, h2 = h[: len(h) // 2], h[len(h) // 2 :]
     h1, h2 = h1[h1 > 0], h2[h2 > 0]
-    if len(h1) < 60 or len(h2) < 60:
+    if len(h1) < settings.min_half_s or len(h2) < settings.min_half_s:
         return Metric.none("hr_drift", "under 2 min of heart rate per half", "%")
     m1, m2 = float(np.mean(h1)), float(np.mean(h2))
     return Metric.of("hr_drift", 100.0 * (m2 - m1) / m1, "%", first_half_bpm=m1, second_half_bpm=m2)

@@ -109,7 +109,7 @@ def detect_phase(
         float(np.mean([r.hard_days for r in done])) if done else float(rows[-1].hard_days if rows else 0)
     )
     load_trend = None  # OLS slope of complete weekly loads, as a fraction of their mean per week
-    if len(done) >= 3 and np.mean([r.load for r in done]) > 0:
+    if len(done) >= s.phase_min_weeks_trend and np.mean([r.load for r in done]) > 0:
         wl = [r.load for r in done]
         load_trend = float(np.polyfit(np.arange(len(wl)), wl, 1)[0] / np.mean(wl))
     prior = [r.load for r in done[-3:]]
@@ -147,7 +147,7 @@ def detect_phase(
         "ctl_max_90d": round(ctl_max, 1),
     }
     weeks = tuple(rows)
-    conf_data = "high" if len(done) >= 3 else "medium" if len(done) >= 2 else "low"
+    conf_data = "high" if len(done) >= s.phase_min_weeks_trend else "medium" if len(done) >= 2 else "low"
 
     def out(phase: str, conf: str, *why: str) -> Phase:
         order = ["low", "medium", "high"]
@@ -202,7 +202,7 @@ def detect_phase(
     last_done = done[-1].load if done else None
     if (
         prior_mean > 0
-        and len(done) >= 3
+        and len(done) >= s.phase_min_weeks_trend
         and built
         and (
             cur_rate <= s.phase_deload_ratio * float(np.mean([r.load for r in done[-4:-1]] or [prior_mean]))
@@ -215,7 +215,7 @@ def detect_phase(
             f"this week's load rate {cur_rate:.0f} <= {s.phase_deload_ratio:.0%} of "
             "the previous weeks after a build",
         )
-    if slope < s.phase_slope_recovery and hard_avg < 0.5:
+    if slope < s.phase_slope_recovery and hard_avg < s.phase_hard_recovery:
         return out("recovery", "medium", f"CTL falling {slope:.1f}/week with few hard days")
     # Score build vs base. CTL also rises while it converges on a *constant* load (a new athlete, or after a
     # break), so the weekly load trend is scored alongside the CTL slope.

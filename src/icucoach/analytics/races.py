@@ -19,10 +19,12 @@ from icucoach.analytics.load import project
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 
 
-def duration_class(seconds: float | None) -> str:
+def duration_class(seconds: float | None, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> str:
     if seconds is None:
         return "medium"
-    return "short_intense" if seconds < 5400 else "medium" if seconds <= 3 * 3600 else "long_endurance"
+    if seconds < settings.race_short_s:
+        return "short_intense"
+    return "medium" if seconds <= settings.race_long_s else "long_endurance"
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def race_guidance(
     rw = None
     if week_race is not None:
         days_to = (week_race.day - today).days
-        lo, hi = s.race_week_budget.get(week_race.category, (0.5, 0.65))
+        lo, hi = s.race_week_budget.get(week_race.category, s.race_week_budget["RACE_B"])
         normal = ctl * 7.0
         start = week_race.day - timedelta(days=7)
         spent = float(np.sum(loads.loads[max(0, loads.index(start)) : loads.index(today) + 1]))
@@ -89,10 +91,10 @@ def race_guidance(
         proj = project(ctl, atl, today + timedelta(days=1), pre, s) if pre else []
         c_end, a_end = (proj[-1].ctl, proj[-1].atl) if proj else (ctl, atl)
         tsb = c_end - a_end
-        cls = duration_class(week_race.moving_time)
+        cls = duration_class(week_race.moving_time, s)
         t_lo, t_hi = s.race_tsb_target[cls]
         if week_race.category == "RACE_B":
-            t_lo, t_hi = t_lo - 5, t_hi - 5
+            t_lo, t_hi = t_lo + s.race_b_form_shift, t_hi + s.race_b_form_shift
         rw = {
             "race": {
                 "date": week_race.day.isoformat(),

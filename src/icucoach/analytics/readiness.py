@@ -342,7 +342,7 @@ def recovery_alerts(sig: dict[str, Signal], settings: AnalyticsSettings = DEFAUL
             )
         )
     sl = sig["sleep"]
-    if sl.status == "red" or (sl.status == "amber" and sl.persistence_days >= 3):
+    if sl.status == "red" or (sl.status == "amber" and sl.persistence_days >= s.sleep_alert_days):
         out.append(
             Alert(
                 "sleep_short",

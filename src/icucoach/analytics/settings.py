@@ -106,6 +106,7 @@ class AnalyticsSettings:
     decoupling_max_vi: float = 1.05  # steadiness gate
     durability_kj: float = 2000.0  # Spragg et al.: MMP after 2000 kJ
     durability_durations: tuple[int, ...] = (60, 300, 1200)
+    min_half_s: int = 60  # HR drift / durability need >= 1 min of HR on each side
     wbal_tau_floor: bool = True  # GoldenCheetah rounds tau down to an integer
 
     # --- performance (metrics.md §12, §13, §15) -------------------------------------------------------------
@@ -152,6 +153,7 @@ class AnalyticsSettings:
     sleep_red_h: float = 5.0
     ri_red: float = 0.6  # Recovery Index (HRV ratio / RHR ratio): < 0.6 red, < 0.7 amber (Section 11 bands)
     ri_amber: float = 0.7
+    sleep_alert_days: int = 3  # amber sleep this many nights running raises an alert
     subjective_amber: float = 3.0  # 1-4 scales, 1 = good; mean >= 3 is poor, any 4 counts as amber
 
     # --- readiness (Section 11 §4.21 ladder, fixed) -------------------------------------------------------
@@ -168,6 +170,8 @@ class AnalyticsSettings:
     phase_slope_build: float = 1.0  # CTL points per week
     phase_slope_recovery: float = -1.0
     phase_hard_build: float = 1.5  # hard days per week
+    phase_hard_recovery: float = 0.5  # recovery phase: fewer hard days per week than this
+    phase_min_weeks_trend: int = 3  # complete weeks needed for a weekly load trend and "high" confidence
     phase_load_trend_build: float = 0.05  # weekly load rising >= 5 %/week of its mean counts as building
     phase_deload_ratio: float = 0.8  # week load <= 80 % of the prior 3 weeks' mean
     phase_peak_ctl_frac: float = 0.95
@@ -175,6 +179,9 @@ class AnalyticsSettings:
     taper_days: int = 14  # A race within 14 days
     peak_days: int = 21
     race_week_days: int = 7
+    race_short_s: float = 5400.0  # expected race duration < 90 min: "short_intense"
+    race_long_s: float = 3 * 3600.0  # > 3 h: "long_endurance"; in between "medium"
+    race_b_form_shift: float = -5.0  # B races aim 5 points lower than A races
     race_tsb_target: Any = field(
         default_factory=lambda: _ro(
             {"short_intense": (5.0, 15.0), "medium": (10.0, 20.0), "long_endurance": (10.0, 25.0)}
