@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from icucoach.analytics.load import pmc_series
 from icucoach.analytics.curves import envelope
+from icucoach.analytics.load import pmc_series
 from icucoach.analytics.power import mean_max, normalized_power
 from icucoach.sandbox.generate import generate_world
 from icucoach.sandbox.world import World
@@ -59,7 +59,7 @@ def test_history_ends_today_and_calendar_runs_eight_weeks_ahead(world: World) ->
 
 
 def test_wellness_ctl_is_the_replayed_load_model(world: World) -> None:
-    """Replay every activity's load (incl. the ones the API hides) per local day: it must give the wellness CTL."""
+    """Replaying every activity's load (incl. ones the API hides) per local day gives the wellness CTL."""
     for athlete in (MULTI, RUNNER):
         store = world.athletes[athlete]
         days = sorted(store.wellness)
@@ -82,8 +82,17 @@ def test_fitness_is_in_a_realistic_range(world: World) -> None:
     assert np.mean(ctl[-60:]) > 35
 
 
-@pytest.mark.parametrize(("athlete", "sport"), [(MULTI, "Ride"), (MULTI, "VirtualRide"), (MULTI, "Run"),
-                                                 (MULTI, "Swim"), (RUNNER, "Run"), (RUNNER, "TrailRun")])
+@pytest.mark.parametrize(
+    ("athlete", "sport"),
+    [
+        (MULTI, "Ride"),
+        (MULTI, "VirtualRide"),
+        (MULTI, "Run"),
+        (MULTI, "Swim"),
+        (RUNNER, "Run"),
+        (RUNNER, "TrailRun"),
+    ],
+)
 def test_streams_agree_with_summaries(world: World, athlete: str, sport: str) -> None:
     for a in _recent(world, athlete, sport):
         s = _streams(world, athlete, a["id"])
@@ -153,26 +162,37 @@ def test_calendar_has_races_illness_and_plans_done_skipped_and_changed(world: Wo
         cats[e["category"]] += 1
     assert cats["RACE_A"] >= 3 and cats["RACE_B"] >= 2 and cats["RACE_C"] >= 2
     assert cats["SICK"] >= 3 and cats["INJURED"] >= 1 and cats["NOTE"] >= 3
-    past = [e for e in store.events.values()
-            if e["category"] == "WORKOUT" and e["start_date_local"][:10] < TODAY.isoformat()]
+    past = [
+        e
+        for e in store.events.values()
+        if e["category"] == "WORKOUT" and e["start_date_local"][:10] < TODAY.isoformat()
+    ]
     done = [e for e in past if e["paired_activity_id"]]
     skipped = [e for e in past if not e["paired_activity_id"]]
     assert len(done) > 100 and len(skipped) > 10
-    changed = [e for e in done if store.activities[e["paired_activity_id"]]["moving_time"] < 0.9 * e["moving_time"]]
+    changed = [
+        e for e in done if store.activities[e["paired_activity_id"]]["moving_time"] < 0.9 * e["moving_time"]
+    ]
     assert len(changed) > 10
 
 
 def test_planned_workouts_carry_text_and_parsed_structure(world: World) -> None:
     for athlete in (MULTI, RUNNER):
-        future = [e for e in world.athletes[athlete].events.values()
-                  if e["category"] == "WORKOUT" and e["start_date_local"][:10] > TODAY.isoformat()]
+        future = [
+            e
+            for e in world.athletes[athlete].events.values()
+            if e["category"] == "WORKOUT" and e["start_date_local"][:10] > TODAY.isoformat()
+        ]
         for e in future:
             assert e["description"]
             assert e["workout_doc"]["steps"], e["description"]
             assert e["moving_time"] and e["moving_time"] > 0
     with_route = [e for e in world.athletes[MULTI].events.values() if e["attachments"]]
-    assert with_route and all(world.files[a["url"].removeprefix("/files/")][1].startswith(b"<?xml")
-                              for e in with_route for a in e["attachments"])
+    assert with_route and all(
+        world.files[a["url"].removeprefix("/files/")][1].startswith(b"<?xml")
+        for e in with_route
+        for a in e["attachments"]
+    )
 
 
 def test_strava_stubs_and_a_two_source_duplicate_exist(world: World) -> None:
@@ -183,8 +203,12 @@ def test_strava_stubs_and_a_two_source_duplicate_exist(world: World) -> None:
     assert all(not s["id"].startswith("i") for s in stubs)
     wahoo = [a for a in store.activities.values() if a.get("source") == "WAHOO"]
     assert len(wahoo) == 1
-    twin = [a for a in store.activities.values() if a.get("source") == "GARMIN_CONNECT"
-            and a["start_date_local"][:16] == wahoo[0]["start_date_local"][:16]]
+    twin = [
+        a
+        for a in store.activities.values()
+        if a.get("source") == "GARMIN_CONNECT"
+        and a["start_date_local"][:16] == wahoo[0]["start_date_local"][:16]
+    ]
     assert len(twin) == 1 and twin[0]["moving_time"] == wahoo[0]["moving_time"]
 
 
@@ -207,3 +231,18 @@ def test_sensor_streams_on_recent_runs(world: World) -> None:
     assert {"stance_time", "vertical_oscillation", "dfa_a1", "core_temperature", "latlng"} <= set(s)
     assert len(s["latlng"]["data"]) == len(s["latlng"]["data2"]) == run["moving_time"]
     assert run["average_stance_time"] == pytest.approx(np.mean(s["stance_time"]["data"]), abs=0.06)
+
+
+def test_route_attachments_are_served_over_http() -> None:
+    import httpx
+
+    from icucoach.sandbox import SandboxOptions, serve_in_thread
+
+    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
+        store = sb.world.athletes[MULTI]
+        event = next(e for e in store.events.values() if e["attachments"])
+        url = event["attachments"][0]["url"]
+        r = httpx.get(sb.base_url + url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/gpx+xml")
+        assert b"<trkpt" in r.content
+        assert httpx.get(sb.base_url + "/files/nope.gpx").status_code == 404

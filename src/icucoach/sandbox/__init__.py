@@ -1,4 +1,4 @@
-"""A faithful local Intervals.icu: the API under ``/api/v1`` plus OAuth, serving deterministic synthetic athletes.
+"""A faithful local Intervals.icu: the API under ``/api/v1`` plus OAuth, serving synthetic athletes.
 
 Tests and the demo talk to it over real HTTP (``serve_in_thread``); ``icucoach sandbox`` runs it standalone.
 """

@@ -24,6 +24,16 @@ from icucoach.sandbox.runner import SandboxOptions
 from icucoach.sandbox.world import World
 
 
+async def _file(request: Request) -> Response:
+    """Attachment files (GPX routes on planned events), like the real service's attachment URLs."""
+    world: World = request.app.state.world
+    found = world.files.get(request.path_params["path"])
+    if found is None:
+        return Response(status_code=404)
+    mime, body = found
+    return Response(body, media_type=mime)
+
+
 async def _root(request: Request) -> Response:
     world: World = request.app.state.world
     return ok(
@@ -39,7 +49,12 @@ async def _root(request: Request) -> Response:
 def create_app(world: World, options: SandboxOptions, faults: FaultPlan) -> Starlette:
     limiter = RateLimiter(options.rate_per_second, options.burst) if options.rate_limit else None
     app = Starlette(
-        routes=[Route("/", _root, methods=["GET"]), *oauth.ROUTES, *API_ROUTES],
+        routes=[
+            Route("/", _root, methods=["GET"]),
+            Route("/files/{path:path}", _file, methods=["GET"]),
+            *oauth.ROUTES,
+            *API_ROUTES,
+        ],
         middleware=[Middleware(ApiEdgeMiddleware, faults=faults, limiter=limiter)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )

@@ -56,7 +56,9 @@ def build_world(options: SandboxOptions) -> World:
     return generate_world(seed=options.seed, today=options.today)
 
 
-def build_app(world: World, options: SandboxOptions, faults: FaultPlan):  # -> starlette.applications.Starlette
+def build_app(
+    world: World, options: SandboxOptions, faults: FaultPlan
+):  # -> starlette.applications.Starlette
     from icucoach.sandbox.app import create_app
 
     return create_app(world, options, faults)
@@ -69,8 +71,10 @@ def _free_port(host: str) -> int:
 
 
 @contextmanager
-def serve_in_thread(options: SandboxOptions | None = None, world: World | None = None) -> Iterator[RunningSandbox]:
-    """Start a sandbox server in a daemon thread; stop it on exit. Yields the base URL, world and fault plan."""
+def serve_in_thread(
+    options: SandboxOptions | None = None, world: World | None = None
+) -> Iterator[RunningSandbox]:
+    """Start a sandbox server in a daemon thread; stop it on exit. Yields base URL, world and fault plan."""
     options = options or SandboxOptions()
     world = world or build_world(options)
     faults = FaultPlan(options.faults)
@@ -103,4 +107,6 @@ def serve_forever(options: SandboxOptions) -> None:
     """Foreground server for ``icucoach sandbox``."""
     world = build_world(options)
     faults = FaultPlan(options.faults)
-    uvicorn.run(build_app(world, options, faults), host=options.host, port=options.port or 8765, log_level="info")
+    uvicorn.run(
+        build_app(world, options, faults), host=options.host, port=options.port or 8765, log_level="info"
+    )

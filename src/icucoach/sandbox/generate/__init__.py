@@ -132,7 +132,14 @@ def _library(store: AthleteStore, profile: AthleteProfile, ids: Any, stamp: str)
                 "plan_applied": None,
                 "updated": stamp,
             }
-            w.update(cal.enrich(w["description"], session.sport, settings))
+            # Workout (library) records carry the parsed structure but, unlike events, no icu_ftp
+            w.update(
+                {
+                    k: v
+                    for k, v in cal.enrich(w["description"], session.sport, settings).items()
+                    if k != "icu_ftp"
+                }
+            )
             store.workouts[wid] = w
             children.append(w)
     store.folders[folder_id] = {

@@ -201,7 +201,6 @@ def build_activity(
         "icu_lap_count": None,
         "average_stance_time": None,
         "average_vertical_oscillation": None,
-        "average_dfa_a1": None,
         "average_temp": None,
         "gear": None,
         "stream_types": sorted([k for k in core if k != "time"] + ["time"] + list(extra)),
@@ -307,11 +306,9 @@ def build_activity(
     a["icu_rpe"] = rpe
     a["session_rpe"] = rpe * round(n / 60)
     a["feel"] = int(2 + (seed % 3)) if not session.race else 1
-    if extra:
-        if "stance_time" in extra:
-            a["average_stance_time"] = round(float(extra["stance_time"].mean()), 1)
-            a["average_vertical_oscillation"] = round(float(extra["vertical_oscillation"].mean()), 2)
-        a["average_dfa_a1"] = round(float(np.median(extra["dfa_a1"])), 3)
+    if extra and "stance_time" in extra:
+        a["average_stance_time"] = round(float(extra["stance_time"].mean()), 1)
+        a["average_vertical_oscillation"] = round(float(extra["vertical_oscillation"].mean()), 2)
     work = [s for s in session.segments() if s.kind == "work"]
     if session.structured and work:
         a["interval_summary"] = _interval_summary(session, core)

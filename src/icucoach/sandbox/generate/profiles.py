@@ -324,7 +324,7 @@ def athlete_record(profile: AthleteProfile, api_key: str, weight: float, stamp: 
         "icu_api_key": None,
         "height": profile.height,
         "height_units": "CM",
-        "plan": "premium",
+        "plan": "PREMIUM",
         "bio": None,
         "website": None,
         "icu_last_seen": stamp,
