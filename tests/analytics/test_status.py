@@ -123,3 +123,10 @@ def test_today_wellness_is_not_the_anchor():
     wel.append(well(today, ctl=float(ctl[-1]) + 5, atl=float(atl[-1]) + 20))  # includes a planned session
     st = training_status(acts, wel, [], [], today)
     assert st.fitness.ctl.value == pytest.approx(float(ctl[-1]))
+
+
+def test_compact_digest_drops_provenance_only(status):
+    full, compact = status.to_dict(), status.to_dict(compact=True)
+    assert "inputs" in full["acwr"]["coupled"] and "inputs" not in compact["acwr"]["coupled"]
+    assert compact["acwr"]["coupled"]["value"] == full["acwr"]["coupled"]["value"]
+    assert len(json.dumps(compact)) < 0.7 * len(json.dumps(full))

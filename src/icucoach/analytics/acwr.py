@@ -78,7 +78,7 @@ def acwr(
     loads: Sequence[float] | np.ndarray,
     history_days: int | None = None,
     settings: AnalyticsSettings = DEFAULT_SETTINGS,
-    ewma_history: Sequence[float] | None = None,
+    ewma_history: Sequence[float] | np.ndarray | None = None,
     **prov,
 ) -> Acwr:
     """All ACWR variants for the last day of ``loads`` (index -1 = today; earlier days may be 0-padded).

@@ -60,7 +60,7 @@ def cp3(t: Sequence[float] | np.ndarray, cp: float, w_prime: float, k: float) ->
 
 
 def _points(
-    durations: Sequence[float], powers: Sequence[float], lo: float, hi: float
+    durations: Sequence[float] | np.ndarray, powers: Sequence[float] | np.ndarray, lo: float, hi: float
 ) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(durations, dtype=float)
     p = np.asarray(powers, dtype=float)
@@ -69,7 +69,9 @@ def _points(
 
 
 def fit_cp2(
-    durations: Sequence[float], powers: Sequence[float], settings: AnalyticsSettings = DEFAULT_SETTINGS
+    durations: Sequence[float] | np.ndarray,
+    powers: Sequence[float] | np.ndarray,
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
 ) -> CpFit:
     """Linear work-time fit (slope CP, intercept W'); needs >= 2 distinct durations in the fitting range."""
     t, p = _points(durations, powers, settings.cp_min_s, settings.cp_max_s)
@@ -89,7 +91,9 @@ def fit_cp2(
 
 
 def fit_cp3(
-    durations: Sequence[float], powers: Sequence[float], settings: AnalyticsSettings = DEFAULT_SETTINGS
+    durations: Sequence[float] | np.ndarray,
+    powers: Sequence[float] | np.ndarray,
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
 ) -> CpFit:
     """Morton 3-parameter nonlinear least squares; needs >= 3 distinct durations (ideally ~5 s, 3-5 and
     10-30 min)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def durability(
     p = np.asarray(power, dtype=float)
     work = np.cumsum(p) / 1000.0
     idx = int(np.searchsorted(work, kj))  # first sample at which cumulative work reaches kj
-    prov = {
+    prov: dict[str, Any] = {
         "kj": kj,
         "reached_at_s": idx if idx < len(p) else None,
         "windows": "fresh end before X, late start after",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,7 @@ def decoupling(
     h = np.asarray(hr, dtype=float)
     n = min(len(p), len(h))
     p, h = p[s.decoupling_warmup_s : n], h[s.decoupling_warmup_s : n]
-    prov = {
+    prov: dict[str, Any] = {
         "kind": kind,
         "warmup_excluded_s": s.decoupling_warmup_s,
         "samples": len(p),

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -230,7 +231,7 @@ class FitnessToday:
 def fitness_on(model: FitnessModel, d: date, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> FitnessToday:
     """CTL, ATL, same-day form, form %, form zone and 7-day ramp on day ``d``."""
     i = (d - model.start).days
-    prov = {"date": d.isoformat(), "source": model.source, "ctl_days": None, "atl_days": None}
+    prov: dict[str, Any] = {"date": d.isoformat(), "source": model.source, "ctl_days": None, "atl_days": None}
     if not 0 <= i < len(model.ctl):
         none = Metric.none("ctl", "date outside the modelled range")
         return FitnessToday(d, none, none, none, none, None, none)

@@ -9,6 +9,7 @@ preceded by zeros.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy.signal import lfilter
@@ -97,7 +98,12 @@ def power_summary(
     """NP, AP, IF, TSS, VI, xPower, work and EF for one 1 Hz power stream."""
     p = np.asarray(power, dtype=float)
     n = len(p)
-    prov = {"samples": n, "ftp": ftp, "np_form": "standard (first window at 30 s)", "zeros": "included"}
+    prov: dict[str, Any] = {
+        "samples": n,
+        "ftp": ftp,
+        "np_form": "standard (first window at 30 s)",
+        "zeros": "included",
+    }
     ap = float(np.mean(p)) if n else None
     npw = normalized_power(p)
     f = intensity_factor(npw, ftp)

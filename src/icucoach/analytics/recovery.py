@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -97,7 +98,11 @@ def hrv_status(
     else:
         basis, vals, reason = "sdnn", sd, "rmssd_missing_sdnn_available"
     lnv = {d: math.log(v) for d, v in vals.items()}
-    prov = {"basis": basis, "window_days": s.hrv_short_days, "today_excluded_from_baseline": True}
+    prov: dict[str, Any] = {
+        "basis": basis,
+        "window_days": s.hrv_short_days,
+        "today_excluded_from_baseline": True,
+    }
     today_m = (
         Metric.of("hrv_today", vals[today], "ms", **prov)
         if today in vals
@@ -251,7 +256,11 @@ def recovery_index(
     rv = _values(wellness, "resting_hr", *s.rhr_valid_range)
     hp = _window(hv, d - timedelta(days=1), s.hrv_short_days)
     rp = _window(rv, d - timedelta(days=1), s.hrv_short_days)
-    prov = {"date": d.isoformat(), "hrv_basis": hrv_basis or "rmssd", "baseline_days": s.hrv_short_days}
+    prov: dict[str, Any] = {
+        "date": d.isoformat(),
+        "hrv_basis": hrv_basis or "rmssd",
+        "baseline_days": s.hrv_short_days,
+    }
     if d not in hv or d not in rv:
         return Metric.none("recovery_index", "needs today's HRV and resting HR", "ratio", **prov)
     if len(hp) < s.hrv_min_short or len(rp) < s.rhr_min_baseline:

@@ -79,6 +79,15 @@ def _round(v: float | None, digits: int = 4) -> float | None:
     return round(float(v), digits)
 
 
+def without_keys(obj: Any, keys: frozenset[str] = frozenset({"inputs"})) -> Any:
+    """A JSON tree with the given keys removed at every level (compact answers drop provenance)."""
+    if isinstance(obj, dict):
+        return {k: without_keys(v, keys) for k, v in obj.items() if k not in keys}
+    if isinstance(obj, list):
+        return [without_keys(v, keys) for v in obj]
+    return obj
+
+
 def to_jsonable(obj: Any) -> Any:
     """Plain JSON types: dataclasses -> dicts (``to_dict`` if defined), dates -> ISO, nan/inf -> None."""
     if obj is None or isinstance(obj, bool | str | int):

@@ -52,7 +52,7 @@ from icucoach.analytics.readiness import (
     sort_alerts,
 )
 from icucoach.analytics.recovery import Recovery, recovery
-from icucoach.analytics.result import Metric, to_jsonable
+from icucoach.analytics.result import Metric, to_jsonable, without_keys
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.tid import TidDrift, hard_day, tid_drift
 from icucoach.analytics.zones import ActivityBands, activity_bands
@@ -101,8 +101,9 @@ class TrainingStatus:
     benchmark: dict[str, Metric]
     data_quality: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        return to_jsonable(
+    def to_dict(self, compact: bool = False) -> dict:
+        """The digest as JSON types; ``compact`` drops every metric's provenance (``inputs``)."""
+        out = to_jsonable(
             {
                 "date": self.today,
                 "fitness": self.fitness.to_dict(),
@@ -139,6 +140,7 @@ class TrainingStatus:
                 "data_quality": self.data_quality,
             }
         )
+        return without_keys(out) if compact else out
 
 
 def _typed(items: Iterable[Any], conv, cls) -> list:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from icucoach.analytics.inputs import ActivityInput, SportSettingsInput
 from icucoach.analytics.result import Metric
@@ -133,7 +134,7 @@ def tid(
             z[i] += b.seiler[i]
         easy, grey, quality = easy + b.easy, grey + b.grey, quality + b.quality
     total = sum(z)
-    prov = {
+    prov: dict[str, Any] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "sport": family or "all",
@@ -165,7 +166,7 @@ def tid(
             missing,
             tuple(notes),
         )
-    pi = polarization_index(*z, settings=settings)
+    pi = polarization_index(z[0], z[1], z[2], settings=settings)
     return Tid(
         start,
         end,
@@ -173,7 +174,7 @@ def tid(
         (z[0], z[1], z[2]),
         counts,
         Metric.of("polarization_index", pi, "a.U.", formula="log10(z1/z2 * z3 * 100) (Treff 2019)", **prov),
-        classify_tid(*z, pi=pi, settings=settings),
+        classify_tid(z[0], z[1], z[2], pi=pi, settings=settings),
         Metric.of("grey_zone_pct", 100 * grey / total, "%", **prov),
         Metric.of("quality_intensity_pct", 100 * quality / total, "%", **prov),
         Metric.of("easy_time_ratio", easy / total, "ratio", **prov),
