@@ -1,0 +1,191 @@
+"""The export run: sync the store, fetch missing details, build every file, validate, redact, write.
+
+    result = await export_async(opts, client, store)
+    sys.exit(result.code)
+
+Failure semantics (exit codes in ``mirror.options``): if Intervals.icu cannot deliver the core records
+(athlete, activities, wellness, calendar) nothing is written and the previous files stay as they were
+(``EXIT_UPSTREAM``, or ``EXIT_CONFIG`` for credential/permission problems); if only details fail (intervals,
+streams, route files) the files are written from what the store holds and the run reports ``EXIT_PARTIAL``
+with what failed (also listed in ``latest.json`` ``metadata.fetch_errors``). A file that does not match its
+schema is never written (``EXIT_ERROR``). Every write is atomic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import jsonschema
+
+from icucoach.intervals import (
+    AccessDeniedError,
+    AuthenticationError,
+    ConfigurationError,
+    IntervalsClient,
+    IntervalsError,
+)
+from icucoach.mirror.archive import write_snapshot
+from icucoach.mirror.context import ExportContext
+from icucoach.mirror.files import FILES, dumps, read_json, same_content, validate, write_atomic
+from icucoach.mirror.ftp import update_ftp_history
+from icucoach.mirror.history import build_history, history_meta
+from icucoach.mirror.intervals_file import build_intervals
+from icucoach.mirror.latest import build_latest
+from icucoach.mirror.options import (
+    EXIT_CONFIG,
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_UPSTREAM,
+    ExportOptions,
+)
+from icucoach.mirror.privacy import apply_privacy
+from icucoach.mirror.routes import Fetcher, build_routes, fetch_attachments
+from icucoach.store.db import Store
+from icucoach.store.sync import Progress, SyncOptions, SyncReport, fetch_details, sync_athlete
+
+Json = dict[str, Any]
+
+
+@dataclass
+class ExportResult:
+    code: int
+    message: str
+    changed: list[str] = field(default_factory=list)  # files whose content (not just timestamps) changed
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    sync: SyncReport | None = None
+    requests: int = 0
+    attachment_requests: int = 0
+    archive: Path | None = None
+    documents: dict[str, Json] = field(default_factory=dict)
+
+
+def attachment_fetcher(client: IntervalsClient, counter: list[int] | None = None) -> Fetcher:
+    """Download an attachment URL (relative URLs resolve against the server root); the API credential is sent
+    only to the configured server's host."""
+    root = client.settings.base_url
+
+    async def fetch(url: str) -> bytes:
+        full = urljoin(root + "/", url.lstrip("/")) if url.startswith("/") else url
+        if counter is not None:
+            counter[0] += 1
+        if urlsplit(full).netloc == urlsplit(root).netloc:
+            resp = await client.transport.http.get(full, timeout=30.0)
+        else:
+            async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as plain:
+                resp = await plain.get(full)
+        resp.raise_for_status()
+        return resp.content
+
+    return fetch
+
+
+def _generated_at(tz: str | None, now: datetime) -> str:
+    try:
+        zone = ZoneInfo(tz) if tz else UTC
+    except Exception:
+        zone = UTC
+    return now.astimezone(zone).replace(microsecond=0).isoformat()
+
+
+def build_documents(
+    ctx: ExportContext, store: Store, generated_at: str, previous_ftp: Any, failed: dict
+) -> dict[str, Json]:
+    ftp = update_ftp_history(previous_ftp, ctx.athlete, ctx.kept_activities, ctx.today)
+    history = build_history(ctx, generated_at, ftp)
+    latest = build_latest(ctx, generated_at, history_meta(history, generated_at))
+    return {
+        "latest": latest,
+        "history": history,
+        "intervals": build_intervals(ctx, generated_at, failed),
+        "routes": build_routes(ctx, store, generated_at),
+        "ftp_history": ftp,
+    }
+
+
+async def export_async(
+    opts: ExportOptions,
+    client: IntervalsClient,
+    store: Store,
+    *,
+    fetch: Fetcher | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ExportResult:
+    start_requests = client.request_count
+    sync_opts = SyncOptions(history_days=opts.history_days, lookback_days=opts.lookback_days)
+    try:
+        athlete, report = await sync_athlete(
+            client, store, athlete_id=opts.athlete_id, today=opts.today, options=sync_opts, progress=progress
+        )
+    except (ConfigurationError, AuthenticationError, AccessDeniedError) as exc:
+        return ExportResult(EXIT_CONFIG, f"configuration error: {exc}", failures=[str(exc)])
+    except IntervalsError as exc:
+        return ExportResult(
+            EXIT_UPSTREAM,
+            f"Intervals.icu failed ({exc.message}); previous files left untouched",
+            failures=[str(exc)],
+            requests=client.request_count - start_requests,
+        )
+    details = await fetch_details(
+        client, store, report.athlete_id, report.today, options=sync_opts, progress=progress
+    )
+    failures = list(details.failures)
+    ctx = ExportContext.from_store(store, athlete, report.today, opts)
+    counter = [0]
+    failures += await fetch_attachments(ctx, store, fetch or attachment_fetcher(client, counter))
+    ctx.failures = failures
+    stamp = now or datetime.now(UTC)
+    generated_at = _generated_at(ctx.timezone, stamp)
+    docs = build_documents(
+        ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed
+    )
+    try:
+        for kind in FILES:
+            validate(kind, docs[kind])
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return ExportResult(
+            EXIT_ERROR,
+            f"{kind}.json does not match its schema at {where or '(root)'}: {exc.message}; nothing written",
+            failures=[exc.message],
+        )
+    docs = {k: apply_privacy(k, v, opts.privacy) for k, v in docs.items()}
+    result = ExportResult(EXIT_OK, "", failures=failures, sync=report, documents=docs)
+    for kind in FILES:
+        path = opts.path_for(kind)
+        if not same_content(kind, read_json(path), docs[kind]):
+            result.changed.append(kind)
+        if not opts.dry_run:
+            write_atomic(path, dumps(docs[kind]))
+            result.written.append(path)
+    if opts.archive:
+        result.archive, _ = write_snapshot(
+            opts.out_dir / "archive",
+            docs["latest"],
+            stamp,
+            retention_days=opts.archive_retention_days,
+            min_interval_minutes=opts.archive_min_interval_minutes,
+            dry_run=opts.dry_run,
+        )
+    result.requests = client.request_count - start_requests
+    result.attachment_requests = counter[0]
+    verb = "would write" if opts.dry_run else "wrote"
+    changed = ", ".join(result.changed) or "nothing (content unchanged)"
+    result.message = (
+        f"{verb} {len(FILES)} files to {opts.out_dir} ({result.requests} requests); changed: {changed}"
+    )
+    if failures:
+        result.code = EXIT_PARTIAL
+        result.message += f"; partial: {len(failures)} detail(s) could not be fetched"
+    return result
+
+
+__all__ = ["ExportResult", "attachment_fetcher", "build_documents", "export_async"]

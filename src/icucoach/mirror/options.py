@@ -1,0 +1,105 @@
+"""Export options (the ``icucoach export`` flags) and the small parsers behind them.
+
+Section 11 flags keep their names and meanings (``--days``, ``--output``, ``--week-start``, zone preference
+``run:hr,cycling:power``); the display window (``days``) never changes a metric's window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FAMILIES = ("cycling", "run", "ski", "swim", "rowing", "walk", "strength", "other")
+PRIVACY_LEVELS = ("none", "standard", "strict")
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # unexpected failure (a bug): previous files untouched
+EXIT_CONFIG = 2  # missing/invalid credentials or options
+EXIT_UPSTREAM = 3  # Intervals.icu failed: nothing written, previous files intact
+EXIT_PARTIAL = 4  # files written, but some details (intervals, streams, routes) could not be fetched
+EXIT_LOCKED = 5  # another export holds the lock
+
+
+class OptionError(ValueError):
+    """An invalid option value (exit code 2)."""
+
+
+def parse_week_start(value: str | int | None) -> int:
+    """``mon``..``sun`` (or 0..6, Monday = 0) -> weekday number; unknown values are an error, not Monday."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, int) or str(value).isdigit():
+        n = int(value)
+        if 0 <= n <= 6:
+            return n
+    text = str(value).strip().lower()[:3]
+    if text in WEEKDAYS:
+        return WEEKDAYS.index(text)
+    raise OptionError(f"week start must be one of {', '.join(WEEKDAYS)}, got {value!r}")
+
+
+def parse_zone_preference(value: str | None) -> dict[str, str]:
+    """``"run:hr,cycling:power"`` -> ``{"run": "hr", "cycling": "power"}`` (bases power, hr, pace)."""
+    out: dict[str, str] = {}
+    for part in (value or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        fam, _, basis = part.partition(":")
+        fam, basis = fam.strip().lower(), basis.strip().lower()
+        if fam not in FAMILIES or basis not in ("power", "hr", "pace"):
+            raise OptionError(
+                f"zone preference {part!r}: expected family:basis with family in {', '.join(FAMILIES)} "
+                "and basis power, hr or pace"
+            )
+        out[fam] = basis
+    return out
+
+
+@dataclass
+class ExportOptions:
+    out_dir: Path = Path(".")
+    output: Path | None = None  # latest.json elsewhere (Section 11's --output)
+    days: int = 7  # display window of wellness rows and summaries
+    week_start: int = 0
+    zone_preference: dict[str, str] = field(default_factory=dict)
+    privacy: str = "standard"
+    dry_run: bool = False
+    archive: bool = True
+    archive_retention_days: int = 90  # 0 = keep every snapshot
+    archive_min_interval_minutes: int = 60
+    today: object = None  # a date to pin (tests); None = the athlete's today
+    history_days: int = 1095
+    lookback_days: int = 14
+    store_url: str | None = None
+    athlete_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.privacy not in PRIVACY_LEVELS:
+            raise OptionError(f"privacy must be one of {', '.join(PRIVACY_LEVELS)}, got {self.privacy!r}")
+        if not 1 <= self.days <= 90:
+            raise OptionError(f"--days must be between 1 and 90, got {self.days}")
+        self.out_dir = Path(self.out_dir)
+
+    def path_for(self, kind: str) -> Path:
+        if kind == "latest" and self.output is not None:
+            return Path(self.output)
+        return self.out_dir / f"{kind}.json"
+
+
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_ERROR",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_UPSTREAM",
+    "FAMILIES",
+    "PRIVACY_LEVELS",
+    "WEEKDAYS",
+    "ExportOptions",
+    "OptionError",
+    "parse_week_start",
+    "parse_zone_preference",
+]

@@ -1,0 +1,387 @@
+"""``Store``: the local archive of one or more athletes' Intervals.icu records (SQLite by default, PostgreSQL
+works too: pass a ``postgresql+psycopg://`` URL).
+
+    store = Store.open()                       # ~/.local/share/icucoach/archive.sqlite, migrated to head
+    store.upsert_activities("i1", records)     # API dicts; columns extracted, full record kept as JSON
+    store.activities("i1", "2026-01-01")       # raw dicts, newest first
+
+Opening a store runs the Alembic migrations (``icucoach.store.migrations``) up to head, so an old archive is
+upgraded in place. All writes are small transactions; reads return plain dicts / detached values.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from icucoach.analytics.inputs import from_api_activity
+from icucoach.store.models import (
+    ActivityRow,
+    AttachmentRow,
+    EventRow,
+    IntervalsRow,
+    StateRow,
+    StreamsRow,
+    WellnessRow,
+)
+
+Json = dict[str, Any]
+_CHUNK = 400
+
+
+def default_store_url() -> str:
+    """``$ICUCOACH_STORE_URL``, else ``$XDG_DATA_HOME/icucoach/archive.sqlite`` (``~/.local/share``)."""
+    env = os.environ.get("ICUCOACH_STORE_URL")
+    if env:
+        return env
+    xdg = os.environ.get("XDG_DATA_HOME")
+    root = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return f"sqlite:///{root / 'icucoach' / 'archive.sqlite'}"
+
+
+def store_url(value: str | Path | None) -> str:
+    """A SQLAlchemy URL from a URL or a file path (a path means SQLite)."""
+    if value is None:
+        return default_store_url()
+    text = str(value)
+    return text if "://" in text else f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def activity_columns(athlete_id: str, a: Json) -> dict[str, Any]:
+    """The queryable columns of one activity record (the record itself goes to ``raw``)."""
+    typed = from_api_activity(a)
+    return {
+        "id": str(a["id"]),
+        "athlete_id": athlete_id,
+        "day": typed.day.isoformat(),
+        "start_date_local": typed.start.isoformat(),
+        "type": a.get("type"),
+        "name": a.get("name"),
+        "source": a.get("source"),
+        "is_stub": typed.is_stub,
+        "moving_time": _num(a.get("moving_time")),
+        "elapsed_time": _num(a.get("elapsed_time")),
+        "distance": _num(a.get("distance")),
+        "calories": _num(a.get("calories")),
+        "avg_hr": _num(a.get("average_heartrate")),
+        "max_hr": _num(a.get("max_heartrate")),
+        "avg_power": _num(a.get("icu_average_watts") or a.get("average_watts")),
+        "np_power": _num(a.get("icu_weighted_avg_watts")),
+        "avg_cadence": _num(a.get("average_cadence")),
+        "training_load": _num(a.get("icu_training_load")),
+        "has_gps": "latlng" in (a.get("stream_types") or []),
+        "icu_sync_date": a.get("icu_sync_date"),
+        "analyzed": a.get("analyzed"),
+        "raw": a,
+    }
+
+
+class Store:
+    """The local archive (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | Path | None = None, *, migrate: bool = True) -> Store:
+        full = store_url(url)
+        if full.startswith("sqlite:///") and not full.startswith("sqlite:///:memory:"):
+            Path(full.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(full, future=True)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def migrate(self, revision: str = "head") -> None:
+        """Run the Alembic migrations up to ``revision`` on this store's database."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------------ activities
+    def activity_stamps(self, athlete_id: str, oldest: str, newest: str) -> dict[str, tuple[Any, Any]]:
+        """``id -> (icu_sync_date, analyzed)`` of stored activities on local dates [oldest, newest]."""
+        with Session(self.engine) as s:
+            rows = s.execute(
+                select(ActivityRow.id, ActivityRow.icu_sync_date, ActivityRow.analyzed).where(
+                    ActivityRow.athlete_id == athlete_id, ActivityRow.day >= oldest, ActivityRow.day <= newest
+                )
+            )
+            return {r[0]: (r[1], r[2]) for r in rows}
+
+    def upsert_activities(self, athlete_id: str, records: Iterable[Json]) -> tuple[int, int]:
+        """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed)."""
+        recs = {str(r["id"]): r for r in records}
+        new = changed = 0
+        stamp = now_iso()
+        with Session(self.engine) as s, s.begin():
+            ids = list(recs)
+            existing: dict[str, ActivityRow] = {}
+            for i in range(0, len(ids), _CHUNK):
+                for row in s.scalars(select(ActivityRow).where(ActivityRow.id.in_(ids[i : i + _CHUNK]))):
+                    existing[row.id] = row
+            for aid, rec in recs.items():
+                cols = activity_columns(athlete_id, rec)
+                row = existing.get(aid)
+                if row is None:
+                    s.add(ActivityRow(**cols, fetched_at=stamp))
+                    new += 1
+                elif (row.icu_sync_date, row.analyzed) != (cols["icu_sync_date"], cols["analyzed"]) or (
+                    row.raw != rec
+                ):
+                    for k, v in cols.items():
+                        setattr(row, k, v)
+                    row.fetched_at = stamp
+                    changed += 1
+        return new, changed
+
+    def delete_activities(self, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        with Session(self.engine) as s, s.begin():
+            for table, col in (
+                (ActivityRow, ActivityRow.id),
+                (StreamsRow, StreamsRow.activity_id),
+                (IntervalsRow, IntervalsRow.activity_id),
+            ):
+                s.execute(delete(table).where(col.in_(list(ids))))
+        return len(ids)
+
+    def activities(
+        self,
+        athlete_id: str,
+        oldest: str | None = None,
+        newest: str | None = None,
+        *,
+        include_duplicates: bool = True,
+    ) -> list[Json]:
+        """Raw activity records on local dates [oldest, newest], newest first."""
+        q = select(ActivityRow.raw).where(ActivityRow.athlete_id == athlete_id)
+        if oldest:
+            q = q.where(ActivityRow.day >= oldest)
+        if newest:
+            q = q.where(ActivityRow.day <= newest)
+        if not include_duplicates:
+            q = q.where(ActivityRow.duplicate_of.is_(None))
+        q = q.order_by(ActivityRow.start_date_local.desc(), ActivityRow.id)
+        with Session(self.engine) as s:
+            return [dict(r) for r in s.scalars(q)]
+
+    def activity_rows(
+        self, athlete_id: str, oldest: str | None = None, newest: str | None = None
+    ) -> list[Json]:
+        """The queryable columns (no ``raw``) of stored activities, oldest first."""
+        cols = [c for c in ActivityRow.__table__.columns if c.name != "raw"]
+        q = select(*cols).where(ActivityRow.athlete_id == athlete_id)
+        if oldest:
+            q = q.where(ActivityRow.day >= oldest)
+        if newest:
+            q = q.where(ActivityRow.day <= newest)
+        with Session(self.engine) as s:
+            return [dict(r._mapping) for r in s.execute(q.order_by(ActivityRow.start_date_local))]
+
+    def set_duplicates(self, athlete_id: str, duplicate_of: dict[str, str]) -> None:
+        """Link every recording of a session to the kept one (``duplicate_of``); clear stale links."""
+        with Session(self.engine) as s, s.begin():
+            for row in s.scalars(
+                select(ActivityRow).where(
+                    ActivityRow.athlete_id == athlete_id,
+                    (ActivityRow.duplicate_of.is_not(None)) | (ActivityRow.id.in_(list(duplicate_of))),
+                )
+            ):
+                want = duplicate_of.get(row.id)
+                if row.duplicate_of != want:
+                    row.duplicate_of = want
+
+    def duplicates(self, athlete_id: str) -> dict[str, str]:
+        with Session(self.engine) as s:
+            rows = s.execute(
+                select(ActivityRow.id, ActivityRow.duplicate_of).where(
+                    ActivityRow.athlete_id == athlete_id, ActivityRow.duplicate_of.is_not(None)
+                )
+            )
+            return {r[0]: r[1] for r in rows}
+
+    def count_activities(self, athlete_id: str) -> int:
+        with Session(self.engine) as s:
+            return int(
+                s.scalar(
+                    select(func.count()).select_from(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
+                )
+                or 0
+            )
+
+    # -------------------------------------------------------------------------------------------- wellness
+    def upsert_wellness(self, athlete_id: str, records: Iterable[Json]) -> int:
+        recs = {str(r.get("id"))[:10]: r for r in records if r.get("id")}
+        stamp, changed = now_iso(), 0
+        with Session(self.engine) as s, s.begin():
+            days = list(recs)
+            existing: dict[str, WellnessRow] = {}
+            for i in range(0, len(days), _CHUNK):
+                q = select(WellnessRow).where(
+                    WellnessRow.athlete_id == athlete_id, WellnessRow.day.in_(days[i : i + _CHUNK])
+                )
+                existing.update({r.day: r for r in s.scalars(q)})
+            for day, rec in recs.items():
+                row = existing.get(day)
+                if row is None:
+                    s.add(WellnessRow(athlete_id=athlete_id, day=day, raw=rec, fetched_at=stamp))
+                    changed += 1
+                elif row.raw != rec:
+                    row.raw, row.fetched_at = rec, stamp
+                    changed += 1
+        return changed
+
+    def wellness(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
+        """Raw wellness records, ascending by date."""
+        q = select(WellnessRow.raw).where(WellnessRow.athlete_id == athlete_id)
+        if oldest:
+            q = q.where(WellnessRow.day >= oldest)
+        if newest:
+            q = q.where(WellnessRow.day <= newest)
+        with Session(self.engine) as s:
+            return [dict(r) for r in s.scalars(q.order_by(WellnessRow.day))]
+
+    # ---------------------------------------------------------------------------------------------- events
+    def replace_events(self, athlete_id: str, oldest: str, newest: str, records: Iterable[Json]) -> int:
+        """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear)."""
+        stamp, n = now_iso(), 0
+        with Session(self.engine) as s, s.begin():
+            s.execute(
+                delete(EventRow).where(
+                    EventRow.athlete_id == athlete_id, EventRow.day >= oldest, EventRow.day <= newest
+                )
+            )
+            for rec in records:
+                eid = str(rec.get("id"))
+                s.execute(delete(EventRow).where(EventRow.id == eid))
+                s.add(
+                    EventRow(
+                        id=eid,
+                        athlete_id=athlete_id,
+                        day=str(rec.get("start_date_local") or "")[:10],
+                        category=rec.get("category"),
+                        raw=rec,
+                        fetched_at=stamp,
+                    )
+                )
+                n += 1
+        return n
+
+    def events(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
+        q = select(EventRow.raw).where(EventRow.athlete_id == athlete_id)
+        if oldest:
+            q = q.where(EventRow.day >= oldest)
+        if newest:
+            q = q.where(EventRow.day <= newest)
+        with Session(self.engine) as s:
+            return [dict(r) for r in s.scalars(q.order_by(EventRow.day, EventRow.id))]
+
+    # ------------------------------------------------------------------------------ streams and intervals
+    def put_streams(self, activity_id: str, streams: list[Json], source_sync_date: str | None) -> None:
+        types = ",".join(sorted(str(x.get("type")) for x in streams))
+        with Session(self.engine) as s, s.begin():
+            s.merge(
+                StreamsRow(
+                    activity_id=activity_id,
+                    types=types,
+                    data=streams,
+                    source_sync_date=source_sync_date,
+                    fetched_at=now_iso(),
+                )
+            )
+
+    def streams(self, activity_id: str) -> tuple[list[Json], str | None] | None:
+        with Session(self.engine) as s:
+            row = s.get(StreamsRow, activity_id)
+            return None if row is None else (list(row.data), row.source_sync_date)
+
+    def put_intervals(self, activity_id: str, data: Json, source_sync_date: str | None) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(
+                IntervalsRow(
+                    activity_id=activity_id,
+                    data=data,
+                    source_sync_date=source_sync_date,
+                    fetched_at=now_iso(),
+                )
+            )
+
+    def intervals(self, activity_id: str) -> tuple[Json, str | None] | None:
+        with Session(self.engine) as s:
+            row = s.get(IntervalsRow, activity_id)
+            return None if row is None else (dict(row.data), row.source_sync_date)
+
+    def stored_detail_ids(self, kind: str) -> set[str]:
+        table = StreamsRow if kind == "streams" else IntervalsRow
+        with Session(self.engine) as s:
+            return set(s.scalars(select(table.activity_id)))
+
+    # --------------------------------------------------------------------------------------- attachments
+    def put_attachment(
+        self, att_id: str, url: str, filename: str | None, content: bytes | None, error: str | None
+    ) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(
+                AttachmentRow(
+                    id=att_id, url=url, filename=filename, content=content, error=error, fetched_at=now_iso()
+                )
+            )
+
+    def attachment(self, att_id: str) -> Json | None:
+        with Session(self.engine) as s:
+            row = s.get(AttachmentRow, att_id)
+            if row is None:
+                return None
+            return {"content": row.content, "error": row.error, "fetched_at": row.fetched_at, "url": row.url}
+
+    # --------------------------------------------------------------------------------------------- state
+    def get_state(self, athlete_id: str, key: str) -> Json | None:
+        with Session(self.engine) as s:
+            row = s.get(StateRow, (athlete_id, key))
+            return None if row is None else dict(row.value)
+
+    def set_state(self, athlete_id: str, key: str, value: Json) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(StateRow(athlete_id=athlete_id, key=key, value=value))
+
+
+__all__ = ["Store", "activity_columns", "default_store_url", "now_iso", "store_url"]

@@ -1,0 +1,246 @@
+"""Incremental sync of one athlete's Intervals.icu records into the local ``Store``.
+
+First run: the whole history (``history_days``, default three years) in yearly chunks, with progress.
+Later runs fetch only a window from ``lookback_days`` before the last synced day to today: activities whose
+``icu_sync_date``/``analyzed`` stamps changed are updated, new ones inserted, ones gone upstream deleted; an
+activity that reaches Intervals.icu late (device → Garmin/Strava → Intervals.icu) is picked up as long as it
+lands inside the lookback. A repeat run costs four requests (athlete, activities, wellness, events).
+
+Details (``fetch_details``): per-interval data of recent structured sessions and the streams of recent
+activities, each fetched once and refetched only when the activity's ``icu_sync_date`` changes. Strava stubs
+are never asked for details (the API refuses them). Duplicates (the same session from two sources) are linked
+with ``analytics.inputs.dedupe_activities`` after every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from icucoach.analytics.inputs import dedupe_activities, from_api_activity
+from icucoach.intervals import IntervalsClient, IntervalsError, StravaRestrictedError, athlete_today
+from icucoach.store.db import Store, now_iso
+
+Json = dict[str, Any]
+Progress = Callable[[str, int, int], None]  # (task, done, total)
+STREAM_TYPES = ("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth")
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    history_days: int = 1095  # how far back the first sync goes
+    lookback_days: int = 14  # re-read window before the last synced day (late arrivals, edits)
+    events_back_days: int = 365  # calendar history on the first sync (sickness, past races)
+    ahead_days: int = 90  # planned calendar horizon
+    chunk_days: int = 366  # first-sync request size
+    intervals_days: int = 14  # structured sessions whose intervals are kept
+    streams_days: int = 14  # activities whose streams are fetched (terrain, GPX/TCX export)
+
+
+@dataclass
+class SyncReport:
+    athlete_id: str
+    today: date
+    full: bool
+    oldest: date
+    requests: int = 0
+    new: int = 0
+    changed: int = 0
+    deleted: int = 0
+    wellness_changed: int = 0
+    events: int = 0
+    duplicates: dict[str, str] = field(default_factory=dict)
+    new_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> Json:
+        return {
+            "athlete_id": self.athlete_id,
+            "today": self.today.isoformat(),
+            "full": self.full,
+            "oldest": self.oldest.isoformat(),
+            "requests": self.requests,
+            "new": self.new,
+            "changed": self.changed,
+            "deleted": self.deleted,
+            "wellness_changed": self.wellness_changed,
+            "events": self.events,
+            "duplicates": self.duplicates,
+        }
+
+
+@dataclass
+class DetailReport:
+    fetched_intervals: int = 0
+    fetched_streams: int = 0
+    failures: list[str] = field(default_factory=list)
+    failed: dict[str, dict[str, str]] = field(default_factory=dict)  # activity id -> kind -> message
+
+
+def _chunks(oldest: date, newest: date, days: int) -> list[tuple[date, date]]:
+    out = []
+    start = oldest
+    while start <= newest:
+        end = min(newest, start + timedelta(days=days - 1))
+        out.append((start, end))
+        start = end + timedelta(days=1)
+    return out
+
+
+def _dump(items: list[Any]) -> list[Json]:
+    return [x.model_dump(mode="json", by_alias=True) if hasattr(x, "model_dump") else dict(x) for x in items]
+
+
+async def sync_athlete(
+    client: IntervalsClient,
+    store: Store,
+    *,
+    athlete_id: str | None = None,
+    today: date | None = None,
+    options: SyncOptions = SyncOptions(),
+    progress: Progress | None = None,
+    full: bool | None = None,
+) -> tuple[Json, SyncReport]:
+    """Bring the store up to date for one athlete; returns the athlete record and what changed."""
+    o = options
+    start_requests = client.request_count
+    athlete = (await client.get_athlete(athlete_id)).model_dump(mode="json", by_alias=True)
+    aid = str(athlete.get("id") or athlete_id or client.athlete_id)
+    day = today or athlete_today(athlete.get("timezone"))
+    state = store.get_state(aid, "sync") or {}
+    first_day = day - timedelta(days=o.history_days)
+    covered = state.get("oldest") and date.fromisoformat(state["oldest"]) <= first_day
+    is_full = bool(full) if full is not None else not (state.get("synced_through") and covered)
+    if is_full:
+        oldest = first_day
+        ev_oldest = day - timedelta(days=o.events_back_days)
+    else:
+        last = min(date.fromisoformat(state["synced_through"]), day)
+        oldest = max(min(day, last) - timedelta(days=o.lookback_days), first_day)
+        ev_oldest = oldest
+    report = SyncReport(aid, day, is_full, oldest)
+    chunks = _chunks(oldest, day, o.chunk_days) if is_full else [(oldest, day)]
+    total = 2 * len(chunks) + 1
+    done = 0
+
+    def tick(task: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(task, done, total)
+
+    before = store.activity_stamps(aid, oldest.isoformat(), day.isoformat())
+    seen: set[str] = set()
+    for lo, hi in chunks:
+        acts = _dump(await client.list_activities(lo, hi, athlete_id=aid))
+        seen.update(str(a["id"]) for a in acts)
+        report.new_ids += [str(a["id"]) for a in acts if str(a["id"]) not in before]
+        new, changed = store.upsert_activities(aid, acts)
+        report.new += new
+        report.changed += changed
+        tick(f"activities {lo}..{hi}")
+        wel = _dump(await client.list_wellness(lo, hi, athlete_id=aid))
+        report.wellness_changed += store.upsert_wellness(aid, wel)
+        tick(f"wellness {lo}..{hi}")
+    gone = [i for i in before if i not in seen]
+    report.deleted = store.delete_activities(gone)
+    ahead = day + timedelta(days=o.ahead_days)
+    events = _dump(await client.list_events(ev_oldest, ahead, athlete_id=aid))
+    report.events = store.replace_events(aid, ev_oldest.isoformat(), ahead.isoformat(), events)
+    tick("calendar")
+    if report.new or report.changed or report.deleted or is_full:
+        link_duplicates(store, aid)
+    report.duplicates = store.duplicates(aid)
+    store.set_state(aid, "athlete", athlete)
+    store.set_state(
+        aid,
+        "sync",
+        {
+            "synced_through": day.isoformat(),
+            "oldest": min(oldest, date.fromisoformat(state.get("oldest") or oldest.isoformat())).isoformat(),
+            "last_run": now_iso(),
+            "last_full": now_iso() if is_full else state.get("last_full"),
+        },
+    )
+    report.requests = client.request_count - start_requests
+    return athlete, report
+
+
+def link_duplicates(store: Store, athlete_id: str) -> dict[str, str]:
+    """Detect sessions recorded twice (two sources) over the whole archive and link them in the store."""
+    acts = [from_api_activity(a) for a in store.activities(athlete_id)]
+    dd = dedupe_activities(acts)
+    store.set_duplicates(athlete_id, dd.duplicate_of)
+    return dd.duplicate_of
+
+
+def _wants_intervals(a: Json) -> bool:
+    return bool(a.get("interval_summary")) or bool(a.get("icu_lap_count") and a.get("paired_event_id"))
+
+
+async def fetch_details(
+    client: IntervalsClient,
+    store: Store,
+    athlete_id: str,
+    today: date,
+    *,
+    options: SyncOptions = SyncOptions(),
+    progress: Progress | None = None,
+) -> DetailReport:
+    """Fetch intervals of recent structured sessions and streams of recent activities that the store lacks
+    (or holds for an older ``icu_sync_date``). Failures are collected, never raised: the caller reports a
+    partial export and keeps whatever is cached."""
+    rep = DetailReport()
+    newest = today.isoformat()
+    todo: list[tuple[str, Json]] = []
+    for a in store.activities(
+        athlete_id, (today - timedelta(days=options.intervals_days)).isoformat(), newest
+    ):
+        if from_api_activity(a).is_stub or not _wants_intervals(a):
+            continue
+        held = store.intervals(str(a["id"]))
+        if held is None or held[1] != a.get("icu_sync_date"):
+            todo.append(("intervals", a))
+    for a in store.activities(athlete_id, (today - timedelta(days=options.streams_days)).isoformat(), newest):
+        if from_api_activity(a).is_stub or not a.get("stream_types"):
+            continue
+        held = store.streams(str(a["id"]))
+        if held is None or held[1] != a.get("icu_sync_date"):
+            todo.append(("streams", a))
+    for n, (kind, a) in enumerate(todo, 1):
+        aid = str(a["id"])
+        try:
+            if kind == "intervals":
+                detail = (await client.get_activity(aid, intervals=True)).model_dump(
+                    mode="json", by_alias=True
+                )
+                data = {
+                    "icu_intervals": detail.get("icu_intervals") or [],
+                    "icu_groups": detail.get("icu_groups") or [],
+                }
+                store.put_intervals(aid, data, a.get("icu_sync_date"))
+                rep.fetched_intervals += 1
+            else:
+                streams = _dump(await client.get_streams(aid, STREAM_TYPES))
+                store.put_streams(aid, streams, a.get("icu_sync_date"))
+                rep.fetched_streams += 1
+        except StravaRestrictedError:
+            continue
+        except IntervalsError as exc:
+            rep.failures.append(f"{kind} of activity {aid}: {exc.message} (HTTP {exc.status})")
+            rep.failed.setdefault(aid, {})[kind] = f"{type(exc).__name__}: HTTP {exc.status}"
+        if progress:
+            progress("activity details", n, len(todo))
+    return rep
+
+
+__all__ = [
+    "STREAM_TYPES",
+    "DetailReport",
+    "SyncOptions",
+    "SyncReport",
+    "fetch_details",
+    "link_duplicates",
+    "sync_athlete",
+]
