@@ -216,3 +216,23 @@ def test_strava_stub_not_counted_as_zero_effort():
     assert dl.loads[0] == 50
     assert dl.stubs == (stub.id,)
     assert any("Strava stub" in n for n in dl.notes)
+
+
+def test_per_sport_fitness_weights():
+    from types import MappingProxyType
+
+    from icucoach.analytics.status import training_status
+
+    today = D0 + timedelta(days=59)
+    acts = acts_from_loads([50.0] * 60) + [
+        act(D0 + timedelta(days=i), 100, "WeightTraining", hour=18) for i in range(60)
+    ]
+    s = replace(AnalyticsSettings(), fitness_sport_weights=MappingProxyType({"strength": 0.0}))
+    weighted = training_status(acts, [], [], [], today, s)
+    plain = training_status(acts, [], [], [], today)
+    c, _ = pmc_series([50.0] * 60)
+    assert weighted.fitness.ctl.value == pytest.approx(c[-1])
+    assert plain.fitness.ctl.value == pytest.approx(3 * c[-1])
+    assert (
+        weighted.acwr.coupled.inputs["acute"] == plain.acwr.coupled.inputs["acute"] == 150
+    )  # ACWR unweighted

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 from bench.bench_analytics import synthetic_athlete
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icucoach.analytics.inputs import (
     from_api_activity,
@@ -130,3 +132,75 @@ def test_compact_digest_drops_provenance_only(status):
     assert "inputs" in full["acwr"]["coupled"] and "inputs" not in compact["acwr"]["coupled"]
     assert compact["acwr"]["coupled"]["value"] == full["acwr"]["coupled"]["value"]
     assert len(json.dumps(compact)) < 0.7 * len(json.dumps(full))
+
+
+_zone_lists = st.lists(st.integers(0, 3000), min_size=0, max_size=8)
+
+
+@st.composite
+def _api_activity(draw, i):
+    day = TODAY - timedelta(days=draw(st.integers(0, 60)))
+    if draw(st.booleans()) and draw(st.booleans()):
+        return {
+            "id": f"s{i}",
+            "start_date_local": f"{day.isoformat()}T06:00:00",
+            "type": "Run",
+            "source": "STRAVA",
+        }
+    z = draw(_zone_lists)
+    return {
+        "id": f"a{i}",
+        "start_date_local": f"{day.isoformat()}T{draw(st.integers(0, 23)):02d}:00:00",
+        "type": draw(st.sampled_from(["Ride", "VirtualRide", "Run", "Swim", "WeightTraining", "Yoga"])),
+        "moving_time": draw(st.one_of(st.none(), st.integers(60, 20000))),
+        "icu_training_load": draw(st.one_of(st.none(), st.integers(0, 400))),
+        "icu_zone_times": [{"id": f"Z{k + 1}", "secs": v} for k, v in enumerate(z)]
+        + [{"id": "SS", "secs": 5}],
+        "icu_power_zones": draw(st.one_of(st.none(), st.just([55, 75, 90, 105, 120, 150, 999]))),
+        "icu_hr_zone_times": draw(_zone_lists),
+        "icu_hr_zones": [130, 150, 160, 170, 190],
+        "lthr": draw(st.one_of(st.none(), st.integers(140, 180))),
+    }
+
+
+@st.composite
+def _inputs(draw):
+    acts = [draw(_api_activity(i)) for i in range(draw(st.integers(0, 25)))]
+    wel = []
+    for k in range(draw(st.integers(0, 30))):
+        wel.append(
+            {
+                "id": (TODAY - timedelta(days=k)).isoformat(),
+                "hrv": draw(st.one_of(st.none(), st.floats(5, 300))),
+                "hrvSDNN": draw(st.one_of(st.none(), st.floats(5, 300))),
+                "restingHR": draw(st.one_of(st.none(), st.integers(20, 130))),
+                "sleepSecs": draw(st.one_of(st.none(), st.integers(0, 50000))),
+                "soreness": draw(st.one_of(st.none(), st.integers(1, 4))),
+                "ctl": draw(st.one_of(st.none(), st.floats(0, 150))),
+                "atl": draw(st.one_of(st.none(), st.floats(0, 200))),
+            }
+        )
+    evs = []
+    for k in range(draw(st.integers(0, 6))):
+        d = TODAY + timedelta(days=draw(st.integers(-10, 30)))
+        evs.append(
+            {
+                "id": k,
+                "category": draw(st.sampled_from(["WORKOUT", "RACE_A", "RACE_B", "NOTE", "SICK"])),
+                "type": draw(st.sampled_from(["Ride", "Run", None])),
+                "start_date_local": f"{d.isoformat()}T00:00:00",
+                "icu_training_load": draw(st.one_of(st.none(), st.integers(0, 300))),
+                "moving_time": draw(st.one_of(st.none(), st.integers(600, 20000))),
+            }
+        )
+    return acts, wel, evs
+
+
+@given(_inputs())
+@settings(max_examples=40, deadline=None)
+def test_digest_never_crashes_and_is_strict_json(data):
+    acts, wel, evs = data
+    st_ = training_status(acts, wel, evs, [], TODAY)
+    out = _json(st_)
+    assert out["readiness"]["decision"] in ("go", "modify", "skip")
+    assert out["acwr"]["coupled"]["value"] is None or out["acwr"]["coupled"]["value"] >= 0

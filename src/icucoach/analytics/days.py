@@ -8,7 +8,7 @@ days a report displays.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -57,9 +57,16 @@ class DailyLoads:
 
 
 def daily_loads(
-    activities: Iterable[ActivityInput], start: date, end: date, family: str | None = None
+    activities: Iterable[ActivityInput],
+    start: date,
+    end: date,
+    family: str | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> DailyLoads:
     """Sum ``icu_training_load`` per local day. Stubs and activities without load add nothing and are listed.
+
+    ``weights`` scales each activity's load by sport type or family (missing = 1), for the fitness model's
+    per-sport contribution.
 
     ``family`` restricts to one sport family (``"cycling"``, ``"run"`` ...); None sums every sport.
     """
@@ -83,7 +90,8 @@ def daily_loads(
         if a.load is None:
             missing.append(a.id)
             continue
-        loads[(d - start).days] += a.load
+        w = 1.0 if not weights else weights.get(a.sport, weights.get(a.family, 1.0))
+        loads[(d - start).days] += a.load * w
     notes = []
     if stubs:
         notes.append(f"{len(stubs)} Strava stub(s) excluded from load: metrics unknown, not zero")

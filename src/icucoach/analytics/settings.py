@@ -38,6 +38,10 @@ class AnalyticsSettings:
     ramp_warning: float = 8.0  # CTL points per week; common coaching ceiling for sustained ramps
     ramp_alarm: float = 12.0
     pmc_warmup_days: int = 42  # CTL from < 42 days of history is flagged as not yet settled
+    # Per-sport weight of load in CTL/ATL (Intervals.icu lets each sport's contribution be weighted, t/300);
+    # keys are sport types or families, e.g. {"strength": 0.0}. Empty = every load counts fully, which is
+    # what the wellness values replayed in the tests and the sandbox use. ACWR/monotony use unweighted load.
+    fitness_sport_weights: Any = field(default_factory=lambda: _ro({}))
     replay_tolerance: float = 1.0  # CTL/ATL points: a replay within this of wellness "matches"
     # Form zones (Intervals.icu chart; Friel, forum t/3623). Lower bounds; -30 and -10 belong to the lower
     # zone, +5 and +20 to the higher zone (metrics.md §1).

@@ -127,6 +127,9 @@ class TrainingStatus:
                 "tid": self.tid.to_dict(),
                 "tid_primary_sport": None if self.tid_primary is None else self.tid_primary.to_dict(),
                 "hard_days_7d": self.hard_days_7d,
+                "hard_days_last_7": {
+                    d.isoformat(): v for d, v in sorted(self.hard_days.items()) if (self.today - d).days < 7
+                },
                 "recovery": self.recovery.to_dict(),
                 "readiness": self.readiness.to_dict(),
                 "alerts": [a.to_dict() for a in self.alerts],
@@ -173,7 +176,10 @@ def training_status(
         today - timedelta(days=s.history_days),
     )
     loads = daily_loads(acts, start, today)
-    model = fitness_model(loads, wel, evs, s)
+    fit_loads = (
+        daily_loads(acts, start, today, weights=s.fitness_sport_weights) if s.fitness_sport_weights else loads
+    )
+    model = fitness_model(fit_loads, wel, evs, s)
     fit = fitness_on(model, today, s)
     yday = model.at(today - timedelta(days=1)) or (0.0, 0.0)
     ahead = planned_loads(evs, today, s.projection_days + 1, [a for a in acts if a.day == today])
