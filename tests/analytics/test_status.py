@@ -204,3 +204,12 @@ def test_digest_never_crashes_and_is_strict_json(data):
     out = _json(st_)
     assert out["readiness"]["decision"] in ("go", "modify", "skip")
     assert out["acwr"]["coupled"]["value"] is None or out["acwr"]["coupled"]["value"] >= 0
+
+
+def test_readiness_form_is_start_of_day():
+    loads = [60.0] * 99 + [400.0]  # a huge session already done today must not turn today's readiness red
+    today = D0 + timedelta(days=99)
+    st_ = training_status(acts_from_loads(loads), [], [], [], today)
+    c, a = pmc_series(loads)
+    assert st_.readiness.signals["form"].value == pytest.approx(c[-2] - a[-2])
+    assert st_.readiness.signals["acwr_start_of_day"].value == pytest.approx(1.0)

@@ -258,7 +258,12 @@ def training_status(
     )
     races = race_guidance(evs, today, yday[0], yday[1], loads, ahead, s)
     race_week = races.race_week is not None
-    sig = signals(rec, tot_acwr.start_of_day, fit.form, phase.phase, race_week, s)
+    # Readiness is judged before today's training: form at the start of the day = yesterday's CTL - ATL,
+    # consistent with the start-of-day ACWR.
+    form_sod = Metric.of(
+        "form_start_of_day", yday[0] - yday[1], "load/day", date=(today - timedelta(days=1)).isoformat()
+    )
+    sig = signals(rec, tot_acwr.start_of_day, form_sod, phase.phase, race_week, s)
     ready = readiness(sig, phase.phase, race_week, s)
 
     # --- alerts ---------------------------------------------------------------------------------------------
