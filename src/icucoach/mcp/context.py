@@ -1,0 +1,205 @@
+"""Per-server state the tools share: the cached Intervals.icu client, the coach's athlete selection, and
+resolving which athlete an answer is about (athlete-local "today", names, the write guard).
+
+Credentials come only from the environment/config file (``ClientSettings.from_env()``), read on first use,
+so the server starts and lists its tools even before a key is configured; every tool then answers with an
+actionable error. One ``Session`` per server process: stdio serves one user; the HTTP transport is
+single-user for now (bearer token from the environment).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from fastmcp.exceptions import ToolError
+from pydantic import Field
+
+from icucoach.intervals import (
+    AccessDeniedError,
+    ClientSettings,
+    ConfigurationError,
+    IntervalsClient,
+    IntervalsError,
+    athlete_today,
+    normalize_athlete_id,
+)
+from icucoach.intervals.cache import CachedClient
+
+AthleteArg = Annotated[
+    str | None,
+    Field(
+        description="'i123', or '0' = key owner; default: the selected athlete",
+        pattern=r"^(0|[iI]?\d+)$",
+    ),
+]
+DetailArg = Annotated[
+    Literal["compact", "full"],
+    Field(description="full = every field (larger)"),
+]
+DateArg = Annotated[
+    str | None,
+    Field(
+        description="local date YYYY-MM-DD, today, yesterday or ±N days",
+        max_length=10,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class AthleteRef:
+    """Who an answer is about, with their local today."""
+
+    id: str
+    name: str | None
+    timezone: str | None
+    today: date
+    access: str | None = None  # OWNER | WRITE | READ | None (unknown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "today": self.today.isoformat()}
+
+    @property
+    def label(self) -> str:
+        return f"{self.name or 'athlete'} ({self.id})"
+
+
+def parse_day(value: str | None, today: date, name: str, default: date | None = None) -> date:
+    """An athlete-local date argument; ``ValueError`` (shown to the model) says the accepted forms."""
+    if value is None or str(value).strip() == "":
+        if default is None:
+            raise ValueError(f"`{name}` is required: a date like {today.isoformat()}")
+        return default
+    text = str(value).strip().lower()
+    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if text in words:
+        return today + timedelta(days=words[text])
+    if text[:1] in "+-" and text[1:].isdigit():
+        return today + timedelta(days=int(text))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"`{name}` must be an athlete-local date YYYY-MM-DD (or today/yesterday/tomorrow/+N/-N), "
+            f"got {value!r}"
+        ) from None
+
+
+def day_range(
+    oldest: str | None, newest: str | None, today: date, default_days: int, max_days: int = 3660
+) -> tuple[date, date]:
+    """[oldest, newest] from arguments, defaulting to the ``default_days`` ending today."""
+    end = parse_day(newest, today, "newest", today)
+    start = parse_day(oldest, today, "oldest", end - timedelta(days=default_days - 1))
+    if start > end:
+        raise ValueError(f"`oldest` {start} is after `newest` {end}; swap them")
+    if (end - start).days >= max_days:
+        raise ValueError(f"range {start}..{end} is longer than {max_days} days; narrow it")
+    return start, end
+
+
+class Session:
+    """The server's shared state (see the module docstring)."""
+
+    def __init__(self, settings_factory: Callable[[], ClientSettings] = ClientSettings.from_env) -> None:
+        self._settings_factory = settings_factory
+        self._icu: CachedClient | None = None
+        self.selected: AthleteRef | None = None
+        # ICUCOACH_TODAY pins "today" (reproducible demos and tests against a sandbox with a pinned date)
+        pinned = os.environ.get("ICUCOACH_TODAY", "").strip()
+        self.fixed_today: date | None = date.fromisoformat(pinned) if pinned else None
+
+    async def icu(self) -> CachedClient:
+        if self._icu is None:
+            settings = self._settings_factory()
+            self._icu = CachedClient(IntervalsClient(settings))
+        return self._icu
+
+    async def aclose(self) -> None:
+        if self._icu is not None:
+            await self._icu.client.aclose()
+            self._icu = None
+
+    async def roster(self) -> list[Any] | None:
+        """Athletes the key may reach (itself first) or None when the API refuses the list (OAuth)."""
+        icu = await self.icu()
+        try:
+            return list(await icu.list_athletes())
+        except (AccessDeniedError, ConfigurationError):
+            raise
+        except IntervalsError:
+            return None
+
+    async def athlete(self, athlete_id: str | None = None, *, write: bool = False) -> AthleteRef:
+        """Resolve the athlete: the argument, else the selection, else the configured id.
+
+        For writes, an athlete must have been chosen explicitly when the key reaches more than one athlete
+        (a coach): the argument, ``icu_select_athlete`` or ``INTERVALS_ATHLETE_ID``. A READ-only share is
+        refused before anything is sent."""
+        icu = await self.icu()
+        explicit = athlete_id is not None or self.selected is not None or icu.settings.athlete_id != "0"
+        if athlete_id is not None:
+            try:
+                aid = normalize_athlete_id(athlete_id)
+            except ConfigurationError as exc:
+                raise ValueError(
+                    f"`athlete_id` {athlete_id!r} is not an athlete id: use 'i12345' or '0'"
+                ) from exc
+        elif self.selected is not None:
+            aid = self.selected.id
+        else:
+            aid = icu.settings.athlete_id
+        access: str | None = None
+        roster = await self.roster() if write else None
+        if write and roster is not None:
+            if not explicit and len(roster) > 1:
+                names = ", ".join(f"{a.name} ({a.id})" for a in roster[:8])
+                raise ToolError(
+                    f"Refusing to write without an explicitly chosen athlete: this key reaches {len(roster)} "
+                    f"athletes ({names}). Pass athlete_id, or call icu_select_athlete first."
+                )
+            owner = str(roster[0].id) if roster else None
+            target = owner if aid == "0" else aid
+            for a in roster:
+                if str(a.id) == target:
+                    access = "OWNER" if str(a.id) == owner else (a.icu_permission or None)
+            if access == "READ":
+                who = next((a.name for a in roster if str(a.id) == target), target)
+                raise ToolError(
+                    f"{who} ({target}) shared READ access only with this key, so their calendar cannot be "
+                    "changed. Ask the athlete to give WRITE access (Intervals.icu → Settings → Coach), or "
+                    "choose another athlete."
+                )
+        athlete = await icu.get_athlete(aid)
+        return AthleteRef(
+            id=str(athlete.id or aid),
+            name=athlete.name,
+            timezone=athlete.timezone,
+            today=self.fixed_today or athlete_today(athlete.timezone),
+            access=access,
+        )
+
+
+SESSION_HOLDER: dict[str, Session] = {}
+
+
+def session() -> Session:
+    """The session of the server running in this process (``server.build_server`` installs it)."""
+    if "s" not in SESSION_HOLDER:
+        SESSION_HOLDER["s"] = Session()
+    return SESSION_HOLDER["s"]
+
+
+__all__ = [
+    "AthleteArg",
+    "AthleteRef",
+    "DateArg",
+    "DetailArg",
+    "Session",
+    "day_range",
+    "parse_day",
+    "session",
+]

@@ -1,0 +1,238 @@
+"""The one registration mechanism for MCP tools: a permission class decides every annotation.
+
+    @tool(READ, "Athlete profile", {"profile": OBJ})
+    async def icu_get_profile(athlete_id: AthleteArg = None) -> Answer: ...
+
+``tool`` records a ``ToolSpec``; ``install(server)`` registers them all on a FastMCP server with
+
+- ``title``, the four annotations from the ``Permission`` (read-only / destructive / idempotent / open-world,
+  all set explicitly: the spec's defaults are the worst case);
+- an ``outputSchema`` that always has ``athlete`` (who the answer is about) plus the tool's own properties;
+- a body wrapper that turns the tool's ``Answer`` into ``structuredContent`` (an object) plus one compact text
+  block (a headline and the minified JSON, for hosts that ignore structured output), and every failure the
+  Intervals.icu client can raise into a ``ToolError`` (``isError: true``) that says what to do.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastmcp import FastMCP
+from fastmcp.exceptions import ToolError
+from fastmcp.tools import FunctionTool, ToolResult
+from mcp.types import TextContent, ToolAnnotations
+
+from icucoach.intervals.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    ConfigurationError,
+    IntervalsError,
+    MalformedResponseError,
+    NotFoundError,
+    RateLimitedError,
+    StravaRestrictedError,
+    UpstreamUnavailableError,
+    ValidationError,
+)
+
+log = logging.getLogger("icucoach.mcp")
+
+# Largest text block a tool returns; beyond it lists are cut and ``truncated`` says how to narrow.
+MAX_CHARS = 40_000
+
+
+@dataclass(frozen=True)
+class Permission:
+    """What a class of tools may do; the MCP annotations follow from it."""
+
+    name: str
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool
+
+    def annotations(self, title: str) -> dict[str, Any]:
+        return {
+            "title": title,
+            "readOnlyHint": self.read_only,
+            "destructiveHint": self.destructive,
+            "idempotentHint": self.idempotent,
+            "openWorldHint": self.open_world,
+        }
+
+
+READ = Permission("read", read_only=True, destructive=False, idempotent=True, open_world=True)
+# Local computation over the athlete's settings (preview/validate a workout): reads only.
+SESSION = Permission("session", read_only=False, destructive=False, idempotent=True, open_world=False)
+# Creates that upsert by external_id: repeating them changes nothing more.
+WRITE = Permission("write", read_only=False, destructive=False, idempotent=True, open_world=True)
+# Edits overwrite fields (the old value is gone): destructive, but repeating is harmless.
+EDIT = Permission("edit", read_only=False, destructive=True, idempotent=True, open_world=True)
+DELETE = Permission("delete", read_only=False, destructive=True, idempotent=True, open_world=True)
+
+
+@dataclass
+class Answer:
+    """What a tool body returns: a one-line headline and the structured data (an object)."""
+
+    headline: str
+    data: dict[str, Any]
+
+
+@dataclass
+class ToolSpec:
+    fn: Callable[..., Awaitable[Answer]]
+    name: str
+    title: str
+    perm: Permission
+    output: dict[str, Any] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+
+TOOLS: list[ToolSpec] = []
+
+ATHLETE_SCHEMA: dict[str, Any] = {"type": "object", "description": "who: id, name, today (local date)"}
+
+
+def obj(description: str) -> dict[str, Any]:
+    """An object property of an output schema; ``description`` documents the code only (every schema
+    character is sent to the model on every turn, and the answer itself shows the shape)."""
+    return {"type": "object"}
+
+
+def arr(description: str) -> dict[str, Any]:
+    return {"type": "array"}
+
+
+def tool(
+    perm: Permission, title: str, output: dict[str, Any], required: tuple[str, ...] = ()
+) -> Callable[[Callable[..., Awaitable[Answer]]], Callable[..., Awaitable[Answer]]]:
+    """Record a tool: its name is the function's, its description the docstring."""
+
+    def deco(fn: Callable[..., Awaitable[Answer]]) -> Callable[..., Awaitable[Answer]]:
+        TOOLS.append(ToolSpec(fn, fn.__name__, title, perm, output, required))
+        return fn
+
+    return deco
+
+
+def output_schema(spec: ToolSpec) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"athlete": ATHLETE_SCHEMA, **spec.output},
+        "required": ["athlete", *spec.required],
+    }
+
+
+_LABELS: list[tuple[type[IntervalsError], str]] = [
+    (ConfigurationError, "icucoach is not configured"),
+    (AuthenticationError, "Intervals.icu rejected the API key"),
+    (AccessDeniedError, "No access to this athlete's data"),
+    (StravaRestrictedError, "Strava-restricted activity"),
+    (RateLimitedError, "Rate limited by Intervals.icu"),
+    (ValidationError, "Intervals.icu rejected the request"),
+    (NotFoundError, "Not found"),
+    (UpstreamUnavailableError, "Intervals.icu is unavailable"),
+    (MalformedResponseError, "Intervals.icu sent an unreadable answer"),
+]
+
+
+def error_text(exc: IntervalsError) -> str:
+    """One actionable paragraph for the model: what happened, then what to do."""
+    label = next((text for cls, text in _LABELS if isinstance(exc, cls)), "Intervals.icu error")
+    status = f" (HTTP {exc.status})" if exc.status else ""
+    return f"{label}{status}: {exc.message}. {exc.hint}".strip()
+
+
+def render_text(answer: Answer) -> str:
+    body = json.dumps(answer.data, separators=(",", ":"), ensure_ascii=False, default=str)
+    return f"{answer.headline}\n{body}"
+
+
+def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
+    fn = spec.fn
+
+    @functools.wraps(fn)
+    async def run(*args: Any, **kwargs: Any) -> ToolResult:
+        try:
+            answer = await fn(*args, **kwargs)
+        except ToolError:
+            raise
+        except IntervalsError as exc:
+            raise ToolError(error_text(exc)) from None
+        except ValueError as exc:  # argument problems raised by our own parsing helpers
+            raise ToolError(str(exc)) from None
+        data = json.loads(json.dumps(answer.data, default=str))  # plain JSON types only
+        return ToolResult(
+            content=[TextContent(type="text", text=render_text(answer))], structured_content=data
+        )
+
+    # resolved here, in the tool module's namespace (FastMCP reads the wrapper's annotations)
+    run.__annotations__ = {**typing.get_type_hints(fn, include_extras=True), "return": ToolResult}
+    return run
+
+
+def terse(schema: dict[str, Any]) -> dict[str, Any]:
+    """Optional arguments as their plain type (``anyOf [X, null]`` and ``default: null`` dropped: absent
+    means not given). The schema goes to the model on every turn, so every character counts."""
+    for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf")
+        if options and any(o.get("type") == "null" for o in options):
+            kept = [o for o in options if o.get("type") != "null"]
+            del prop["anyOf"]
+            if len(kept) == 1:
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+    return schema
+
+
+def install(server: FastMCP, module_order: tuple[str, ...] = ()) -> None:
+    """Register every recorded tool on ``server`` in a stable order: by module (``module_order``), then as
+    declared (a deterministic tools/list keeps hosts' prompt caches warm)."""
+
+    def rank(spec: ToolSpec) -> int:
+        mod = spec.fn.__module__.rsplit(".", 1)[-1]
+        return module_order.index(mod) if mod in module_order else len(module_order)
+
+    for spec in sorted(TOOLS, key=rank):
+        registered = FunctionTool.from_function(
+            _wrap(spec),
+            name=spec.name,
+            title=spec.title,
+            description=" ".join(inspect.cleandoc(spec.fn.__doc__ or "").split()),
+            annotations=ToolAnnotations(**spec.perm.annotations(spec.title)),
+            output_schema=output_schema(spec),
+        )
+        terse(registered.parameters)
+        server.add_tool(registered)
+
+
+__all__ = [
+    "DELETE",
+    "EDIT",
+    "MAX_CHARS",
+    "READ",
+    "SESSION",
+    "TOOLS",
+    "WRITE",
+    "Answer",
+    "Permission",
+    "ToolSpec",
+    "arr",
+    "error_text",
+    "install",
+    "obj",
+    "output_schema",
+    "render_text",
+    "tool",
+]

@@ -1,0 +1,118 @@
+"""The icucoach MCP server: building it and running it over stdio or Streamable HTTP.
+
+``build_server()`` makes a FastMCP server with every tool (``registry.TOOLS``, in declaration order), the
+resources and the prompts. ``run_stdio()`` is what ``icucoach mcp`` and Claude Desktop start; ``http_app()``
+/ ``run_http()`` serve ``/mcp`` on 127.0.0.1 behind a bearer token from ``ICUCOACH_MCP_TOKEN`` (401 without
+it). Both protocol eras the SDK speaks (2025-era handshake with sessions, 2026-07-28 stateless) are served on
+the same endpoint. Logs go to stderr only; secrets never reach logs or answers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import sys
+from typing import Any
+
+from fastmcp import FastMCP
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from icucoach import __version__
+from icucoach.mcp import registry, resources
+from icucoach.mcp import tools_calendar as _tools_calendar  # noqa: F401  (registers tools)
+from icucoach.mcp import tools_coach as _tools_coach  # noqa: F401
+from icucoach.mcp import tools_fitness as _tools_fitness  # noqa: F401
+from icucoach.mcp import tools_perf as _tools_perf  # noqa: F401
+from icucoach.mcp import tools_read as _tools_read  # noqa: F401
+from icucoach.mcp.context import SESSION_HOLDER, Session
+
+TOKEN_ENV = "ICUCOACH_MCP_TOKEN"
+
+INSTRUCTIONS = (
+    "icucoach connects to the athlete's Intervals.icu account: training history, wellness, fitness, curves, "
+    "the analytics training-status digest and the planned calendar. Dates are the athlete's local dates "
+    "(YYYY-MM-DD); every answer names the athlete it is about. Coaches: icu_list_athletes, then "
+    "icu_select_athlete or athlete_id per call; writes need an explicitly chosen athlete. Writes are "
+    "validated first and read back; icu_preview_workout checks a workout without writing. Strava-synced "
+    "activities are stubs whose data is unavailable (not zero). Workout text syntax: resource "
+    "icucoach://guide/workout-syntax."
+)
+
+
+def build_server(session: Session | None = None) -> FastMCP:
+    """A new server (tools, resources, prompts); ``session`` replaces the process-wide state (tests)."""
+    if session is not None:
+        SESSION_HOLDER["s"] = session
+    server = FastMCP("icucoach", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True)
+    registry.install(server, ("tools_coach", "tools_read", "tools_fitness", "tools_perf", "tools_calendar"))
+    resources.install(server)
+    return server
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=os.environ.get("ICUCOACH_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run_stdio() -> None:
+    _log_to_stderr()
+    build_server().run("stdio", show_banner=False)
+
+
+class BearerAuth:
+    """ASGI middleware: every HTTP request needs ``Authorization: Bearer <token>`` (constant-time check)."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._token = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        auth = headers.get("authorization", "")
+        given = auth[7:].strip().encode() if auth.lower().startswith("bearer ") else b""
+        if not given or not hmac.compare_digest(given, self._token):
+            response = JSONResponse(
+                {"error": "unauthorized", "error_description": f"send Authorization: Bearer <{TOKEN_ENV}>"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="icucoach"'},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def token_from_env() -> str:
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if len(token) < 16:
+        raise SystemExit(
+            f"{TOKEN_ENV} must hold a bearer token of at least 16 characters for the HTTP transport "
+            "(e.g. `export ICUCOACH_MCP_TOKEN=$(python -c "
+            "'import secrets; print(secrets.token_urlsafe(32))')`)."
+        )
+    return token
+
+
+def http_app(token: str, path: str = "/mcp") -> Any:
+    """The Streamable HTTP ASGI app behind the bearer check (host/origin protection stays on: localhost)."""
+    app = build_server().http_app(path=path)
+    app.add_middleware(BearerAuth, token=token)
+    return app
+
+
+def run_http(host: str = "127.0.0.1", port: int = 8766, token: str | None = None) -> None:
+    import uvicorn
+
+    _log_to_stderr()
+    app = http_app(token or token_from_env())
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+__all__ = ["INSTRUCTIONS", "TOKEN_ENV", "BearerAuth", "build_server", "http_app", "run_http", "run_stdio"]

@@ -1,0 +1,58 @@
+"""Fixtures for the MCP end-to-end tests: one sandbox for the whole MCP suite (generating the world takes
+seconds), and the server reached only through independent clients: the official ``mcp`` Python client over
+stdio (``python -m icucoach mcp`` as a subprocess) and Streamable HTTP (``icucoach mcp --http``), and the
+MCP Inspector CLI from npm (installed into ``.tools/`` on first use). Helpers live in ``mcp_helpers``.
+
+Writes are shared across tests (one world), so every test writes on its own dates/names.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from mcp_helpers import INSPECTOR, TODAY, TOOLS_DIR, HttpServer, server_env
+
+from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[RunningSandbox]:
+    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
+        yield sb
+
+
+@pytest.fixture(autouse=True)
+def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "sandbox" not in request.fixturenames:
+        yield
+        return
+    sb: RunningSandbox = request.getfixturevalue("sandbox")
+    sb.faults.clear()
+    yield
+    sb.faults.clear()
+
+
+@pytest.fixture(scope="module")
+def http_server(sandbox: RunningSandbox) -> Iterator[HttpServer]:
+    """``icucoach mcp --http`` for the demo athlete (one per test module)."""
+    server = HttpServer(server_env(sandbox, sandbox.account("athlete", 0)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def inspector() -> list[str]:
+    """The MCP Inspector CLI launcher (npm, installed into .tools/ when missing)."""
+    bin_ = TOOLS_DIR / "node_modules" / ".bin" / "mcp-inspector"
+    if not bin_.exists():
+        TOOLS_DIR.mkdir(exist_ok=True)
+        proc = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR), INSPECTOR],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, f"npm install {INSPECTOR} failed: {proc.stderr[-2000:]}"
+    return [str(bin_), "--cli"]
