@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from scipy.optimize import curve_fit
@@ -187,3 +188,20 @@ def benchmark_index(
         ftp_then_set_on=then[0].isoformat(),
         **base,
     )
+
+
+def ftp_history_from_activities(
+    activities: Sequence[Any], family: str = "cycling"
+) -> list[tuple[date, float]]:
+    """``(date, FTP)`` change points from the FTP each activity was analysed with (``icu_ftp``).
+
+    Used for the benchmark index when no explicit FTP history is supplied; stubs and activities without
+    ``icu_ftp`` are skipped.
+    """
+    out: list[tuple[date, float]] = []
+    for a in sorted(activities, key=lambda a: a.start):
+        if a.is_stub or a.ftp is None or a.family != family:
+            continue
+        if not out or out[-1][1] != a.ftp:
+            out.append((a.day, float(a.ftp)))
+    return out

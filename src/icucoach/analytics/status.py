@@ -18,7 +18,7 @@ import numpy as np
 
 from icucoach.analytics.acwr import Acwr, acwr
 from icucoach.analytics.compliance import WeekCompliance, week_compliance
-from icucoach.analytics.cp import benchmark_index
+from icucoach.analytics.cp import benchmark_index, ftp_history_from_activities
 from icucoach.analytics.days import DailyLoads, daily_loads
 from icucoach.analytics.inputs import (
     ActivityInput,
@@ -331,7 +331,13 @@ def training_status(
     for sp in sps:
         if sp.ftp_history:
             key = "/".join(sp.types) or "default"
-            bench[key] = benchmark_index(sp.ftp_history, today, s, sport=key)
+            bench[key] = benchmark_index(sp.ftp_history, today, s, sport=key, source="sport settings history")
+    if not bench:  # no explicit history: the FTP each ride was analysed with (icu_ftp)
+        ftp_hist = ftp_history_from_activities(acts)
+        if ftp_hist:
+            bench["cycling"] = benchmark_index(
+                ftp_hist, today, s, sport="cycling", source="activities' icu_ftp"
+            )
     quality = {
         "activities": len(raw_acts),
         "duplicates_removed": dd.duplicate_of,
