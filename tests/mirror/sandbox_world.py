@@ -41,13 +41,16 @@ def sandbox(fresh: bool = True) -> Iterator[RunningSandbox]:
 def settings_for(sb: RunningSandbox, index: int = 0, **kw) -> ClientSettings:
     acc = sb.account("athlete", index)
     base = {
+        "api_key": acc.api_key,
+        "base_url": sb.base_url,
+        "rate_per_second": None,
         "max_retries": 2,
         "backoff_base": 0.01,
         "backoff_cap": 0.05,
         "max_total_wait": 2.0,
         "timeout": 5.0,
     }
-    return ClientSettings(api_key=acc.api_key, base_url=sb.base_url, rate_per_second=None, **{**base, **kw})
+    return ClientSettings(**{**base, **kw})
 
 
 def world_fetcher(sb: RunningSandbox):
