@@ -113,6 +113,14 @@ class AnalyticsSettings:
     min_half_s: int = 60  # HR drift / durability need >= 1 min of HR on each side
     wbal_tau_floor: bool = True  # GoldenCheetah rounds tau down to an integer
 
+    # --- capability trends from per-activity fields (Section 11 §4.10-4.11 with sample-size gates) -------
+    capability_decoupling_min_s: int = 5400  # steady sessions of >= 90 min qualify for aggregate decoupling
+    capability_ef_min_s: int = 1200  # rides of >= 20 min qualify for the efficiency-factor trend
+    capability_min_n_long: int = 5  # sessions needed in 28 days for a mean to be reported as reliable
+    capability_min_n_short: int = 3  # ... and in 7 days for a 7-vs-28 trend
+    capability_decoupling_band: float = 1.0  # %-points: 7-day mean vs 28-day mean beyond this is a trend
+    capability_ef_band: float = 0.03  # W/bpm
+
     # --- performance (metrics.md §12, §13, §15) -------------------------------------------------------------
     cp_min_s: int = 120  # 2-parameter fit uses maximal efforts of ~2-20 min (Jones et al. 2010)
     cp_max_s: int = 1200

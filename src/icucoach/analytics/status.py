@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from icucoach.analytics.acwr import Acwr, acwr
+from icucoach.analytics.capability import Trend, decoupling_trend, efficiency_trend
 from icucoach.analytics.compliance import WeekCompliance, week_compliance
 from icucoach.analytics.cp import benchmark_index, ftp_history_from_activities
 from icucoach.analytics.days import DailyLoads, daily_loads
@@ -99,6 +100,7 @@ class TrainingStatus:
     compliance_this_week: WeekCompliance
     compliance_last_week: WeekCompliance
     benchmark: dict[str, Metric]
+    capability: dict[str, Trend] = field(default_factory=dict)
     data_quality: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, compact: bool = False) -> dict:
@@ -140,6 +142,7 @@ class TrainingStatus:
                     "last_week": self.compliance_last_week.to_dict(),
                 },
                 "benchmark_index": {k: v.to_dict() for k, v in self.benchmark.items()},
+                "capability": {k: v.to_dict() for k, v in self.capability.items()},
                 "data_quality": self.data_quality,
             }
         )
@@ -312,6 +315,36 @@ def training_status(
                     rw["projected_race_day_form"],
                 )
             )
+    capability = {
+        "durability": decoupling_trend(acts, today, s),
+        "efficiency": efficiency_trend(acts, today, s),
+    }
+    dur = capability["durability"]
+    if dur.reliable and dur.mean_long.value is not None and dur.mean_long.value > s.decoupling_coupled_pct:
+        alerts.append(
+            Alert(
+                "durability_low",
+                "warning",
+                3,
+                f"mean decoupling {dur.mean_long.value:.1f} % over 28 "
+                f"days ({dur.mean_long.inputs.get('n')} steady long sessions)",
+                "decoupling",
+                dur.mean_long.value,
+                s.decoupling_coupled_pct,
+            )
+        )
+    elif dur.reliable and dur.trend == "declining":
+        alerts.append(
+            Alert(
+                "durability_declining",
+                "info",
+                3,
+                "decoupling rising: 7-day mean above the 28-day mean",
+                "decoupling",
+                dur.mean_short.value,
+                s.capability_decoupling_band,
+            )
+        )
     stubs_28 = [a.id for a in raw_acts if a.is_stub and today - timedelta(days=28) < a.day <= today]
     if stubs_28:
         alerts.append(
@@ -369,6 +402,7 @@ def training_status(
         this_w,
         last_w,
         bench,
+        capability,
         quality,
     )
 
