@@ -203,6 +203,11 @@ class AnalyticsSettings:
         default_factory=lambda: _ro({"RACE_A": (0.40, 0.55), "RACE_B": (0.50, 0.65), "RACE_C": (0.70, 0.90)})
     )
 
+    # --- health context (SICK / INJURED calendar entries, wellness injury score) ----------------------------
+    health_recent_days: int = 14  # an illness that ended within 14 days is "recent"
+    health_upcoming_days: int = 14
+    health_injury_score: float = 3.0  # wellness injury >= 3 (1-4, 1 = none) today triggers clarification
+
     # --- compliance -----------------------------------------------------------------------------------------
     compliance_done_frac: float = 0.8  # >= 80 % of planned load/time counts as completed
     compliance_partial_frac: float = 0.5

@@ -21,6 +21,7 @@ from icucoach.analytics.capability import Trend, decoupling_trend, efficiency_tr
 from icucoach.analytics.compliance import WeekCompliance, week_compliance
 from icucoach.analytics.cp import benchmark_index, ftp_history_from_activities
 from icucoach.analytics.days import DailyLoads, daily_loads
+from icucoach.analytics.health import HealthContext, health_context
 from icucoach.analytics.inputs import (
     ActivityInput,
     PlannedInput,
@@ -101,6 +102,7 @@ class TrainingStatus:
     compliance_last_week: WeekCompliance
     benchmark: dict[str, Metric]
     capability: dict[str, Trend] = field(default_factory=dict)
+    health: HealthContext = field(default_factory=HealthContext)
     data_quality: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, compact: bool = False) -> dict:
@@ -143,6 +145,7 @@ class TrainingStatus:
                 },
                 "benchmark_index": {k: v.to_dict() for k, v in self.benchmark.items()},
                 "capability": {k: v.to_dict() for k, v in self.capability.items()},
+                "health": self.health.to_dict(),
                 "data_quality": self.data_quality,
             }
         )
@@ -345,6 +348,16 @@ def training_status(
                 s.capability_decoupling_band,
             )
         )
+    health = health_context(evs, wel, today, s)
+    if health.clarification_required:
+        alerts.append(
+            Alert(
+                "health_check",
+                "warning",
+                1,
+                "ask about health before a full session: " + "; ".join(health.reasons),
+            )
+        )
     stubs_28 = [a.id for a in raw_acts if a.is_stub and today - timedelta(days=28) < a.day <= today]
     if stubs_28:
         alerts.append(
@@ -403,6 +416,7 @@ def training_status(
         last_w,
         bench,
         capability,
+        health,
         quality,
     )
 
