@@ -34,3 +34,22 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# --- MCP: npm tools (project-local in .tools/), the Claude Desktop extension -------------------------------
+.PHONY: mcp-tools mcpb
+NPM_TOOLS := .tools/node_modules/.bin
+MCPB      := $(NPM_TOOLS)/mcpb
+INSPECTOR := $(NPM_TOOLS)/mcp-inspector
+
+$(MCPB):
+	npm install --no-audit --no-fund --prefix .tools @anthropic-ai/mcpb@2.1.2
+
+$(INSPECTOR):
+	npm install --no-audit --no-fund --prefix .tools @modelcontextprotocol/inspector@2.12.0
+
+# The npm clients the MCP tests use (the tests also install them on first use).
+mcp-tools: $(MCPB) $(INSPECTOR)
+
+# Build dist/icucoach-<version>.mcpb, validated with the official mcpb tool.
+mcpb: $(STAMP) $(MCPB)
+	$(BIN)/python packaging/mcpb/build.py --mcpb $(MCPB)
