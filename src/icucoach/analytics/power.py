@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.signal import lfilter
 
+from icucoach.analytics.filters import first_order
 from icucoach.analytics.result import Metric
 
 
@@ -69,7 +69,7 @@ def xpower(power: Sequence[float] | np.ndarray, tau_s: float = 25.0) -> float | 
     if len(p) == 0:
         return None
     a = 1.0 / (tau_s + 1.0)
-    w = lfilter([a], [1.0, -(1.0 - a)], p)
+    w = first_order(p, 1.0 - a, a)
     return float(np.mean(w**4) ** 0.25)
 
 

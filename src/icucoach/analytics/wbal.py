@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import lfilter
 
+from icucoach.analytics.filters import first_order
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 
 
@@ -69,7 +69,7 @@ def wbal_integral(
         if settings.wbal_tau_floor:
             tau = float(int(tau))
     above = np.clip(p - cp, 0.0, None)
-    spent = lfilter([1.0], [1.0, -math.exp(-1.0 / tau)], above) if len(p) else np.zeros(0)
+    spent = first_order(above, math.exp(-1.0 / tau)) if len(p) else np.zeros(0)
     return _result(w_prime - spent, w_prime, "integral", tau)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from icucoach.analytics.filters import first_order
 from icucoach.sandbox.generate.sessions import Session
 
 G = 9.81
@@ -31,25 +32,6 @@ class Physiology:
     resting_hr: int
     weight: float
     fatigue: float  # 0 = fresh, ~1 = very fatigued (from TSB); raises HR drift
-
-
-def first_order(x: np.ndarray, a: float, b: float, y0: float = 0.0) -> np.ndarray:
-    """``y[n] = a*y[n-1] + b*x[n]`` with ``y[-1] = y0``, vectorised in closed form chunk by chunk.
-
-    (scipy.signal.lfilter does the same, but importing scipy.signal costs ~1.5 s of every demo start.)
-    Within a chunk ``y[i] = a^(i+1)*y0 + b*a^i*cumsum(x[k]*a^-k)``; chunks stay short enough that ``a^-k``
-    cannot overflow.
-    """
-    out = np.empty(len(x))
-    chunk = max(1, int(200.0 / -np.log(a))) if 0 < a < 1 else len(x) or 1
-    state = y0
-    for s in range(0, len(x), chunk):
-        seg = x[s : s + chunk]
-        powers = a ** np.arange(len(seg))
-        y = a * powers * state + b * powers * np.cumsum(seg / powers)
-        out[s : s + len(seg)] = y
-        state = y[-1]
-    return out
 
 
 def _ar1(rng: np.random.Generator, n: int, sd: float, phi: float) -> np.ndarray:
