@@ -182,6 +182,8 @@ def _walk_activities(w: Walker, store) -> None:
     pid, rid = power["id"], run["id"]
     w.call("GET", one, f"/activity/{pid}", records=("Activity",))
     w.call("GET", one, f"/activity/{pid}", params={"intervals": "true"}, records=("ActivityWithIntervals",))
+    by_ids = "/api/v1/athlete/{athleteId}/activities/{ids}"
+    w.call("GET", by_ids, f"/athlete/0/activities/{pid},{rid}", records=("Activity",))
     if strava is not None:
         w.call("GET", one, f"/activity/{strava['id']}", records=("Hidden",))
     w.call("PUT", one, f"/activity/{pid}", body={"name": power.get("name") or "Ride"}, records=("Activity",))

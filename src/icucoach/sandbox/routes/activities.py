@@ -102,6 +102,23 @@ async def list_activities(request: Request) -> Response:
     return ok([pick_fields(a, fields) for a in _window(request, store)])
 
 
+async def activities_by_ids(request: Request) -> Response:
+    """``GET /athlete/{athleteId}/activities/{ids}``: the listed activities in the order asked; unknown ids
+    are ignored, as the real API does."""
+    _, store = athlete_store(request, request.path_params["athleteId"], "ACTIVITY")
+    with_intervals = q_bool(request, "intervals")
+    out: list[Json] = []
+    for activity_id in (x.strip() for x in request.path_params["ids"].split(",")):
+        activity = store.activities.get(activity_id)
+        if activity is None:
+            continue
+        if with_intervals and not is_strava(activity):
+            dto = intervals_dto(store, activity)
+            activity = {**activity, "icu_intervals": dto["icu_intervals"], "icu_groups": dto["icu_groups"]}
+        out.append(activity)
+    return ok(out)
+
+
 async def activities_csv(request: Request) -> Response:
     _, store = athlete_store(request, request.path_params["id"], "ACTIVITY")
     rows = sorted(store.activities.values(), key=lambda a: a.get("start_date_local") or "", reverse=True)
@@ -249,6 +266,7 @@ async def post_message(request: Request) -> Response:
 ROUTES = [
     Route("/api/v1/athlete/{id}/activities", list_activities, methods=["GET"]),
     Route("/api/v1/athlete/{id}/activities.csv", activities_csv, methods=["GET"]),
+    Route("/api/v1/athlete/{athleteId}/activities/{ids}", activities_by_ids, methods=["GET"]),
     Route("/api/v1/activity/{id}", get_activity, methods=["GET"]),
     Route("/api/v1/activity/{id}", put_activity, methods=["PUT"]),
     Route("/api/v1/activity/{id}/intervals", get_intervals, methods=["GET"]),
