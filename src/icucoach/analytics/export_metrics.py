@@ -169,7 +169,8 @@ def combine_summaries(summaries: Iterable[PeriodSummary]) -> dict:
     def blank() -> dict:
         return {"count": 0, "hours": 0.0, "load": 0.0, "distance_km": 0.0}
 
-    total, by_sport = blank(), {}
+    total: dict = blank()
+    by_sport: dict[str, dict] = {}
     hidden = dups = 0
     for p in summaries:
         hidden += p.hidden_activities

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from icucoach.analytics.inputs import sport_family
 from icucoach.commands._console import EXIT_CONFIG, err, fail, out, run_async
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
                         transient=True,
                         disable=quiet,
                     ) as bar:
-                        tasks: dict[str, int] = {}
+                        tasks: dict[str, TaskID] = {}
 
                         def progress(task: str, done: int, total: int) -> None:
                             key = "details" if task == "activity details" else "sync"

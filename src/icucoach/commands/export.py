@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from icucoach.commands._console import err, out
 from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient
@@ -91,7 +91,7 @@ async def _export(opts: ExportOptions, settings: ClientSettings, quiet: bool) ->
                 console=err,
                 transient=True,
             ) as bar:
-                tasks: dict[str, int] = {}
+                tasks: dict[str, TaskID] = {}
 
                 def progress(task: str, done: int, total: int) -> None:
                     key = "details" if task == "activity details" else "sync"

@@ -18,7 +18,7 @@ NAME = re.compile(r"^(\d{8})_(\d{6})\.json$")
 
 
 def snapshots(root: Path) -> list[tuple[datetime, Path]]:
-    out = []
+    out: list[tuple[datetime, Path]] = []
     if not root.is_dir():
         return out
     for p in root.glob("*/*.json"):

@@ -62,7 +62,8 @@ def zone_basis(a: Json, intervals: list[Json]) -> str | None:
 
 def build_intervals(ctx: ExportContext, generated_at: str, failed: dict[str, dict[str, str]]) -> Json:
     oldest = (ctx.today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
-    entries, state = [], {}
+    entries: list[Json] = []
+    state: dict[str, dict[str, Any]] = {}
     for a in ctx.activities:
         day = a["start_date_local"][:10]
         if day < oldest:

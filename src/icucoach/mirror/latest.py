@@ -132,7 +132,7 @@ def _profile(ctx: ExportContext) -> Json:
 
 def _thresholds(ctx: ExportContext) -> Json:
     last = next((w for w in reversed(ctx.wellness) if w.get("sportInfo")), {})
-    ride = next((x for x in last.get("sportInfo") or [] if x.get("type") == "Ride"), {})
+    ride: Json = next((x for x in last.get("sportInfo") or [] if x.get("type") == "Ride"), {})
     vo2 = next((w.get("vo2max") for w in reversed(ctx.wellness) if w.get("vo2max")), None)
     sports: Json = {}
     for ss in ctx.athlete.get("sportSettings") or []:

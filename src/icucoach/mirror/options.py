@@ -7,6 +7,7 @@ Section 11 flags keep their names and meanings (``--days``, ``--output``, ``--we
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -69,7 +70,7 @@ class ExportOptions:
     archive: bool = True
     archive_retention_days: int = 90  # 0 = keep every snapshot
     archive_min_interval_minutes: int = 60
-    today: object = None  # a date to pin (tests); None = the athlete's today
+    today: date | None = None  # a date to pin (tests); None = the athlete's today
     history_days: int = 1095
     lookback_days: int = 14
     store_url: str | None = None

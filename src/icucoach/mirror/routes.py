@@ -36,7 +36,8 @@ def parse_gpx(data: bytes) -> list[Point]:
         kind = _local(el.tag)
         if kind in pts and el.get("lat") is not None and el.get("lon") is not None:
             ele = next((c.text for c in el if _local(c.tag) == "ele"), None)
-            pts[kind].append((float(el.get("lat")), float(el.get("lon")), float(ele) if ele else None))
+            lat, lon = el.get("lat"), el.get("lon")
+            pts[kind].append((float(lat or "nan"), float(lon or "nan"), float(ele) if ele else None))
     return pts["trkpt"] or pts["rtept"]
 
 

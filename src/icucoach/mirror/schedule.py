@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 
 class LockHeld(RuntimeError):
@@ -22,7 +23,7 @@ class LockHeld(RuntimeError):
 class ExportLock:
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / ".icucoach-export.lock"
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> ExportLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -159,16 +159,16 @@ class Store:
                     existing[row.id] = row
             for aid, rec in recs.items():
                 cols = activity_columns(athlete_id, rec)
-                row = existing.get(aid)
-                if row is None:
+                found = existing.get(aid)
+                if found is None:
                     s.add(ActivityRow(**cols, fetched_at=stamp))
                     new += 1
-                elif (row.icu_sync_date, row.analyzed) != (cols["icu_sync_date"], cols["analyzed"]) or (
-                    row.raw != rec
+                elif (found.icu_sync_date, found.analyzed) != (cols["icu_sync_date"], cols["analyzed"]) or (
+                    found.raw != rec
                 ):
                     for k, v in cols.items():
-                        setattr(row, k, v)
-                    row.fetched_at = stamp
+                        setattr(found, k, v)
+                    found.fetched_at = stamp
                     changed += 1
         return new, changed
 
@@ -237,7 +237,7 @@ class Store:
                     ActivityRow.athlete_id == athlete_id, ActivityRow.duplicate_of.is_not(None)
                 )
             )
-            return {r[0]: r[1] for r in rows}
+            return {r[0]: str(r[1]) for r in rows}
 
     def count_activities(self, athlete_id: str) -> int:
         with Session(self.engine) as s:

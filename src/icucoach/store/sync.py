@@ -205,8 +205,8 @@ async def fetch_details(
     for a in store.activities(athlete_id, (today - timedelta(days=options.streams_days)).isoformat(), newest):
         if from_api_activity(a).is_stub or not a.get("stream_types"):
             continue
-        held = store.streams(str(a["id"]))
-        if held is None or held[1] != a.get("icu_sync_date"):
+        held_streams = store.streams(str(a["id"]))
+        if held_streams is None or held_streams[1] != a.get("icu_sync_date"):
             todo.append(("streams", a))
     for n, (kind, a) in enumerate(todo, 1):
         aid = str(a["id"])
