@@ -246,3 +246,14 @@ def test_route_attachments_are_served_over_http() -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("application/gpx+xml")
         assert b"<trkpt" in r.content
         assert httpx.get(sb.base_url + "/files/nope.gpx").status_code == 404
+
+
+def test_each_call_gets_an_independent_world() -> None:
+    """Worlds are cached per process, but a test that mutates its world must never leak into another's."""
+    first = generate_world(seed=42, today=TODAY)
+    second = generate_world(seed=42, today=TODAY)
+    first.athletes[MULTI].events.clear()
+    first.athletes[MULTI].wellness[TODAY.isoformat()]["restingHR"] = 999
+    assert second.athletes[MULTI].events
+    assert second.athletes[MULTI].wellness[TODAY.isoformat()]["restingHR"] != 999
+    assert generate_world(seed=42, today=TODAY).athletes[MULTI].events

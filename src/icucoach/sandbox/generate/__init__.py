@@ -6,6 +6,7 @@ The same seed (and pinned ``today``) always gives the same accounts, keys, histo
 
 from __future__ import annotations
 
+import copy
 import itertools
 from datetime import date, datetime
 from typing import Any
@@ -42,7 +43,21 @@ def list_accounts(seed: int = 42) -> list[Account]:
     return [Account(p.athlete_id, p.name, p.role, api_key_for(seed, p.athlete_id)) for p in PROFILES]  # type: ignore[arg-type]
 
 
+_PRISTINE: dict[tuple[int, date], World] = {}
+
+
 def generate_world(seed: int = 42, today: date | None = None) -> World:
+    """A fresh world. With a pinned ``today`` the first build per process is kept and later calls get a deep
+    copy (~0.5 s instead of ~6 s), so every test module can own and mutate its world without paying again."""
+    if today is None:
+        return _build_world(seed, None)
+    key = (seed, today)
+    if key not in _PRISTINE:
+        _PRISTINE[key] = _build_world(seed, today)
+    return copy.deepcopy(_PRISTINE[key])
+
+
+def _build_world(seed: int, today: date | None) -> World:
     event_ids = itertools.count(70_000_000)
     athletes: dict[str, AthleteStore] = {}
     files: dict[str, tuple[str, bytes]] = {}
