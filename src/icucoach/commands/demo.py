@@ -69,6 +69,9 @@ def demo(
         settings = ClientSettings(api_key=pass_.api_key, base_url=sandbox.base_url)
         overview = run_async(lambda: _gather(settings))
         _show(overview)
+        from icucoach.mcp.demo import show_mcp
+
+        show_mcp(sandbox.base_url, pass_.api_key, out, today=pinned)
         if keep_running:
             out.print(
                 f"\nSandbox stays up: [cyan]export INTERVALS_BASE_URL={sandbox.base_url} "

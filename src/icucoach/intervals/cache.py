@@ -11,8 +11,8 @@ What is cached, per athlete (or per activity) and for how long (``CacheTtl``):
 - one activity, its intervals, streams, best efforts, per-activity curves and histograms: ``activity``
   (1 h; a completed activity's recording does not change, and edits made through this wrapper invalidate);
 - activity and wellness lists: ``past`` (1 h) when the range ends before the athlete's today (past days are
-  stable), ``recent`` (60 s) when it includes today;
-- athlete-level curves: ``curves`` (10 min); calendar lists: ``events`` (60 s).
+  stable), ``recent`` (5 min) when it includes today;
+- athlete-level curves: ``curves`` (10 min); calendar lists: ``events`` (2 min).
 
 Never cached: ``get_event`` (a write's read-back must see the server), every write. Writes invalidate what
 they can change: calendar writes drop that athlete's event lists (and, being planned load, nothing else);
@@ -43,9 +43,9 @@ class CacheTtl:
     profile: float = 600.0
     activity: float = 3600.0
     past: float = 3600.0
-    recent: float = 60.0
+    recent: float = 300.0
     curves: float = 600.0
-    events: float = 60.0
+    events: float = 120.0
 
 
 @dataclass
@@ -225,7 +225,11 @@ class CachedClient:
             "*",
             (str(activity_id), "detail", bool(intervals)),
             self.ttl.activity,
-            lambda: self.client.get_activity(activity_id, intervals=intervals),
+            lambda: (
+                self.client.get_activity(activity_id, intervals=True)
+                if intervals
+                else self.client.get_activity(activity_id)
+            ),
         )
 
     async def get_intervals(self, activity_id: str) -> Any:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastmcp.exceptions import ToolError
 from pydantic import Field
@@ -27,7 +27,7 @@ from icucoach.intervals import (
     athlete_today,
     normalize_athlete_id,
 )
-from icucoach.intervals.cache import CachedClient
+from icucoach.intervals.cache import CachedClient, CacheTtl
 
 AthleteArg = Annotated[
     str | None,
@@ -104,8 +104,13 @@ def day_range(
 class Session:
     """The server's shared state (see the module docstring)."""
 
-    def __init__(self, settings_factory: Callable[[], ClientSettings] = ClientSettings.from_env) -> None:
+    def __init__(
+        self,
+        settings_factory: Callable[[], ClientSettings] = ClientSettings.from_env,
+        ttl: CacheTtl | None = None,
+    ) -> None:
         self._settings_factory = settings_factory
+        self._ttl = ttl
         self._icu: CachedClient | None = None
         self.selected: AthleteRef | None = None
         # ICUCOACH_TODAY pins "today" (reproducible demos and tests against a sandbox with a pinned date)
@@ -115,7 +120,7 @@ class Session:
     async def icu(self) -> CachedClient:
         if self._icu is None:
             settings = self._settings_factory()
-            self._icu = CachedClient(IntervalsClient(settings))
+            self._icu = CachedClient(IntervalsClient(settings), self._ttl)
         return self._icu
 
     async def aclose(self) -> None:
@@ -183,6 +188,12 @@ class Session:
         )
 
 
+def as_client(icu: CachedClient) -> IntervalsClient:
+    """The cached client where an ``IntervalsClient`` is expected (``insights.fetch_snapshot``): it offers the
+    same methods, so the snapshot's requests are cached too."""
+    return cast(IntervalsClient, icu)
+
+
 SESSION_HOLDER: dict[str, Session] = {}
 
 
@@ -199,6 +210,7 @@ __all__ = [
     "DateArg",
     "DetailArg",
     "Session",
+    "as_client",
     "day_range",
     "parse_day",
     "session",

@@ -44,9 +44,6 @@ from icucoach.intervals.errors import (
 
 log = logging.getLogger("icucoach.mcp")
 
-# Largest text block a tool returns; beyond it lists are cut and ``truncated`` says how to narrow.
-MAX_CHARS = 40_000
-
 
 @dataclass(frozen=True)
 class Permission:
@@ -220,7 +217,6 @@ def install(server: FastMCP, module_order: tuple[str, ...] = ()) -> None:
 __all__ = [
     "DELETE",
     "EDIT",
-    "MAX_CHARS",
     "READ",
     "SESSION",
     "TOOLS",

@@ -100,9 +100,9 @@ def token_from_env() -> str:
     return token
 
 
-def http_app(token: str, path: str = "/mcp") -> Any:
+def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> Any:
     """The Streamable HTTP ASGI app behind the bearer check (host/origin protection stays on: localhost)."""
-    app = build_server().http_app(path=path)
+    app = build_server(session).http_app(path=path)
     app.add_middleware(BearerAuth, token=token)
     return app
 

@@ -143,7 +143,7 @@ async def icu_list_events(
     events = await icu.list_events(start, end, cats or None, athlete_id=ref.id)
     rows = [event_row(e, athlete, detail == "full") for e in events]
     load = sum(e.icu_training_load or 0 for e in events if e.category == "WORKOUT")
-    kinds = {}
+    kinds: dict[str, int] = {}
     for r in rows:
         kinds[r["category"]] = kinds.get(r["category"], 0) + 1
     return Answer(

@@ -5,7 +5,7 @@ server); every answer still names its athlete, and ``athlete_id`` on any call ov
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastmcp.exceptions import ToolError
 from pydantic import Field
@@ -26,6 +26,7 @@ async def icu_list_athletes() -> Answer:
     s = session()
     roster = await s.roster()
     me = await s.athlete("0")
+    roster_rows: list[dict[str, Any]]
     if roster is None:  # OAuth tokens cannot list athletes: the token's own athlete only
         roster_rows = [{"id": me.id, "name": me.name, "access": "OWNER", "timezone": None}]
     else:

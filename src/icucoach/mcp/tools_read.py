@@ -215,7 +215,7 @@ async def icu_list_activities(
 
 async def _core_temps(icu: Any, activity_id: str, intervals: list[Any]) -> dict[int, dict[str, Any]]:
     streams = await icu.get_streams(activity_id, ["core_temperature"])
-    data = next((st.values() for st in streams if st.type == "core_temperature"), [])
+    data: list[Any] = next((st.values() for st in streams if st.type == "core_temperature"), [])
     out: dict[int, dict[str, Any]] = {}
     for i, iv in enumerate(intervals):
         lo, hi = iv.start_index, iv.end_index
@@ -334,6 +334,11 @@ async def icu_get_streams(
         raise ToolError(
             f"Activity {act.id} is a Strava stub: no streams are available via the API. "
             "Connect the device directly to Intervals.icu for future activities."
+        )
+    if len(asked) * points > 6000:
+        raise ValueError(
+            f"{len(asked)} streams x {points} points is too much for one answer (limit 6000 values): "
+            "ask for fewer types or points"
         )
     if not asked:
         raise ToolError(f"Activity {act.id} has none of {wanted}; it has: {sorted(have)}")

@@ -1,0 +1,46 @@
+"""``icucoach.intervals.cache.CachedClient`` against the sandbox over real HTTP: rarely-changing data is
+served from memory, writes invalidate what they change, expired entries are fetched again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from icucoach.intervals import ClientSettings, IntervalsClient
+from icucoach.intervals.cache import CachedClient, CacheTtl
+
+
+async def test_cache_hits_and_invalidation(sandbox):
+    acc = sandbox.account("athlete", 0)
+    now = [0.0]
+    async with IntervalsClient(ClientSettings(api_key=acc.api_key, base_url=sandbox.base_url)) as raw:
+        icu = CachedClient(raw, clock=lambda: now[0])
+        a1 = await icu.get_athlete()
+        a2 = await icu.get_athlete(a1.id)  # "0" and the owner's id share the entry
+        assert a1 is a2 and raw.request_count == 1
+        acts = await icu.get_activity("i40001123", intervals=True)
+        await icu.get_activity("i40001123", intervals=True)
+        await icu.get_streams("i40001123", ["heartrate"])
+        await icu.get_streams("i40001123", ["heartrate"])
+        assert acts.intervals() and raw.request_count == 3
+        past = await icu.list_wellness(date(2026, 11, 1), date(2026, 11, 7))
+        assert await icu.list_wellness(date(2026, 11, 1), date(2026, 11, 7)) is past
+        assert raw.request_count == 4
+
+        before = await icu.list_events(date(2026, 12, 20), date(2026, 12, 20))
+        event = {
+            "category": "NOTE",
+            "start_date_local": "2026-12-20T00:00:00",
+            "name": "cache test",
+            "external_id": "cache-test-1",
+        }
+        await icu.bulk_upsert_events([event])
+        after = await icu.list_events(date(2026, 12, 20), date(2026, 12, 20))
+        assert len(after) == len(before) + 1, "a calendar write invalidates the event lists"
+        count = raw.request_count
+        await icu.get_athlete()
+        assert raw.request_count == count, "a calendar write leaves the profile cached"
+
+        now[0] += CacheTtl().profile + 1
+        await icu.get_athlete()
+        assert raw.request_count == count + 1, "expired entries are fetched again"
+        assert icu.hits >= 5 and icu.misses >= 7
