@@ -74,3 +74,30 @@ async def test_http_rejects_missing_or_wrong_token(http_server, header):
     async with httpx2.AsyncClient() as http:
         r = await http.post(http_server.url, json=body, headers=headers)
     assert r.status_code == 401 and "WWW-Authenticate" in r.headers
+
+
+async def test_http_rejects_foreign_origin(http_server):
+    """DNS-rebinding guard: a page on another site cannot drive the local server even with the token."""
+    headers = {
+        "Accept": "application/json, text/event-stream",
+        "Authorization": f"Bearer {http_server.token}",
+    }
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "0"},
+        },
+    }
+    async with httpx2.AsyncClient() as http:
+        evil = await http.post(
+            http_server.url, json=body, headers={**headers, "Origin": "http://evil.example"}
+        )
+        local = await http.post(
+            http_server.url, json=body, headers={**headers, "Origin": "http://localhost:5173"}
+        )
+    assert evil.status_code == 403
+    assert local.status_code == 200

@@ -101,8 +101,16 @@ def token_from_env() -> str:
 
 
 def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> Any:
-    """The Streamable HTTP ASGI app behind the bearer check (host/origin protection stays on: localhost)."""
-    app = build_server(session).http_app(path=path)
+    """The Streamable HTTP ASGI app behind the bearer check, with strict Host/Origin checks against DNS
+    rebinding: loopback only, plus the hosts in ``ICUCOACH_MCP_ALLOWED_HOSTS`` (comma-separated, e.g. a
+    tunnel's host name) — a foreign Origin gets 403, a foreign Host 421."""
+    extra = [h.strip() for h in os.environ.get("ICUCOACH_MCP_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    app = build_server(session).http_app(
+        path=path,
+        host_origin_protection=True,
+        allowed_hosts=extra or None,
+        allowed_origins=[f"https://{h}" for h in extra] or None,
+    )
     app.add_middleware(BearerAuth, token=token)
     return app
 
