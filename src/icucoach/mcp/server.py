@@ -23,6 +23,7 @@ from icucoach import __version__
 from icucoach.mcp import registry, resources
 from icucoach.mcp import tools_calendar as _tools_calendar  # noqa: F401  (registers tools)
 from icucoach.mcp import tools_coach as _tools_coach  # noqa: F401
+from icucoach.mcp import tools_events as _tools_events  # noqa: F401
 from icucoach.mcp import tools_fitness as _tools_fitness  # noqa: F401
 from icucoach.mcp import tools_perf as _tools_perf  # noqa: F401
 from icucoach.mcp import tools_read as _tools_read  # noqa: F401
@@ -46,7 +47,9 @@ def build_server(session: Session | None = None) -> FastMCP:
     if session is not None:
         SESSION_HOLDER["s"] = session
     server = FastMCP("icucoach", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True)
-    registry.install(server, ("tools_coach", "tools_read", "tools_fitness", "tools_perf", "tools_calendar"))
+    registry.install(
+        server, ("tools_coach", "tools_read", "tools_fitness", "tools_perf", "tools_calendar", "tools_events")
+    )
     resources.install(server)
     return server
 

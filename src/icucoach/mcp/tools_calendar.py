@@ -7,16 +7,16 @@ Creates and notes upsert by a deterministic ``external_id``: a retried call upda
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastmcp.exceptions import ToolError
 from pydantic import Field
 
-from icucoach.intervals import CATEGORIES, NotFoundError
+from icucoach.intervals import CATEGORIES
 from icucoach.mcp.context import AthleteArg, AthleteRef, DateArg, DetailArg, day_range, parse_day, session
 from icucoach.mcp.format import hms, rnd
-from icucoach.mcp.registry import DELETE, EDIT, READ, WRITE, Answer, arr, obj, tool
+from icucoach.mcp.registry import EDIT, READ, WRITE, Answer, arr, obj, tool
 from icucoach.mcp.workout_input import Block, check, compare, workout_text
 from icucoach.mcp.workout_input import external_id as make_external_id
 from icucoach.workouts import parse, summary
@@ -369,112 +369,6 @@ async def icu_update_workout(
             "changed": changed,
             "unexpected_changes": unexpected + [f"{k} not applied" for k in not_applied],
         },
-    )
-
-
-@tool(
-    DELETE,
-    "Delete calendar events",
-    {
-        "deleted": arr("event rows removed"),
-        "needs_confirmation": {"type": "boolean"},
-        "not_found": arr("ids that did not exist"),
-        "verified": {"type": "boolean"},
-    },
-)
-async def icu_delete_events(
-    event_ids: Annotated[list[int], Field(min_length=1, max_length=50, description="Explicit event ids.")],
-    confirm: Annotated[
-        bool, Field(description="Required to delete events dated before today or more than 3 events at once.")
-    ] = False,
-    athlete_id: AthleteArg = None,
-) -> Answer:
-    """Delete calendar events by explicit id. Future (today or later) events go at once; past events or more
-    than 3 at a time need confirm=true — without it nothing is deleted and the answer lists what would go.
-    The calendar is re-read afterwards to verify."""
-    s = session()
-    ref = await s.athlete(athlete_id, write=True)
-    icu = await s.icu()
-    athlete = await icu.get_athlete(ref.id)
-    found, missing = [], []
-    for eid in dict.fromkeys(event_ids):
-        try:
-            found.append(await icu.client.get_event(eid, athlete_id=ref.id))
-        except NotFoundError:
-            missing.append(eid)
-    rows = [event_row(e, athlete) for e in found]
-    past = [r for r in rows if r["date"] and date.fromisoformat(r["date"]) < ref.today]
-    if found and (past or len(found) > 3) and not confirm:
-        why = f"{len(past)} dated before today" if past else f"{len(found)} events at once"
-        return Answer(
-            f"{ref.label}: NOTHING deleted ({why}); repeat with confirm=true to delete: "
-            + "; ".join(f"{r['id']} {r['date']} {r['name']}" for r in rows),
-            {
-                "athlete": ref.to_dict(),
-                "deleted": [],
-                "needs_confirmation": True,
-                "would_delete": rows,
-                "not_found": missing,
-                "verified": False,
-            },
-        )
-    if found:
-        await icu.bulk_delete_events([e.id for e in found], athlete_id=ref.id)
-    verified = True
-    if found:
-        days = sorted(r["date"] for r in rows if r["date"])
-        left = await icu.client.list_events(days[0], days[-1], athlete_id=ref.id) if days else []
-        gone = {e.id for e in found}
-        verified = not any(e.id in gone for e in left)
-    head = f"{ref.label}: deleted {len(found)} event(s)" + (f", {len(missing)} not found" if missing else "")
-    head += "" if verified else " — WARNING: some are still on the calendar"
-    return Answer(
-        head,
-        {
-            "athlete": ref.to_dict(),
-            "deleted": rows,
-            "needs_confirmation": False,
-            "not_found": missing,
-            "verified": verified,
-        },
-    )
-
-
-@tool(WRITE, "Add a calendar note", {"event": EVENT_ROW, "external_id": {"type": "string"}})
-async def icu_add_note(
-    date: Annotated[str, Field(max_length=10, description="Athlete-local day YYYY-MM-DD (or today/+N).")],
-    title: Annotated[str, Field(min_length=1, max_length=80, description="Note title.")],
-    text: Annotated[str, Field(max_length=4000, description="Note body.")] = "",
-    end_date: Annotated[
-        str | None, Field(max_length=10, description="Last day for a multi-day note.")
-    ] = None,
-    athlete_id: AthleteArg = None,
-) -> Answer:
-    """Put a note on the athlete's calendar (travel, how a session felt, a coach's instruction). Keyed by day
-    and title: adding the same title on the same day again updates its text instead of duplicating."""
-    s = session()
-    ref = await s.athlete(athlete_id, write=True)
-    day = parse_day(date, ref.today, "date")
-    last = parse_day(end_date, ref.today, "end_date", day)
-    if last < day:
-        raise ValueError(f"`end_date` {last} is before `date` {day}")
-    ext = make_external_id(ref.id, day.isoformat(), "NOTE", title, "")
-    icu = await s.icu()
-    event = {
-        "category": "NOTE",
-        "start_date_local": f"{day}T00:00:00",
-        "name": title,
-        "description": text,
-        "external_id": ext,
-    }
-    if last != day:
-        event["end_date_local"] = f"{last + timedelta(days=1)}T00:00:00"
-    written = await icu.bulk_upsert_events([event], athlete_id=ref.id)
-    stored = await icu.client.get_event(written[0].id, athlete_id=ref.id)
-    athlete = await icu.get_athlete(ref.id)
-    return Answer(
-        f"{ref.label}: note '{title}' on {day} (event {stored.id})",
-        {"athlete": ref.to_dict(), "event": event_row(stored, athlete, True), "external_id": ext},
     )
 
 

@@ -57,7 +57,7 @@ async def icu_get_wellness(
 ) -> Answer:
     """Daily wellness between two athlete-local dates (default: last 7 days): HRV (rMSSD or SDNN, ms), resting
     HR (bpm), sleep (h, score 0-100, quality 1-4), weight (kg), soreness/fatigue/stress/mood/motivation
-    (1-4; 1 = best for soreness/fatigue/stress, 4 = best for mood/motivation as Intervals.icu stores them),
+    (1-4, 1 = good and 4 = bad for every one, as Intervals.icu stores them),
     CTL/ATL. Columns nobody recorded are left out; days without any record are listed."""
     s = session()
     ref = await s.athlete(athlete_id)
@@ -88,9 +88,8 @@ async def icu_get_wellness(
             "wellness": {"columns": cols, "rows": [[r.get(c) for c in cols] for r in table]},
             "missing_days": missing,
             "scales": {
-                "sleep_quality_1to4": "1 great .. 4 poor",
-                "soreness/fatigue/stress_1to4": "1 low .. 4 extreme",
-                "mood/motivation_1to4": "1 great/extreme .. 4 poor/low",
+                "*_1to4": "1 = good .. 4 = bad (sleep quality, soreness, fatigue, stress, mood, motivation)",
+                "sleep_score_0to100": "higher = better",
             },
         },
     )

@@ -121,9 +121,9 @@ async def icu_get_curves(
     detail: DetailArg = "compact",
 ) -> Answer:
     """Best efforts over a standard set of durations (power W and W/kg; HR bpm) or distances (pace: time
-    and m:ss/km or /100m) for each date window, and the % change of every window against the first (positive
-    = better). Each point names the activity that set it. For standard race distances see
-    icu_get_best_efforts."""
+    and m:ss/km or /100m) for each date window, and for each other window the % by which the first window
+    beats it (negative = the first is worse). Each point names the activity that set it. For standard race
+    distances see icu_get_best_efforts."""
     s = session()
     ref = await s.athlete(athlete_id)
     ids = _curve_ids(windows)
