@@ -6,11 +6,13 @@ Errors go to stderr with the hint the error carries and a non-zero exit code; ne
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from icucoach.intervals import ConfigurationError, IntervalsError
 
@@ -71,3 +73,28 @@ def pace(speed: float | None, units: str | None) -> str:
 
 def number(value: float | None, fmt: str = "{:.0f}", unit: str = "") -> str:
     return "—" if value is None else fmt.format(value) + (f" {unit}" if unit else "")
+
+
+@contextmanager
+def sync_progress(disable: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+    """Progress bars (on stderr) for a store sync: one bar for the history sync, one for activity details.
+
+    Yields the ``progress(task, done, total)`` callback that ``icucoach.store.sync`` reports to."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=disable,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(task: str, done: int, total: int) -> None:
+            key = "details" if task == "activity details" else "sync"
+            if key not in tasks:
+                tasks[key] = bar.add_task(task, total=total)
+            bar.update(tasks[key], completed=done, total=total, description=task)
+
+        yield progress

@@ -11,10 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from icucoach.analytics.inputs import sport_family
-from icucoach.commands._console import EXIT_CONFIG, err, fail, out, run_async
+from icucoach.commands._console import EXIT_CONFIG, err, fail, out, run_async, sync_progress
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.store.db import Store
 from icucoach.store.formats import to_csv, to_gpx, to_tcx
@@ -66,23 +65,7 @@ def register(app: typer.Typer) -> None:
             st = Store.open(store)
             try:
                 async with IntervalsClient(ClientSettings.from_env()) as client:
-                    with Progress(
-                        TextColumn("{task.description}"),
-                        BarColumn(),
-                        TextColumn("{task.completed}/{task.total}"),
-                        TimeElapsedColumn(),
-                        console=err,
-                        transient=True,
-                        disable=quiet,
-                    ) as bar:
-                        tasks: dict[str, TaskID] = {}
-
-                        def progress(task: str, done: int, total: int) -> None:
-                            key = "details" if task == "activity details" else "sync"
-                            if key not in tasks:
-                                tasks[key] = bar.add_task(task, total=total)
-                            bar.update(tasks[key], completed=done, total=total, description=task)
-
+                    with sync_progress(disable=quiet) as progress:
                         day = date.fromisoformat(today) if today else None
                         _, rep = await sync_athlete(
                             client,

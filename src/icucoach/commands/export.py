@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from icucoach.commands._console import err, out
+from icucoach.commands._console import err, out, sync_progress
 from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient
 from icucoach.mirror.exporter import ExportResult, export_async
 from icucoach.mirror.gitsync import GitError, commit_if_changed, prepare
@@ -81,24 +80,7 @@ async def _export(opts: ExportOptions, settings: ClientSettings, quiet: bool) ->
     store = Store.open(opts.store_url)
     try:
         async with IntervalsClient(settings) as client:
-            if quiet:
-                return await export_async(opts, client, store)
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                tasks: dict[str, TaskID] = {}
-
-                def progress(task: str, done: int, total: int) -> None:
-                    key = "details" if task == "activity details" else "sync"
-                    if key not in tasks:
-                        tasks[key] = bar.add_task("history sync" if key == "sync" else task, total=total)
-                    bar.update(tasks[key], completed=done, total=total, description=task)
-
+            with sync_progress(disable=quiet) as progress:
                 return await export_async(opts, client, store, progress=progress)
     finally:
         store.close()

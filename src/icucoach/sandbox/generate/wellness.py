@@ -18,23 +18,6 @@ import numpy as np
 from icucoach.analytics.load import pmc_series
 from icucoach.sandbox.generate.activities import audit_stamp
 
-DEVICE_FIELDS = (
-    "restingHR",
-    "hrv",
-    "hrvSDNN",
-    "sleepSecs",
-    "sleepScore",
-    "sleepQuality",
-    "avgSleepingHR",
-    "soreness",
-    "fatigue",
-    "stress",
-    "mood",
-    "motivation",
-    "readiness",
-    "steps",
-    "weight",
-)
 ALL_FIELDS = (
     "id",
     "ctl",
