@@ -37,9 +37,8 @@ async def test_create_read_back_edit_delete(sandbox, http_server):
         assert stored["external_id"] == made["external_id"]
         assert made["event"]["summary"].startswith("3×12m")
 
-        listed = structured(
-            await c.call_tool("icu_list_events", {"oldest": "2026-12-10", "newest": "2026-12-10"})
-        )
+        listed = structured(await c.call_tool("icu_list_events", {"oldest": "2026-12-10"}))
+        assert listed["range"] == {"oldest": "2026-12-10", "newest": "2026-12-23"}
         assert eid in [e["id"] for e in listed["events"]], "the cache was invalidated by the write"
 
         # rename only: description (structure and zone notation) untouched byte for byte

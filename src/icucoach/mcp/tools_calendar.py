@@ -131,9 +131,13 @@ async def icu_list_events(
     that completed them; races (RACE_A/B/C), notes, sick/injured days. 'full' adds the workout text."""
     s = session()
     ref = await s.athlete(athlete_id)
-    start, end = day_range(oldest, newest, ref.today, 14)
-    if oldest is None and newest is None:
-        start, end = ref.today, ref.today + timedelta(days=13)
+    # the calendar looks ahead: a missing bound defaults forward from the other (or from today)
+    if newest is not None and oldest is None:
+        start, end = day_range(None, newest, ref.today, 14)
+    else:
+        start = parse_day(oldest, ref.today, "oldest", ref.today)
+        end = parse_day(newest, ref.today, "newest", start + timedelta(days=13))
+        start, end = day_range(start.isoformat(), end.isoformat(), ref.today, 14)
     cats = [c.upper() for c in categories or []]
     bad = [c for c in cats if c not in CATEGORIES]
     if bad:
