@@ -31,7 +31,10 @@ def main(argv: list[str]) -> int:
         table.add_column("unit")
 
         def report(figure: str, value: float | int | str, unit: str = "", _t: Table = table) -> None:
-            shown = f"{value:,.3f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else value
+            if isinstance(value, float):
+                shown = f"{value:,.3f}"
+            else:
+                shown = f"{value:,}" if isinstance(value, int) else value
             _t.add_row(figure, shown, unit)
 
         started = time.perf_counter()

@@ -6,29 +6,21 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
-import pytest
-
-from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
+from icucoach.sandbox import RunningSandbox
 
 ICUCOACH = [str(Path(sys.executable).parent / "icucoach")]
 TODAY = "2026-11-23"
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "ICUCOACH_"))}
     base.update({"COLUMNS": "160", "ICUCOACH_CONFIG": "/nonexistent/icucoach.toml"})
     base.update(env or {})
     return subprocess.run([*ICUCOACH, *args], capture_output=True, text=True, env=base, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[RunningSandbox]:
-    with serve_in_thread(SandboxOptions(seed=42, today=date(2026, 11, 23), rate_limit=False)) as sb:
-        yield sb
 
 
 def test_accounts_are_printed_as_json_and_stable() -> None:
@@ -46,8 +38,15 @@ def test_demo_shows_profile_week_and_fitness() -> None:
     result = run("demo", "--today", TODAY)
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    for expected in ("Maya Lindqvist", "Australia/Sydney", "Last 7 days", "Fitness (CTL)", "Form (TSB)",
-                     "The week ahead", "requests to the sandbox"):
+    for expected in (
+        "Maya Lindqvist",
+        "Australia/Sydney",
+        "Last 7 days",
+        "Fitness (CTL)",
+        "Form (TSB)",
+        "The week ahead",
+        "requests to the sandbox",
+    ):
         assert expected in text
     assert "Traceback" not in result.stderr
 
@@ -64,15 +63,20 @@ def test_doctor_passes_on_the_demo_athlete(sandbox: RunningSandbox) -> None:
 def test_doctor_reports_sdnn_for_the_runner_through_the_coach(sandbox: RunningSandbox) -> None:
     coach = sandbox.account("coach")
     runner = sandbox.account("athlete", 1)
-    env = {"INTERVALS_API_KEY": coach.api_key, "INTERVALS_BASE_URL": sandbox.base_url,
-           "INTERVALS_ATHLETE_ID": runner.athlete_id}
+    env = {
+        "INTERVALS_API_KEY": coach.api_key,
+        "INTERVALS_BASE_URL": sandbox.base_url,
+        "INTERVALS_ATHLETE_ID": runner.athlete_id,
+    }
     result = run("doctor", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SDNN only" in result.stdout
 
 
 def test_doctor_with_a_bad_key_fails_with_the_fix(sandbox: RunningSandbox) -> None:
-    result = run("doctor", env={"INTERVALS_API_KEY": "not-a-real-key", "INTERVALS_BASE_URL": sandbox.base_url})
+    result = run(
+        "doctor", env={"INTERVALS_API_KEY": "not-a-real-key", "INTERVALS_BASE_URL": sandbox.base_url}
+    )
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "Settings" in result.stdout  # where to find the key
     assert "not-a-real-key" not in result.stdout + result.stderr

@@ -7,7 +7,7 @@ failing test cannot leak 429s into the next one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date
 from typing import Any
@@ -15,30 +15,13 @@ from typing import Any
 import pytest
 
 from icucoach.intervals import ClientSettings, IntervalsClient
-from icucoach.sandbox import Account, RunningSandbox, SandboxOptions, serve_in_thread
+from icucoach.sandbox import Account, RunningSandbox
 
 TODAY = date(2026, 11, 23)
 # fast retries for tests: real defaults wait longer
 FAST = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_total_wait": 10.0, "rate_per_second": None}
 
 ClientFactory = Callable[..., AbstractAsyncContextManager[IntervalsClient]]
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[RunningSandbox]:
-    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
-        yield sb
-
-
-@pytest.fixture(autouse=True)
-def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
-    if "sandbox" not in request.fixturenames:
-        yield
-        return
-    sb: RunningSandbox = request.getfixturevalue("sandbox")
-    sb.faults.clear()
-    yield
-    sb.faults.clear()
 
 
 @pytest.fixture

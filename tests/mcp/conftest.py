@@ -12,26 +12,9 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from mcp_helpers import INSPECTOR, TODAY, TOOLS_DIR, HttpServer, server_env
+from mcp_helpers import INSPECTOR, TOOLS_DIR, HttpServer, server_env
 
-from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[RunningSandbox]:
-    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
-        yield sb
-
-
-@pytest.fixture(autouse=True)
-def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
-    if "sandbox" not in request.fixturenames:
-        yield
-        return
-    sb: RunningSandbox = request.getfixturevalue("sandbox")
-    sb.faults.clear()
-    yield
-    sb.faults.clear()
+from icucoach.sandbox import RunningSandbox
 
 
 @pytest.fixture(scope="module")

@@ -1,41 +1,19 @@
-"""Shared test helpers for the mirror and store tests: one generated sandbox world per test process
-(generation takes seconds), deep-copied for every server that mutates it, and export helpers."""
+"""Helpers for the mirror and store tests (the sandbox fixtures are in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.mirror.exporter import ExportResult, export_async
 from icucoach.mirror.options import ExportOptions
-from icucoach.sandbox import SandboxOptions, serve_in_thread
-from icucoach.sandbox.runner import RunningSandbox, build_world
-from icucoach.sandbox.world import World
+from icucoach.sandbox.runner import RunningSandbox
 from icucoach.store.db import Store
 
 TODAY = date(2026, 11, 23)
-OPTIONS = SandboxOptions(seed=42, today=TODAY, rate_limit=False)
-_WORLD: World | None = None
-
-
-def base_world() -> World:
-    global _WORLD
-    if _WORLD is None:
-        _WORLD = build_world(OPTIONS)
-    return _WORLD
-
-
-@contextmanager
-def sandbox(fresh: bool = True) -> Iterator[RunningSandbox]:
-    """A sandbox server over a copy of the shared world (``fresh=False`` serves the shared one: read-only)."""
-    world = base_world().snapshot() if fresh else base_world()
-    with serve_in_thread(OPTIONS, world=world) as sb:
-        yield sb
 
 
 def settings_for(sb: RunningSandbox, index: int = 0, **kw) -> ClientSettings:
@@ -51,18 +29,6 @@ def settings_for(sb: RunningSandbox, index: int = 0, **kw) -> ClientSettings:
         "timeout": 5.0,
     }
     return ClientSettings(**{**base, **kw})
-
-
-def world_fetcher(sb: RunningSandbox):
-    """Attachment downloads served from the world's files (the sandbox has no ``/files`` route yet)."""
-
-    async def fetch(url: str) -> bytes:
-        key = url.removeprefix("/files/")
-        if key not in sb.world.files:
-            raise FileNotFoundError(url)
-        return sb.world.files[key][1]
-
-    return fetch
 
 
 def run_export(

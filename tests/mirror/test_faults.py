@@ -12,14 +12,14 @@ from icucoach.mirror.options import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_UPS
 from icucoach.sandbox.faults import FaultConfig
 from icucoach.store.db import Store
 
-from .sandbox_world import TODAY, add_activity, run_export, settings_for, world_fetcher
+from .sandbox_world import TODAY, add_activity, run_export, settings_for
 
 
 @pytest.fixture(scope="module")
 def base(sb, tmp_path_factory):
     d = tmp_path_factory.mktemp("faults")
     store = Store.open(d / "archive.sqlite")
-    res = run_export(sb, store, d / "out", fetch=world_fetcher(sb))
+    res = run_export(sb, store, d / "out")
     assert res.code == EXIT_OK
     yield store, d / "out"
     store.close()
@@ -35,7 +35,7 @@ def test_core_failure_leaves_previous_files(sb, base, fault) -> None:
     before = snapshot(out)
     sb.faults.configure(FaultConfig(hang_seconds=1.0))
     sb.faults.enqueue(*([fault] * 12))
-    res = run_export(sb, store, out, fetch=world_fetcher(sb), settings=settings_for(sb, timeout=0.5))
+    res = run_export(sb, store, out, settings=settings_for(sb, timeout=0.5))
     sb.faults.clear()
     assert res.code == EXIT_UPSTREAM, res.message
     assert "previous files left untouched" in res.message
@@ -45,7 +45,7 @@ def test_core_failure_leaves_previous_files(sb, base, fault) -> None:
 def test_transient_faults_are_retried(sb, base) -> None:
     store, out = base
     sb.faults.enqueue("429", "503", "truncate")
-    res = run_export(sb, store, out, fetch=world_fetcher(sb), settings=settings_for(sb, max_retries=4))
+    res = run_export(sb, store, out, settings=settings_for(sb, max_retries=4))
     assert res.code == EXIT_OK, res.failures
     for k in FILES:
         validate(k, json.loads((out / f"{k}.json").read_text()))
@@ -56,7 +56,7 @@ def test_detail_failure_is_a_partial_export(sb, base) -> None:
     add_activity(sb, "i100001", "i99100001", TODAY, hour=19)
     # the four sync requests succeed, then the new activity's detail requests fail every retry
     sb.faults.enqueue("ok", "ok", "ok", "ok", *(["503"] * 12))
-    res = run_export(sb, store, out, fetch=world_fetcher(sb))
+    res = run_export(sb, store, out)
     sb.faults.clear()
     assert res.code == EXIT_PARTIAL, (res.code, res.message)
     doc = json.loads((out / "latest.json").read_text())
@@ -65,7 +65,7 @@ def test_detail_failure_is_a_partial_export(sb, base) -> None:
     ints = json.loads((out / "intervals.json").read_text())
     assert ints["fetch_state"]["i99100001"]
     # the next run fetches what was missing and is complete again
-    res = run_export(sb, store, out, fetch=world_fetcher(sb))
+    res = run_export(sb, store, out)
     assert res.code == EXIT_OK, res.failures
 
 

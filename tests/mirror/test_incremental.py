@@ -11,14 +11,14 @@ import pytest
 
 from icucoach.store.db import Store
 
-from .sandbox_world import TODAY, add_activity, run_export, world_fetcher
+from .sandbox_world import TODAY, add_activity, run_export
 
 
 @pytest.fixture(scope="module")
 def state(sb, tmp_path_factory):
     d = tmp_path_factory.mktemp("incremental")
     store = Store.open(d / "archive.sqlite")
-    first = run_export(sb, store, d / "out", fetch=world_fetcher(sb))
+    first = run_export(sb, store, d / "out")
     yield {"store": store, "out": d / "out", "first": first}
     store.close()
 
@@ -35,7 +35,7 @@ def test_first_export_fetches_history(state) -> None:
 
 
 def test_repeat_export_is_a_handful_of_requests(sb, state) -> None:
-    again = run_export(sb, state["store"], state["out"], fetch=world_fetcher(sb))
+    again = run_export(sb, state["store"], state["out"])
     assert again.code == 0
     assert not again.sync.full
     assert again.requests <= 5, again.requests
@@ -45,7 +45,7 @@ def test_repeat_export_is_a_handful_of_requests(sb, state) -> None:
 
 def test_new_activity_is_picked_up(sb, state) -> None:
     add_activity(sb, "i100001", "i99000001", TODAY, hour=18)
-    res = run_export(sb, state["store"], state["out"], fetch=world_fetcher(sb))
+    res = run_export(sb, state["store"], state["out"])
     assert res.code == 0, res.failures
     assert res.sync.new == 1 and res.sync.new_ids == ["i99000001"]
     assert res.requests <= 8  # the four sync requests plus this activity's intervals and streams
@@ -57,7 +57,7 @@ def test_new_activity_is_picked_up(sb, state) -> None:
 def test_late_activity_inside_lookback_is_picked_up(sb, state) -> None:
     late_day = TODAY - timedelta(days=5)
     add_activity(sb, "i100001", "i99000002", late_day, hour=6)
-    res = run_export(sb, state["store"], state["out"], fetch=world_fetcher(sb))
+    res = run_export(sb, state["store"], state["out"])
     assert res.sync.new == 1 and "i99000002" in res.sync.new_ids
     hist = json.loads((state["out"] / "history.json").read_text())
     row = next(r for r in hist["daily_90d"] if r["date"] == late_day.isoformat())
@@ -66,7 +66,7 @@ def test_late_activity_inside_lookback_is_picked_up(sb, state) -> None:
 
 def test_activity_deleted_upstream_disappears(sb, state) -> None:
     del sb.world.store("i100001").activities["i99000002"]
-    res = run_export(sb, state["store"], state["out"], fetch=world_fetcher(sb))
+    res = run_export(sb, state["store"], state["out"])
     assert res.sync.deleted == 1
     assert "i99000002" not in [a["id"] for a in latest(state)["recent_activities"]]
 

@@ -9,10 +9,11 @@ API's dicts (nothing lost, explicit ``null``s); analytics converts them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from icucoach.analytics.inputs import (
     ActivityInput,
@@ -23,9 +24,46 @@ from icucoach.analytics.inputs import (
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.status import TrainingStatus, training_status
 from icucoach.analytics.summary import PeriodSummary, summarize
-from icucoach.intervals import IntervalsClient, athlete_today
+from icucoach.intervals import Activity, Event, Wellness, WithSportSettings, athlete_today
 
 Json = dict[str, Any]
+DateLike = date | datetime | str  # as the client accepts (icucoach.intervals.api_base)
+
+
+class SnapshotSource(Protocol):
+    """What a snapshot needs from a client; ``IntervalsClient`` and the MCP server's cache both fit."""
+
+    async def get_athlete(self, athlete_id: str | int | None = None) -> WithSportSettings: ...
+
+    async def list_activities(
+        self,
+        oldest: DateLike,
+        newest: DateLike | None = None,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        athlete_id: str | int | None = None,
+    ) -> list[Activity]: ...
+
+    async def list_wellness(
+        self,
+        oldest: DateLike,
+        newest: DateLike | None = None,
+        *,
+        fields: Sequence[str] | None = None,
+        athlete_id: str | int | None = None,
+    ) -> list[Wellness]: ...
+
+    async def list_events(
+        self,
+        oldest: DateLike | None = None,
+        newest: DateLike | None = None,
+        category: Sequence[str] | str | None = None,
+        resolve: bool = False,
+        *,
+        limit: int | None = None,
+        athlete_id: str | int | None = None,
+    ) -> list[Event]: ...
 
 
 @dataclass(frozen=True)
@@ -98,7 +136,7 @@ class Snapshot:
 
 
 async def fetch_snapshot(
-    client: IntervalsClient,
+    client: SnapshotSource,
     athlete_id: str | None = None,
     window: SnapshotWindow = SnapshotWindow(),
     today: date | None = None,

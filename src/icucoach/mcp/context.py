@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 from fastmcp.exceptions import ToolError
 from pydantic import Field
@@ -188,12 +188,6 @@ class Session:
         )
 
 
-def as_client(icu: CachedClient) -> IntervalsClient:
-    """The cached client where an ``IntervalsClient`` is expected (``insights.fetch_snapshot``): it offers the
-    same methods, so the snapshot's requests are cached too."""
-    return cast(IntervalsClient, icu)
-
-
 SESSION_HOLDER: dict[str, Session] = {}
 
 
@@ -210,7 +204,6 @@ __all__ = [
     "DateArg",
     "DetailArg",
     "Session",
-    "as_client",
     "day_range",
     "parse_day",
     "session",

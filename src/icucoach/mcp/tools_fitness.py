@@ -12,7 +12,7 @@ from pydantic import Field
 from icucoach.analytics.load import form_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS
 from icucoach.insights import SnapshotWindow, fetch_snapshot
-from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, as_client, day_range, session
+from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, day_range, session
 from icucoach.mcp.format import rnd
 from icucoach.mcp.registry import READ, Answer, arr, obj, tool
 
@@ -143,7 +143,7 @@ async def icu_get_fitness(
     projection: list[dict[str, Any]] = []
     if projection_days:
         snap = await fetch_snapshot(
-            as_client(icu), ref.id, SnapshotWindow(), today=ref.today
+            icu, ref.id, SnapshotWindow(), today=ref.today
         )  # shared with the digest
         settings = DEFAULT_SETTINGS
         if projection_days > settings.projection_days:

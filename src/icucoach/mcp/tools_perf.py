@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from icucoach.insights import SnapshotWindow, fetch_snapshot
-from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, as_client, day_range, session
+from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, day_range, session
 from icucoach.mcp.format import compact_metrics, hms, pace, rnd
 from icucoach.mcp.registry import READ, Answer, arr, obj, tool
 
@@ -232,7 +232,7 @@ async def icu_get_training_summary(
     start, end = day_range(oldest, newest, ref.today, (ref.today - monday).days + 29)
     history = max(400, (ref.today - start).days + 1)
     snap = await fetch_snapshot(
-        as_client(await s.icu()), ref.id, SnapshotWindow(history_days=history), today=ref.today
+        await s.icu(), ref.id, SnapshotWindow(history_days=history), today=ref.today
     )
     periods = [p.to_dict() for p in snap.summaries(start, end, period)]
     if detail != "full":
@@ -282,7 +282,7 @@ async def status_digest(athlete_id: str | None, detail: str) -> tuple[Any, dict[
     """(athlete, digest) shared by the tool and the resource."""
     s = session()
     ref = await s.athlete(athlete_id)
-    snap = await fetch_snapshot(as_client(await s.icu()), ref.id, today=ref.today)
+    snap = await fetch_snapshot(await s.icu(), ref.id, today=ref.today)
     full = snap.status().to_dict()
     if detail == "full":
         return ref, full
