@@ -12,6 +12,7 @@ rounded load.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,7 +60,8 @@ def target_from_json(kind: str, d) -> Target | None:
     if not isinstance(d, dict):
         return None
     units = d.get("units")
-    units = _PACE_ALIASES.get(units, units)
+    if isinstance(units, str):
+        units = _PACE_ALIASES.get(units, units)
     if kind == POWER and units == "W":
         units = "w"
     if units not in UNITS_BY_KIND[kind]:
@@ -220,7 +222,7 @@ def _primary(steps: list[Step]) -> str | None:
     return None
 
 
-def _zone_index(bounds: list[float], v: float) -> int:
+def _zone_index(bounds: Sequence[float], v: float) -> int:
     for i, b in enumerate(bounds):
         if v <= b:
             return i

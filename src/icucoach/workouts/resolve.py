@@ -9,6 +9,7 @@ validator and the exporters (FIT, ZWO) can resolve steps without building a whol
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import PACE_UNIT_METRES, SETTINGS_PACE_UNITS, Step, Target, sport_family
@@ -77,7 +78,7 @@ class Thresholds:
         return "secs/100m" if self.family == "swim" else "secs/km"
 
 
-def zone_bounds(zones: list[float], z: float, top_extra: float) -> tuple[float, float]:
+def zone_bounds(zones: Sequence[float], z: float, top_extra: float) -> tuple[float, float]:
     """Lower/upper bound of zone number ``z`` (1-based) given upper bounds; the 999 top is capped."""
     i = max(1, min(int(z), len(zones))) - 1
     lo = zones[i - 1] if i > 0 else 0.0
@@ -87,7 +88,7 @@ def zone_bounds(zones: list[float], z: float, top_extra: float) -> tuple[float, 
     return lo, hi
 
 
-def _zone_span(zones: list[float], t: Target, top_extra: float) -> tuple[float, float]:
+def _zone_span(zones: Sequence[float], t: Target, top_extra: float) -> tuple[float, float]:
     lo, hi = zone_bounds(zones, t.low, top_extra)
     if t.end is not None:
         _, hi = zone_bounds(zones, t.high, top_extra)

@@ -74,7 +74,8 @@ def to_zwo(
         elif isinstance(it, Repeat):
             pair = it.steps
             fr = [_fraction(s, th) for s in pair]
-            if len(pair) == 2 and all(fr) and not any(s.ramp or s.freeride or s.maxeffort for s in pair):
+            on_fr, off_fr = (fr[0], fr[1]) if len(fr) == 2 else (None, None)
+            if on_fr and off_fr and not any(s.ramp or s.freeride or s.maxeffort for s in pair):
                 on, off = pair
                 el = ET.SubElement(
                     body,
@@ -82,8 +83,8 @@ def to_zwo(
                     Repeat=str(it.reps),
                     OnDuration=str(step_seconds(on, th)),
                     OffDuration=str(step_seconds(off, th)),
-                    OnPower=_f(sum(fr[0]) / 2),
-                    OffPower=_f(sum(fr[1]) / 2),
+                    OnPower=_f(sum(on_fr) / 2),
+                    OffPower=_f(sum(off_fr) / 2),
                 )
                 if on.cadence is not None:
                     el.set("Cadence", _f(on.cadence.mid))

@@ -179,8 +179,9 @@ def build_history(profile: AthleteProfile, seed: int, today: date, ids: Any, act
                 hist.activities[dup["id"]] = dup
                 hist.details[dup["id"]] = detail
                 daily_load[i] += dup["icu_training_load"] or 0  # Intervals counts both: the load is doubled
-        if ftp[i] and (i == 0 or ftp[i] != ftp[i - 1]):
-            hist.ftp_history.append((plan.day.isoformat(), round(float(ftp[i]))))
+        today_ftp = ftp[i]
+        if today_ftp and (i == 0 or today_ftp != ftp[i - 1]):
+            hist.ftp_history.append((plan.day.isoformat(), round(float(today_ftp))))
 
     days = days_between(start, today)
     ill = np.array(
@@ -190,10 +191,8 @@ def build_history(profile: AthleteProfile, seed: int, today: date, ids: Any, act
         ]
     )
     info = [
-        [{"type": "Ride", "eftp": round(float(ftp[i]), 1), "wPrime": t.w_prime, "pMax": t.p_max}]
-        if ftp[i]
-        else []
-        for i in range(HISTORY_DAYS)
+        [{"type": "Ride", "eftp": round(float(f), 1), "wPrime": t.w_prime, "pMax": t.p_max}] if f else []
+        for f in ftp[:HISTORY_DAYS]
     ]
     hist.wellness = build_wellness(
         days,
@@ -249,7 +248,11 @@ def _calendar(
         if race.day > today and race.category == "RACE_A":
             name = f"{race.name.lower().replace(' ', '-')}.gpx"
             gpx = cal.gpx_route(
-                race.name, HOMES[profile.timezone], min(race.distance_m, 60_000), 420, rng.integers(1e9)
+                race.name,
+                HOMES[profile.timezone],
+                min(race.distance_m, 60_000),
+                420,
+                int(rng.integers(1_000_000_000)),
             )
             key = f"{aid}/{ev['id']}/{name}"
             hist.files[key] = ("application/gpx+xml", gpx.encode())
@@ -284,7 +287,7 @@ def _calendar(
                 hist.files[key] = (
                     "application/gpx+xml",
                     cal.gpx_route(
-                        "Long ride loop", HOMES[profile.timezone], 70_000, 900, int(rng.integers(1e9))
+                        "Long ride loop", HOMES[profile.timezone], 70_000, 900, int(rng.integers(10**9))
                     ).encode(),
                 )
                 ev["attachments"] = [

@@ -130,9 +130,10 @@ def plan_season(
             phase = "base"
         factor = PHASE_LOAD[phase]
         if phase in ("base", "build"):
-            block_start = (
-                (nxt - timedelta(days=77)) if phase == "build" else (prev or start) + timedelta(days=31)
-            )
+            if phase == "build" and nxt is not None:
+                block_start = nxt - timedelta(days=77)
+            else:
+                block_start = (prev or start) + timedelta(days=31)
             week_in_block = max(0, (d - block_start).days // 7)
             factor *= 0.65 if week_in_block % 4 == 3 else 1.0 + 0.025 * (week_in_block % 4)
         race = by_day.get(d)
