@@ -244,32 +244,28 @@ class IntervalGroup(Interval):
     count: int | None = None
 
 
-class IntervalsDTO(ApiModel):
+class HasIntervals(ApiModel):
+    """The intervals and groups both ``/activity/{id}/intervals`` and ``?intervals=true`` carry."""
+
+    icu_intervals: list[Interval] | None = None
+    icu_groups: list[IntervalGroup] | None = None
+
+    def intervals(self) -> list[Interval]:
+        return list(self.icu_intervals or [])
+
+    def groups(self) -> list[IntervalGroup]:
+        return list(self.icu_groups or [])
+
+
+class IntervalsDTO(HasIntervals):
     """``GET /activity/{id}/intervals``."""
 
     id: str | None = None
     analyzed: str | None = None
-    icu_intervals: list[Interval] | None = None
-    icu_groups: list[IntervalGroup] | None = None
-
-    def intervals(self) -> list[Interval]:
-        return list(self.icu_intervals or [])
-
-    def groups(self) -> list[IntervalGroup]:
-        return list(self.icu_groups or [])
 
 
-class ActivityWithIntervals(Activity):
+class ActivityWithIntervals(HasIntervals, Activity):
     """``GET /activity/{id}?intervals=true``."""
-
-    icu_intervals: list[Interval] | None = None
-    icu_groups: list[IntervalGroup] | None = None
-
-    def intervals(self) -> list[Interval]:
-        return list(self.icu_intervals or [])
-
-    def groups(self) -> list[IntervalGroup]:
-        return list(self.icu_groups or [])
 
 
 class Anomaly(ApiModel):
