@@ -179,9 +179,9 @@ def build_history(profile: AthleteProfile, seed: int, today: date, ids: Any, act
                 hist.activities[dup["id"]] = dup
                 hist.details[dup["id"]] = detail
                 daily_load[i] += dup["icu_training_load"] or 0  # Intervals counts both: the load is doubled
-        today_ftp = ftp[i]
-        if today_ftp and (i == 0 or today_ftp != ftp[i - 1]):
-            hist.ftp_history.append((plan.day.isoformat(), round(float(today_ftp))))
+        day_ftp = ftp[i]
+        if day_ftp and (i == 0 or day_ftp != ftp[i - 1]):
+            hist.ftp_history.append((plan.day.isoformat(), round(float(day_ftp))))
 
     days = days_between(start, today)
     ill = np.array(
@@ -252,7 +252,7 @@ def _calendar(
                 HOMES[profile.timezone],
                 min(race.distance_m, 60_000),
                 420,
-                int(rng.integers(1_000_000_000)),
+                int(rng.integers(10**9)),
             )
             key = f"{aid}/{ev['id']}/{name}"
             hist.files[key] = ("application/gpx+xml", gpx.encode())
