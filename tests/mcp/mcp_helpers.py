@@ -19,6 +19,7 @@ import httpx2
 from mcp.client.streamable_http import streamable_http_client
 
 from icucoach.sandbox import Account, RunningSandbox
+from icucoach.serving import free_port
 from mcp import Client, StdioServerParameters
 
 TODAY = date(2026, 11, 23)
@@ -49,15 +50,9 @@ async def stdio_client(env: dict[str, str], mode: str = "auto") -> AsyncIterator
         yield client
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class HttpServer:
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.token = secrets.token_urlsafe(24)
         self.url = f"http://127.0.0.1:{self.port}/mcp"
         self.proc = subprocess.Popen(

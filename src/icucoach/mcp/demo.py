@@ -8,9 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,40 +19,17 @@ from rich.panel import Panel
 from icucoach.intervals import ClientSettings
 from icucoach.mcp.context import Session
 from icucoach.mcp.server import http_app
+from icucoach.serving import serve_in_background
 
 
 @contextmanager
 def serve_http(settings: ClientSettings, today: date | None = None) -> Iterator[tuple[str, str]]:
     """The MCP server on 127.0.0.1 (ephemeral port) in a thread; yields (url, bearer token)."""
-    import uvicorn
-
     session = Session(lambda: settings)
     session.fixed_today = today or session.fixed_today
     token = secrets.token_urlsafe(24)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(
-            http_app(token, session=session),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, name="icucoach-mcp-demo", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the MCP server did not start")
-        time.sleep(0.02)
-    try:
+    with serve_in_background(http_app(token, session=session), name="icucoach-mcp-demo") as port:
         yield f"http://127.0.0.1:{port}/mcp", token
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
 
 
 async def _talk(url: str, token: str) -> dict[str, Any]:

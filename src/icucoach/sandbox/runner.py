@@ -6,9 +6,6 @@ to it over real HTTP exactly as they would to Intervals.icu.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +15,7 @@ import uvicorn
 
 from icucoach.sandbox.faults import FaultConfig, FaultPlan
 from icucoach.sandbox.world import Account, World
+from icucoach.serving import serve_in_background
 
 DEFAULT_SEED = 42
 
@@ -64,12 +62,6 @@ def build_app(
     return create_app(world, options, faults)
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve_in_thread(
     options: SandboxOptions | None = None, world: World | None = None
@@ -78,29 +70,16 @@ def serve_in_thread(
     options = options or SandboxOptions()
     world = world or build_world(options)
     faults = FaultPlan(options.faults)
-    port = options.port or _free_port(options.host)
-    config = uvicorn.Config(
-        build_app(world, options, faults),
-        host=options.host,
-        port=port,
-        log_level="warning",
-        access_log=False,
+    app = build_app(world, options, faults)
+    with serve_in_background(
+        app,
+        options.host,
+        options.port,
+        name="icucoach-sandbox",
         lifespan="off",
         timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="icucoach-sandbox", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"sandbox failed to start on {options.host}:{port}")
-        time.sleep(0.01)
-    try:
+    ) as port:
         yield RunningSandbox(f"http://{options.host}:{port}", world, faults, options)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
 
 
 def serve_forever(options: SandboxOptions) -> None:
