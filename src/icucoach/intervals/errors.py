@@ -19,6 +19,8 @@ transport scrubs any known credential out of server-provided text before it reac
 
 from __future__ import annotations
 
+from icucoach.exitcodes import Exit
+
 API_KEY_HELP = (
     "Find your personal API key on intervals.icu → Settings → Developer Settings "
     "(https://intervals.icu/settings) and set INTERVALS_API_KEY."
@@ -35,6 +37,8 @@ class IntervalsError(Exception):
     """Base of every error the client raises."""
 
     default_hint = ""
+    #: The CLI's exit code for this cause (``icucoach.exitcodes``): every command exits with it.
+    exit_code = Exit.UPSTREAM
 
     def __init__(
         self,
@@ -78,10 +82,12 @@ class IntervalsError(Exception):
 
 
 class ConfigurationError(IntervalsError):
+    exit_code = Exit.CONFIG
     default_hint = API_KEY_HELP
 
 
 class AuthenticationError(IntervalsError):
+    exit_code = Exit.AUTH
     default_hint = (
         "The API key was rejected. " + API_KEY_HELP + " The username is the literal 'API_KEY'; the client "
         "does that for you, so only the key itself goes in INTERVALS_API_KEY."
@@ -89,6 +95,7 @@ class AuthenticationError(IntervalsError):
 
 
 class AccessDeniedError(IntervalsError):
+    exit_code = Exit.AUTH
     default_hint = (
         "Intervals.icu refused access. Use athlete id 0 (yourself), or ask the athlete to share their "
         "account with you (coach/follow) with the access level you need."
@@ -96,12 +103,14 @@ class AccessDeniedError(IntervalsError):
 
 
 class NotFoundError(IntervalsError):
+    exit_code = Exit.NOT_FOUND
     default_hint = (
         "Check the id; athlete ids look like 'i12345' (or 0 for yourself), activity ids like 'i678'."
     )
 
 
 class ValidationError(IntervalsError):
+    exit_code = Exit.USAGE
     default_hint = "Fix the request as the server's message says and try again."
 
     def __init__(
@@ -116,6 +125,7 @@ class ValidationError(IntervalsError):
 
 
 class StravaRestrictedError(IntervalsError):
+    exit_code = Exit.UPSTREAM
     default_hint = STRAVA_HINT
 
 
