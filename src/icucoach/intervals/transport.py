@@ -289,20 +289,22 @@ class Transport:
         reason = connect_failure_reason(exc)
         url = self.settings.base_url
         if url != DEFAULT_BASE_URL:
-            what = {
-                "dns": "its host name does not resolve",
-                "refused": "nothing is listening there (connection refused)",
-                "unreachable": "the network cannot reach it",
-            }.get(reason, f"the connection failed ({type(exc).__name__})")
+            what, fix = {
+                "dns": ("its host name does not resolve", "fix the host name"),
+                "refused": (
+                    "connection refused, nothing listens there",
+                    "start the server it names (e.g. `icucoach sandbox`), fix the port",
+                ),
+                "unreachable": ("the network cannot reach it", "fix the address"),
+            }.get(reason, (f"the connection failed ({type(exc).__name__})", "fix the URL"))
             return UnreachableError(
                 f"Cannot connect to {url}: {what}",
                 reason=reason,
                 base_url=url,
                 method=method,
                 path=path,
-                hint=f"Check INTERVALS_BASE_URL (or base_url in the config file), now {url}: start "
-                "the server it names (e.g. `icucoach sandbox`), fix the URL, or unset it to use "
-                f"{DEFAULT_BASE_URL}.",
+                hint=f"Check INTERVALS_BASE_URL (or base_url in the config file), now {url}: {fix}, "
+                f"or unset it to use {DEFAULT_BASE_URL}.",
             )
         what = {
             "dns": "the host name does not resolve (no network or DNS failure)",
