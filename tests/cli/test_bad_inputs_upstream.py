@@ -8,8 +8,12 @@ are strict: they turn red as soon as the command behaves, so the mark gets remov
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
+import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +24,7 @@ from icucoach.exitcodes import Exit
 from icucoach.sandbox import RunningSandbox
 from icucoach.serving import free_port
 
-from .harness import assert_clean_failure, assert_unchanged, run, snapshot
+from .harness import ICUCOACH, assert_clean_failure, assert_unchanged, run, snapshot
 
 UNKNOWN_HOST = "http://icucoach-test.invalid"  # RFC 2606: .invalid never resolves
 KEY_FIX = ("INTERVALS_API_KEY", "intervals.icu/settings")
@@ -197,6 +201,9 @@ def test_bad_input_is_one_clear_error(
         words.append(env["INTERVALS_BASE_URL"])  # the message names the URL that failed
     stderr = assert_clean_failure(result, case.code, *words)
     assert not INTERNAL_LOG.search(stderr), f"an internal log line reached the terminal:\n{stderr}"
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    if any(line.startswith("fix:") for line in lines):  # compact: one line each, never hard-wrapped
+        assert lines[-2].startswith("error:") and lines[-1].startswith("fix:"), stderr
     assert "not-a-real-key-0c9a" not in stderr + result.stdout
     assert_unchanged(out, before)
 
@@ -213,3 +220,27 @@ def test_sandbox_prints_its_url_only_once_listening(tmp_path: Path, busy_port: i
     result = run("sandbox", "--port", str(busy_port), cwd=tmp_path)
     assert "INTERVALS_BASE_URL" not in result.stderr + result.stdout  # no "point the client at it" line
     assert "listening on" not in result.stderr
+
+
+def test_sandbox_announces_its_url_once_it_accepts_connections(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "ICUCOACH_"))}
+    proc = subprocess.Popen(
+        [ICUCOACH, "sandbox", "--port", str(port), "--today", "2026-11-23"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env={**env, "NO_COLOR": "1"},
+    )  # fmt: skip
+    watchdog = threading.Timer(180, proc.kill)
+    watchdog.start()
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        assert f"listening on http://127.0.0.1:{port}" in first, first
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
+            pass  # announced means accepting: no retry loop needed
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+        proc.kill()
+    assert proc.returncode == Exit.INTERRUPTED and "sandbox stopped" in rest
+    assert "Traceback" not in rest and not INTERNAL_LOG.search(rest)
