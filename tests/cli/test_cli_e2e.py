@@ -77,20 +77,20 @@ def test_doctor_with_a_bad_key_fails_with_the_fix(sandbox: RunningSandbox) -> No
     result = run(
         "doctor", env={"INTERVALS_API_KEY": "not-a-real-key", "INTERVALS_BASE_URL": sandbox.base_url}
     )
-    assert result.returncode == 1
-    assert "FAIL" in result.stdout and "Settings" in result.stdout  # where to find the key
+    assert result.returncode == 7  # Exit.AUTH
+    assert "FAIL" in result.stdout and "intervals.icu/settings" in result.stderr  # where to find the key
     assert "not-a-real-key" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_missing_credentials_are_a_configuration_error() -> None:
     result = run("doctor")
-    assert result.returncode == 2
+    assert result.returncode == 6  # Exit.CONFIG
     assert "INTERVALS_API_KEY" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_bad_option_value_names_the_option() -> None:
     result = run("sandbox", "--today", "23/11/2026")
-    assert result.returncode == 1
+    assert result.returncode == 2  # Exit.USAGE
     assert "--today" in result.stderr and "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from icucoach.exitcodes import Exit
 from icucoach.intervals import (
     AccessDeniedError,
     AuthenticationError,
@@ -30,6 +31,19 @@ async def test_bad_key(make_client: ClientFactory) -> None:
     assert "Developer Settings" in err.hint and "INTERVALS_API_KEY" in str(err)
     assert BAD_KEY not in str(err) and BAD_KEY not in repr(err) and BAD_KEY not in str(err.to_dict())
     assert icu.request_count == 1  # auth failures are not retried
+
+
+async def test_bad_key_message_and_fix_say_each_thing_once(make_client: ClientFactory) -> None:
+    """The CLI prints ``error: <summary>`` then ``fix: <hint>``: neither may repeat the other."""
+    async with make_client(None, api_key=BAD_KEY) as icu:
+        with pytest.raises(AuthenticationError) as exc:
+            await icu.get_athlete()
+    err = exc.value
+    assert err.summary == "The Intervals.icu API key was rejected (GET /athlete/0, HTTP 401)"
+    assert err.hint not in err.summary and "rejected" not in err.hint.lower()
+    assert "INTERVALS_API_KEY" in err.hint and "intervals.icu/settings" in err.hint
+    assert len(err.hint) <= 200  # a fix, not a paragraph
+    assert err.exit_code == Exit.AUTH
 
 
 async def test_revoked_bearer_token(make_client: ClientFactory) -> None:

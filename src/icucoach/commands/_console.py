@@ -1,6 +1,12 @@
 """What every command shares: Rich consoles, unit formatting, and turning errors into one clear message.
 
-Errors go to stderr with the hint the error carries and a non-zero exit code; never a traceback.
+An error is reported once, to stderr, as ``error: <what>`` and ``fix: <what to do>``, and the process
+exits with the code of its cause from ``icucoach.exitcodes`` (never a traceback). ``fail`` is for a
+command's own checks, ``fail_from`` for any client error (``IntervalsError``: its ``summary``, ``hint`` and
+``exit_code``), ``print_error`` for a command that reports and carries on (e.g. ``export --watch``).
+
+This module is imported by the command modules only, never for ``icucoach --help``; it does not import the
+client (its import is heavy) until ``run_async`` needs it.
 """
 
 from __future__ import annotations
@@ -8,37 +14,63 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 
-from icucoach.intervals import ConfigurationError, IntervalsError
+from icucoach.exitcodes import Exit
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 out = Console()
-err = Console(stderr=True)
+# soft_wrap: a long message stays one line (the terminal wraps it) instead of being hard-broken at 80 columns
+# into many lines; highlight off: an error is plain text, never re-coloured pieces of it.
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 T = TypeVar("T")
 
-EXIT_CONFIG = 2
-EXIT_UPSTREAM = 3
+# The old names, for command modules not yet moved to ``icucoach.exitcodes.Exit``.
+EXIT_CONFIG = Exit.CONFIG
+EXIT_UPSTREAM = Exit.UPSTREAM
 
 
-def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
+def print_error(message: str, hint: str | None = None) -> None:
+    """``error: <message>`` and, when there is one, ``fix: <hint>``: each said once, on stderr."""
+    err.print(f"[bold red]error:[/] {escape(message)}")
     if hint:
-        err.print(f"[yellow]fix:[/] {hint}")
-    raise typer.Exit(code)
+        err.print(f"[yellow]fix:[/] {escape(hint)}")
+
+
+def fail(message: str, hint: str | None = None, code: int = Exit.USAGE) -> NoReturn:
+    """Report one error and exit with ``code`` (default: a bad option or input value)."""
+    print_error(message, hint)
+    raise typer.Exit(int(code))
+
+
+def describe(exc: BaseException) -> tuple[str, str | None, int]:
+    """(message, fix, exit code) of an error; a client error's message never repeats its hint."""
+    message = getattr(exc, "summary", None) or str(exc)
+    hint = getattr(exc, "hint", None) or None
+    code = getattr(exc, "exit_code", Exit.INTERNAL)
+    return message, hint, int(code)
+
+
+def fail_from(exc: BaseException) -> NoReturn:
+    """Report a client error (any ``IntervalsError``) once and exit with the code of its cause."""
+    message, hint, code = describe(exc)
+    fail(message, hint, code)
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine, reporting configuration and upstream errors cleanly."""
+    """Run a coroutine; a client error becomes one clear message and the exit code of its cause."""
+    from icucoach.intervals.errors import IntervalsError
+
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
-    except ConfigurationError as exc:
-        fail(str(exc), getattr(exc, "hint", None), EXIT_CONFIG)
     except IntervalsError as exc:
-        fail(str(exc), getattr(exc, "hint", None), EXIT_UPSTREAM)
+        fail_from(exc)
 
 
 def duration(secs: float | None) -> str:
@@ -80,6 +112,8 @@ def sync_progress(disable: bool = False) -> Iterator[Callable[[str, int, int], N
     """Progress bars (on stderr) for a store sync: one bar for the history sync, one for activity details.
 
     Yields the ``progress(task, done, total)`` callback that ``icucoach.store.sync`` reports to."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -1,6 +1,8 @@
 """``icucoach doctor``: check credentials, athlete id, timezone and sport settings before they bite.
 
-Each check is ok / warn / fail with the fix; exit code 1 when any check fails.
+Each check is ok / warn / fail with the fix. When the account cannot be read at all (no connection, key
+rejected, athlete not shared) the table stops there and the one error is reported with the exit code of its
+cause; when a check fails the exit code is ``Exit.CONFIG`` (the settings on Intervals.icu need a fix).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from datetime import timedelta
 import typer
 from rich.table import Table
 
-from icucoach.commands._console import EXIT_CONFIG, fail, out, pace, run_async
+from icucoach.commands._console import fail, fail_from, out, pace, print_error, run_async
+from icucoach.exitcodes import Exit
 from icucoach.intervals import (
     AccessDeniedError,
     AuthenticationError,
@@ -20,6 +23,7 @@ from icucoach.intervals import (
     IntervalsClient,
     IntervalsError,
     athlete_today,
+    normalize_athlete_id,
 )
 
 
@@ -43,10 +47,14 @@ def doctor(
     try:
         settings = ClientSettings.from_env()
     except ConfigurationError as exc:
-        fail(str(exc), getattr(exc, "hint", None), EXIT_CONFIG)
+        fail_from(exc)
     if athlete_id:
-        settings = settings.model_copy(update={"athlete_id": athlete_id})
-    checks = run_async(lambda: _run(settings))
+        try:
+            chosen = normalize_athlete_id(athlete_id)
+        except ConfigurationError as exc:
+            fail(f"--athlete: {exc.message}", exc.hint, Exit.USAGE)
+        settings = settings.model_copy(update={"athlete_id": chosen})
+    checks, fatal = run_async(lambda: _run(settings))
     table = Table(title="icucoach doctor", title_justify="left")
     table.add_column("check")
     table.add_column("status")
@@ -55,23 +63,34 @@ def doctor(
     for c in checks:
         table.add_row(c.name, style[c.status], c.detail)
     out.print(table)
-    if any(c.status == "fail" for c in checks):
-        raise typer.Exit(1)
+    if fatal is not None:
+        fail_from(fatal)
+    failed = [c.name for c in checks if c.status == "fail"]
+    if failed:
+        print_error(
+            f"{len(failed)} check(s) failed: {', '.join(failed)}",
+            "Fix what the FAIL rows say in your Intervals.icu settings, then run `icucoach doctor` again.",
+        )
+        raise typer.Exit(Exit.CONFIG)
 
 
-async def _run(settings: ClientSettings) -> list[Check]:
+async def _run(settings: ClientSettings) -> tuple[list[Check], IntervalsError | None]:
+    """The checks, and the error that stopped them (reported once, below the table, by the caller)."""
     checks: list[Check] = [
         Check("configuration", "ok", f"server {settings.base_url}, athlete {settings.athlete_id}")
     ]
     async with IntervalsClient(settings) as client:
         try:
             athlete = await client.get_athlete()
-        except AuthenticationError as exc:
-            return [*checks, Check("credentials", "fail", f"{exc} — {exc.hint}")]
-        except AccessDeniedError as exc:
-            return [*checks, Check("athlete access", "fail", f"{exc} — {exc.hint}")]
         except IntervalsError as exc:
-            return [*checks, Check("connection", "fail", f"{exc} — {getattr(exc, 'hint', '')}")]
+            name = (
+                "credentials"
+                if isinstance(exc, AuthenticationError)
+                else "athlete access"
+                if isinstance(exc, AccessDeniedError)
+                else "connection"
+            )
+            return [*checks, Check(name, "fail", "see the error below")], exc
         checks.append(Check("credentials", "ok", f"signed in; data of {athlete.name} ({athlete.id})"))
         checks.append(_timezone(athlete.timezone))
         checks.extend(_sport_settings(athlete))
@@ -106,7 +125,7 @@ async def _run(settings: ClientSettings) -> list[Check]:
                 f"{max(rmssd, sdnn)} of {len(wellness)} days in 2 weeks ({kind})",
             )
         )
-    return checks
+    return checks, None
 
 
 def _timezone(tz: str | None) -> Check:

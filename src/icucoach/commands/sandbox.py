@@ -1,4 +1,9 @@
-"""``icucoach sandbox``: run the local Intervals.icu, or print its demo accounts."""
+"""``icucoach sandbox``: run the local Intervals.icu, or print its demo accounts.
+
+The port is bound first: a busy port is one error naming it and the fix (exit ``Exit.USAGE``: the
+``--port`` value cannot be used), before seconds are spent building the world; the URL is printed only once
+the server accepts connections.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import date
 import typer
 
 from icucoach.commands._console import err, fail, out
+from icucoach.exitcodes import Exit
 
 
 def register(app: typer.Typer) -> None:
@@ -31,10 +37,9 @@ def sandbox(
     fault_seed: int = typer.Option(0, help="Seed of the fault RNG, so a failing run replays exactly."),
 ) -> None:
     """Run a faithful local Intervals.icu API (under /api/v1) with deterministic synthetic athletes."""
-    from icucoach.sandbox import FaultConfig, SandboxOptions, serve_forever
-    from icucoach.sandbox.generate import list_accounts
-
     if accounts:
+        from icucoach.sandbox.generate import list_accounts
+
         out.print_json(json.dumps([a.to_json() for a in list_accounts(seed)]))
         return
     pinned = None
@@ -42,7 +47,7 @@ def sandbox(
         try:
             pinned = date.fromisoformat(today)
         except ValueError:
-            fail(f"--today must be a date like 2026-11-23, got {today!r}")
+            fail(f"--today must be a date like 2026-11-23, got {today!r}", "Write the date as YYYY-MM-DD.")
     for name, share in (
         ("p429", p429),
         ("p500", p500),
@@ -51,7 +56,22 @@ def sandbox(
         ("p-truncate", p_truncate),
     ):
         if not 0.0 <= share <= 1.0:
-            fail(f"--{name} must be a share between 0 and 1, got {share}")
+            fail(
+                f"--{name} must be a share between 0 and 1, got {share}",
+                f"Give --{name} a value from 0 to 1.",
+            )
+    if not 0 < port < 65536:
+        fail(f"--port must be from 1 to 65535, got {port}", "Choose a free port, e.g. --port 8765.")
+    from icucoach.sandbox import FaultConfig, SandboxOptions
+    from icucoach.sandbox.faults import FaultPlan
+    from icucoach.sandbox.runner import build_app, build_world
+    from icucoach.serving import PortUnavailableError, listen_socket, serve_foreground
+
+    host = "127.0.0.1"
+    try:
+        sock = listen_socket(host, port)
+    except PortUnavailableError as exc:
+        fail(exc.message, exc.hint, Exit.USAGE)
     faults = FaultConfig(
         seed=fault_seed,
         latency_ms=latency_ms,
@@ -61,9 +81,21 @@ def sandbox(
         p_timeout=p_timeout,
         p_truncate=p_truncate,
     )
-    err.print(
-        f"[bold]icucoach sandbox[/] on http://127.0.0.1:{port}  (seed {seed}; accounts: "
-        f"icucoach sandbox --accounts --seed {seed})"
+    options = SandboxOptions(
+        seed=seed, today=pinned, rate_limit=rate_limit, faults=faults, host=host, port=port
     )
-    err.print(f"point the client at it: [cyan]export INTERVALS_BASE_URL=http://127.0.0.1:{port}[/]")
-    serve_forever(SandboxOptions(seed=seed, today=pinned, rate_limit=rate_limit, faults=faults, port=port))
+    world = build_world(options)
+    app = build_app(world, options, FaultPlan(faults))
+
+    def announce() -> None:
+        err.print(
+            f"[bold]icucoach sandbox[/] listening on http://{host}:{port}  (seed {seed}; accounts: "
+            f"icucoach sandbox --accounts --seed {seed}; Ctrl-C stops it)"
+        )
+        err.print(f"point the client at it: [cyan]export INTERVALS_BASE_URL=http://{host}:{port}[/]")
+
+    try:
+        serve_foreground(app, sock, on_ready=announce, lifespan="off", timeout_graceful_shutdown=1)
+    except KeyboardInterrupt:
+        err.print("sandbox stopped")
+        raise typer.Exit(Exit.INTERRUPTED) from None

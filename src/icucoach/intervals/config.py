@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from icucoach.intervals.errors import API_KEY_HELP, ConfigurationError
+from icucoach.intervals.errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://intervals.icu"
 API_PREFIX = "/api/v1"
@@ -68,7 +68,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(
             f"Cannot read the config file {path}: {type(exc).__name__}",
-            hint="Fix or delete the file, or run the setup again.",
+            hint="Fix or delete the file, or write it again with `icucoach export --setup`.",
         ) from None
     table = data.get("intervals")
     return dict(table) if isinstance(table, Mapping) else data
@@ -134,8 +134,8 @@ class ClientSettings(BaseModel):
         if self.api_key is None and self.oauth_token is None:
             raise ConfigurationError(
                 "No Intervals.icu credentials configured",
-                hint="Set INTERVALS_API_KEY (or INTERVALS_OAUTH_TOKEN), or run the icucoach setup to write "
-                f"{default_config_path()}. " + API_KEY_HELP,
+                hint="Set INTERVALS_API_KEY to your personal API key (https://intervals.icu/settings, "
+                f"Developer Settings), or save it in {default_config_path()} with `icucoach export --setup`.",
             )
 
     def secrets(self) -> list[str]:

@@ -2,8 +2,11 @@
 
 Every error carries ``status`` (HTTP status or ``None`` for client-side/transport failures), ``method``,
 ``path`` (the API path, never a secret: credentials travel only in headers) and ``hint`` (what to do about
-it). ``str(error)`` is ``"<message> (<METHOD> <path>, HTTP <status>). <hint>"``. Secrets never appear: the
-transport scrubs any known credential out of server-provided text before it reaches an error.
+it). ``str(error)`` is ``"<message> (<METHOD> <path>, HTTP <status>). <hint>"`` (for logs and MCP tool
+errors); ``summary`` is the same without the hint, so a CLI can print ``error: <summary>`` and ``fix: <hint>``
+without saying anything twice. ``exit_code`` is the CLI's exit code for the cause (``icucoach.exitcodes``).
+Secrets never appear: the transport scrubs any known credential out of server-provided text before it
+reaches an error.
 
     IntervalsError
     ├── ConfigurationError        missing/invalid settings (no credentials, bad athlete id, bad config file)
@@ -14,6 +17,7 @@ transport scrubs any known credential out of server-provided text before it reac
     ├── StravaRestrictedError     422 "Cannot read Strava activities via the API"
     ├── RateLimitedError          429 after retries (``retry_after`` seconds)
     ├── UpstreamUnavailableError  5xx, timeouts, connection failures after retries
+    │   └── UnreachableError      the base URL cannot be connected to: unknown host, refused, no network
     └── MalformedResponseError    truncated or non-JSON body, or a body of the wrong shape
 """
 
@@ -56,11 +60,16 @@ class IntervalsError(Exception):
         self.hint = hint if hint is not None else self.default_hint
         super().__init__(self._render())
 
-    def _render(self) -> str:
+    @property
+    def summary(self) -> str:
+        """What failed and where (``<message> (<METHOD> <path>, HTTP <status>)``), without the hint."""
         where = " ".join(p for p in (self.method, self.path) if p)
         if self.status is not None:
             where = f"{where}, HTTP {self.status}" if where else f"HTTP {self.status}"
-        text = f"{self.message} ({where})" if where else self.message
+        return f"{self.message} ({where})" if where else self.message
+
+    def _render(self) -> str:
+        text = self.summary
         return f"{text}. {self.hint}" if self.hint else text
 
     def __str__(self) -> str:
@@ -88,9 +97,10 @@ class ConfigurationError(IntervalsError):
 
 class AuthenticationError(IntervalsError):
     exit_code = Exit.AUTH
+    # The message already says the key was rejected: the hint only says what to do (no repeat).
     default_hint = (
-        "The API key was rejected. " + API_KEY_HELP + " The username is the literal 'API_KEY'; the client "
-        "does that for you, so only the key itself goes in INTERVALS_API_KEY."
+        "Copy your personal API key from https://intervals.icu/settings (Developer Settings) into "
+        "INTERVALS_API_KEY: the key alone, the client adds the username 'API_KEY' itself."
     )
 
 
@@ -149,6 +159,23 @@ class UpstreamUnavailableError(IntervalsError):
     )
 
 
+class UnreachableError(UpstreamUnavailableError):
+    """No connection could be made at all (unknown host, connection refused, no network).
+
+    ``reason`` is ``"dns"``, ``"refused"`` or ``"unreachable"``; ``base_url`` is the server root tried.
+    Against a base URL the user chose (``INTERVALS_BASE_URL``) the cause is almost always that URL, so the
+    message names it and the client does not retry; against intervals.icu it is the network or the site.
+    """
+
+    def __init__(self, message: str, *, reason: str, base_url: str, **kwargs: object) -> None:
+        self.reason = reason
+        self.base_url = base_url
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "reason": self.reason, "base_url": self.base_url}
+
+
 class MalformedResponseError(IntervalsError):
     default_hint = (
         "Intervals.icu sent an incomplete or unreadable answer; nothing partial was used. Try again."
@@ -167,6 +194,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitedError",
     "StravaRestrictedError",
+    "UnreachableError",
     "UpstreamUnavailableError",
     "ValidationError",
 ]

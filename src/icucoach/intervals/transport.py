@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import json
 import logging
 import re
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +28,7 @@ from urllib.parse import quote
 import httpx
 import pydantic
 
-from icucoach.intervals.config import ClientSettings
+from icucoach.intervals.config import DEFAULT_BASE_URL, ClientSettings
 from icucoach.intervals.errors import (
     API_KEY_HELP,
     STRAVA_MESSAGE,
@@ -37,6 +39,7 @@ from icucoach.intervals.errors import (
     NotFoundError,
     RateLimitedError,
     StravaRestrictedError,
+    UnreachableError,
     UpstreamUnavailableError,
     ValidationError,
 )
@@ -197,8 +200,13 @@ class Transport:
         request = self.http.build_request(method, path, params=query, json=json_body, timeout=timeout)
         try:
             response = await self.http.send(request, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # the request never left: safe to retry even a POST
+        except httpx.ConnectError as exc:
+            # The request never left: safe to retry even a POST, but only worth it against intervals.icu.
+            # A base URL the user set (sandbox, proxy) that refuses or does not resolve is a wrong URL or a
+            # stopped server: retrying for seconds only hides that.
+            error = self._unreachable(method, path, exc)
+            return _Attempt(error, retryable=self.settings.base_url == DEFAULT_BASE_URL)
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             return _Attempt(self._unavailable(method, path, exc), retryable=True)
         except httpx.TimeoutException as exc:
             return _Attempt(self._unavailable(method, path, exc), retry_ok)
@@ -262,8 +270,55 @@ class Transport:
         self, method: str, path: str, exc: Exception, status: int | None = None
     ) -> IntervalsError:
         kind = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({type(exc).__name__})"
+        url = self.settings.base_url
+        if url == DEFAULT_BASE_URL:
+            return UpstreamUnavailableError(
+                f"Request to Intervals.icu {kind}", status=status, method=method, path=path
+            )
         return UpstreamUnavailableError(
-            f"Request to Intervals.icu {kind}", status=status, method=method, path=path
+            f"Request to {url} {kind}",
+            status=status,
+            method=method,
+            path=path,
+            hint=f"Check that the server at INTERVALS_BASE_URL ({url}) is running and answering, or unset "
+            f"INTERVALS_BASE_URL to use {DEFAULT_BASE_URL}.",
+        )
+
+    def _unreachable(self, method: str, path: str, exc: Exception) -> IntervalsError:
+        """A failure to connect, said as what it is: unknown host, refused, or no network."""
+        reason = connect_failure_reason(exc)
+        url = self.settings.base_url
+        if url != DEFAULT_BASE_URL:
+            what, fix = {
+                "dns": ("its host name does not resolve", "fix the host name"),
+                "refused": (
+                    "connection refused, nothing listens there",
+                    "start the server it names (e.g. `icucoach sandbox`), fix the port",
+                ),
+                "unreachable": ("the network cannot reach it", "fix the address"),
+            }.get(reason, (f"the connection failed ({type(exc).__name__})", "fix the URL"))
+            return UnreachableError(
+                f"Cannot connect to {url}: {what}",
+                reason=reason,
+                base_url=url,
+                method=method,
+                path=path,
+                hint=f"Check INTERVALS_BASE_URL (or base_url in the config file), now {url}: {fix}, "
+                f"or unset it to use {DEFAULT_BASE_URL}.",
+            )
+        what = {
+            "dns": "the host name does not resolve (no network or DNS failure)",
+            "refused": "the connection was refused",
+            "unreachable": "the network is unreachable",
+        }.get(reason, f"the connection failed ({type(exc).__name__})")
+        return UnreachableError(
+            f"Cannot connect to {url}: {what}",
+            reason=reason,
+            base_url=url,
+            method=method,
+            path=path,
+            hint="Check your internet connection (and proxy); if other sites load, Intervals.icu may be "
+            "down: see https://forum.intervals.icu.",
         )
 
     def _malformed(self, method: str, path: str, status: int, what: str, retry_ok: bool) -> IntervalsError:
@@ -385,6 +440,38 @@ class Transport:
         )
 
 
+_DNS_WORDS = (
+    "name or service not known",
+    "nodename nor servname",
+    "name resolution",
+    "getaddrinfo",
+    "no address",
+)
+
+
+def connect_failure_reason(exc: BaseException) -> str:
+    """``"dns"``, ``"refused"``, ``"unreachable"`` or ``"other"``, from the OS error under a ConnectError."""
+    seen: BaseException | None = exc
+    texts: list[str] = []
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return "dns"
+        if isinstance(seen, ConnectionRefusedError):
+            return "refused"
+        if isinstance(seen, OSError) and seen.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return "unreachable"
+        texts.append(str(seen).lower())
+        seen = seen.__cause__ or seen.__context__
+    text = " ".join(texts)
+    if any(word in text for word in _DNS_WORDS):
+        return "dns"
+    if "refused" in text:
+        return "refused"
+    if "unreachable" in text:
+        return "unreachable"
+    return "other"
+
+
 def _field_from(message: str) -> str | None:
     """The field a validation message names, when it does (quoted identifier or a leading ``field:``)."""
     if not message:
@@ -413,4 +500,4 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, str]:
     return out
 
 
-__all__ = ["Transport", "adapter", "segment"]
+__all__ = ["Transport", "adapter", "connect_failure_reason", "segment"]
