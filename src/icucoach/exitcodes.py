@@ -13,7 +13,7 @@ class Exit(IntEnum):
     OK = 0
     INTERNAL = 1  # an unexpected failure (a bug): nothing was replaced; please report it
     USAGE = 2  # a bad option, argument or input value (Click's own code for usage errors)
-    UPSTREAM = 3  # Intervals.icu (or the base URL) unreachable, failing, rate limiting or unreadable after retries
+    UPSTREAM = 3  # Intervals.icu (or the base URL) unreachable, failing, rate limiting or unreadable
     PARTIAL = 4  # the output was written, but some details could not be fetched (listed on stderr)
     LOCKED = 5  # another run holds the lock on the same output folder or archive
     CONFIG = 6  # configuration missing or invalid: no credentials, unreadable config file

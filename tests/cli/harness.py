@@ -55,7 +55,8 @@ def assert_clean_failure(
     for word in fix_words:
         assert word.lower() in low, f"the message should name {word!r}; {context}"
     # The same sentence twice is the symptom of a hint printed by two layers.
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(stderr.split())) if len(s.strip()) > 25]
+    flat = " ".join(stderr.split())
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if len(s.strip()) > 25]
     assert len(sentences) == len(set(sentences)), f"a sentence is repeated; {context}"
     return stderr
 
@@ -73,4 +74,5 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def assert_unchanged(folder: Path, before: dict[str, str]) -> None:
     after = snapshot(folder)
-    assert after == before, f"files changed by a failed run: {sorted(set(after.items()) ^ set(before.items()))}"
+    changed = sorted(set(after.items()) ^ set(before.items()))
+    assert after == before, f"files changed by a failed run: {changed}"
