@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -251,7 +250,6 @@ async def test_token_bucket_keeps_under_the_server_limit(sandbox: RunningSandbox
             # max_retries=0: a single 429 would have raised; one request per call means none was retried
             assert icu.request_count == 45
             assert icu.transport.bucket.total_wait > 0  # the bucket did hold requests back
-
 
 
 async def test_client_recovers_from_the_server_rate_limit(sandbox: RunningSandbox, athlete: Account) -> None:
