@@ -8,6 +8,7 @@ code itself produced; these checks can. Definitions are the published ones (``me
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections import defaultdict
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
+from icucoach.mirror.files import FILES, schema, validate
 from icucoach.sandbox.runner import RunningSandbox
 from icucoach.store.db import Store
 
@@ -27,14 +30,15 @@ Json = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def exported(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> tuple[Json, Json]:
+def exported(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Json]:
+    """Every file of one export, by kind."""
     d = tmp_path_factory.mktemp("values")
     store = Store.open(d / "archive.sqlite")
     result = run_export(sb, store, d / "out", privacy="none")
     store.close()
     assert result.code == 0, (result.message, result.failures)
     out: Path = d / "out"
-    return json.loads((out / "latest.json").read_text()), json.loads((out / "history.json").read_text())
+    return {kind: json.loads((out / f"{kind}.json").read_text()) for kind in FILES}
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +55,10 @@ def raw(sb: RunningSandbox) -> tuple[list[Json], dict[str, Json]]:
 
 
 @pytest.fixture(scope="module")
-def loads(raw: tuple[list[Json], dict[str, Json]], exported: tuple[Json, Json]) -> dict[date, float]:
+def loads(raw: tuple[list[Json], dict[str, Json]], exported: dict[str, Json]) -> dict[date, float]:
     """Summed icu_training_load per local day, each session once (the linked duplicate left out)."""
     activities, _ = raw
-    dropped = set(exported[0]["metadata"]["duplicates_linked"])
+    dropped = set(exported["latest"]["metadata"]["duplicates_linked"])
     assert dropped, "the sandbox athlete has a two-device duplicate"
     per_day: dict[date, float] = defaultdict(float)
     for a in activities:
@@ -72,8 +76,8 @@ def mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def test_acwr_is_7_over_28_days_of_load(exported: tuple[Json, Json], loads: dict[date, float]) -> None:
-    derived = exported[0]["derived_metrics"]
+def test_acwr_is_7_over_28_days_of_load(exported: dict[str, Json], loads: dict[date, float]) -> None:
+    derived = exported["latest"]["derived_metrics"]
     acute, chronic = days_back(loads, 6, 0), days_back(loads, 27, 0)
     assert len(acute) == 7 and len(chronic) == 28
     assert derived["acwr"] == round(mean(acute) / mean(chronic), 2)
@@ -85,7 +89,7 @@ def test_acwr_is_7_over_28_days_of_load(exported: tuple[Json, Json], loads: dict
     assert sod["value"] == round(mean(days_back(loads, 7, 1)) / mean(days_back(loads, 28, 1)), 2)
 
 
-def test_acwr_ewma_is_williams_2017(exported: tuple[Json, Json], loads: dict[date, float]) -> None:
+def test_acwr_ewma_is_williams_2017(exported: dict[str, Json], loads: dict[date, float]) -> None:
     # lambda = 2/(N+1); over years of history the seed has long been forgotten
     first = min(loads)
     acute = chronic = mean(days_back(loads, (TODAY - first).days, (TODAY - first).days - 27))
@@ -93,43 +97,41 @@ def test_acwr_ewma_is_williams_2017(exported: tuple[Json, Json], loads: dict[dat
         load = loads.get(TODAY - timedelta(days=n), 0.0)
         acute = load * 2 / 8 + acute * (1 - 2 / 8)
         chronic = load * 2 / 29 + chronic * (1 - 2 / 29)
-    assert exported[0]["derived_metrics"]["acwr_ewma"] == round(acute / chronic, 2)
+    assert exported["latest"]["derived_metrics"]["acwr_ewma"] == round(acute / chronic, 2)
 
 
-def test_monotony_and_strain_of_the_last_7_days(
-    exported: tuple[Json, Json], loads: dict[date, float]
-) -> None:
+def test_monotony_and_strain_of_the_last_7_days(exported: dict[str, Json], loads: dict[date, float]) -> None:
     week = days_back(loads, 6, 0)
     sd = math.sqrt(sum((x - mean(week)) ** 2 for x in week) / 7)  # population SD (Foster 1998)
-    derived = exported[0]["derived_metrics"]
+    derived = exported["latest"]["derived_metrics"]
     assert derived["monotony"] == round(mean(week) / sd, 2)
     assert derived["strain"] == round(sum(week) * mean(week) / sd)
 
 
-def test_fitness_is_the_42_7_day_replay(exported: tuple[Json, Json], loads: dict[date, float]) -> None:
+def test_fitness_is_the_42_7_day_replay(exported: dict[str, Json], loads: dict[date, float]) -> None:
     ctl = atl = 0.0
     first = min(loads)
     for n in range((TODAY - first).days, -1, -1):
         load = loads.get(TODAY - timedelta(days=n), 0.0)
         ctl += (load - ctl) * (1 - math.exp(-1 / 42))
         atl += (load - atl) * (1 - math.exp(-1 / 7))
-    fitness = exported[0]["current_status"]["fitness"]
+    fitness = exported["latest"]["current_status"]["fitness"]
     assert fitness["ctl"] == round(ctl, 1)
     assert fitness["atl"] == round(atl, 1)
     assert fitness["tsb"] == round(ctl - atl, 1)  # same-day form, as Intervals.icu shows it
 
 
-def test_quick_stats_total_the_last_7_days(exported: tuple[Json, Json], loads: dict[date, float]) -> None:
-    quick = exported[0]["READ_THIS_FIRST"]["quick_stats"]
+def test_quick_stats_total_the_last_7_days(exported: dict[str, Json], loads: dict[date, float]) -> None:
+    quick = exported["latest"]["READ_THIS_FIRST"]["quick_stats"]
     assert quick["window_days"] == 7
     assert quick["total_tss"] == pytest.approx(sum(days_back(loads, 6, 0)))
 
 
 def test_daily_rows_carry_the_day_load_and_the_wellness(
-    exported: tuple[Json, Json], loads: dict[date, float], raw: tuple[list[Json], dict[str, Json]]
+    exported: dict[str, Json], loads: dict[date, float], raw: tuple[list[Json], dict[str, Json]]
 ) -> None:
     _, wellness = raw
-    daily = exported[1]["daily_90d"]
+    daily = exported["history"]["daily_90d"]
     assert len(daily) == 90 and daily[-1]["date"] == TODAY.isoformat()
     for row in daily:
         day = date.fromisoformat(row["date"])
@@ -139,9 +141,9 @@ def test_daily_rows_carry_the_day_load_and_the_wellness(
 
 
 def test_weekly_rows_total_their_days_and_ratio_section11(
-    exported: tuple[Json, Json], loads: dict[date, float]
+    exported: dict[str, Json], loads: dict[date, float]
 ) -> None:
-    weekly = exported[1]["weekly_180d"]
+    weekly = exported["history"]["weekly_180d"]
     complete = [w for w in weekly if w["complete"]]
     assert len(complete) >= 25
 
@@ -157,7 +159,81 @@ def test_weekly_rows_total_their_days_and_ratio_section11(
         assert w["acwr"] == round((week_load(start) / 7) / (sum(before) / 21), 2), w["week_start"]
 
 
-def test_monthly_rows_total_their_days(exported: tuple[Json, Json], loads: dict[date, float]) -> None:
-    for m in exported[1]["monthly_3y"]:
+def test_monthly_rows_total_their_days(exported: dict[str, Json], loads: dict[date, float]) -> None:
+    for m in exported["history"]["monthly_3y"]:
         total = sum(v for d, v in loads.items() if d.strftime("%Y-%m") == m["month"] and d <= TODAY)
         assert m["total_tss"] == round(total), m["month"]
+
+
+# ------------------------------------------------------------------------------------------------ schemas
+# The only keys a file may leave out: each depends on the data (a power meter, a label, GPS for a polyline,
+# a persisting alert, a fetch that failed). Every other key a schema describes is required.
+CONDITIONAL_KEYS = {
+    "latest.alerts[].persistence_days",
+    "latest.recent_activities[].terrain_summary.polyline",
+    "intervals.activities[].intervals[].label",
+    "intervals.activities[].intervals[].avg_power",
+    "intervals.activities[].intervals[].max_power",
+    "intervals.activities[].intervals[].normalized_power",
+    "intervals.activities[].intervals[].zone",
+    "intervals.activities[].intervals[].w_bal_start",
+    "intervals.activities[].intervals[].w_bal_end",
+    "intervals.activities[].intervals[].training_load",
+    "intervals.activities[].intervals[].distance_km",
+    "intervals.activities[].intervals[].avg_speed_kmh",
+    "intervals.activities[].intervals[].avg_dfa_a1",
+    "intervals.fetch_state.*.*.source_icu_sync_date",
+    "intervals.fetch_state.*.*.message",
+}
+
+
+def optional_keys(node: Any, path: str) -> set[str]:
+    """Paths of properties a (sub)schema describes but does not require."""
+    found: set[str] = set()
+    if not isinstance(node, dict):
+        return found
+    props = node.get("properties") or {}
+    required = set(node.get("required") or [])
+    for key, sub in props.items():
+        if key not in required:
+            found.add(f"{path}.{key}")
+        found |= optional_keys(sub, f"{path}.{key}")
+    if isinstance(node.get("items"), dict):
+        found |= optional_keys(node["items"], path + "[]")
+    if isinstance(node.get("additionalProperties"), dict):
+        found |= optional_keys(node["additionalProperties"], path + ".*")
+    for combinator in ("oneOf", "anyOf", "allOf"):
+        for sub in node.get(combinator) or []:
+            found |= optional_keys(sub, path)
+    return found
+
+
+def test_schemas_require_every_key_the_files_promise() -> None:
+    optional: set[str] = set()
+    for kind in FILES:
+        optional |= optional_keys(schema(kind), kind)
+    assert optional == CONDITIONAL_KEYS
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("latest", ["derived_metrics", "acwr_ewma"]),
+        ("latest", ["derived_metrics", "acwr_uncoupled"]),
+        ("latest", ["current_status", "fitness", "tsb"]),
+        ("history", ["weekly_180d", 0, "acwr"]),
+        ("history", ["daily_90d", 0, "total_tss"]),
+        ("intervals", ["activities", 0, "zone_basis"]),
+    ],
+)
+def test_a_file_missing_a_promised_key_is_rejected(
+    exported: dict[str, Json], kind: str, path: list[Any]
+) -> None:
+    broken = copy.deepcopy(exported[kind])
+    validate(kind, broken)  # complete: valid
+    parent = broken
+    for step in path[:-1]:
+        parent = parent[step]
+    del parent[path[-1]]
+    with pytest.raises(jsonschema.ValidationError, match=str(path[-1])):
+        validate(kind, broken)
