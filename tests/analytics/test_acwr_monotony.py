@@ -23,6 +23,25 @@ def test_s2_rolling_coupled():
     assert r.status == "red"
 
 
+# Day i (1-based) has load i, so every window length gives a different mean: a 6- or 8-day acute window
+# or a 27- or 29-day chronic window cannot pass. Means of consecutive integers, by hand (metrics.md §2,
+# Hulin 2014 coupled: acute = mean of the last 7 days, chronic = mean of the last 28, including them):
+RAMP = [float(i) for i in range(1, 41)]
+# acute  = mean(34..40) = 37     (6 days: 37.5, 8 days: 36.5)
+# chronic = mean(13..40) = 26.5  (27 days: 27.0, 29 days: 26.0)
+# uncoupled chronic = days 8-35 back = loads 6..33, mean 19.5
+# start of day (windows end yesterday): acute mean(33..39) = 36, chronic mean(12..39) = 25.5
+
+
+def test_s2_rolling_windows_are_exactly_7_and_28_days():
+    r = acwr(RAMP)
+    assert r.coupled.inputs["acute"] == pytest.approx(37.0)
+    assert r.coupled.inputs["chronic"] == pytest.approx(26.5)
+    assert r.coupled.value == pytest.approx(37.0 / 26.5, abs=1e-3)  # 1.396
+    assert r.uncoupled.value == pytest.approx(37.0 / 19.5, abs=1e-3)  # 1.897
+    assert r.start_of_day.value == pytest.approx(36.0 / 25.5, abs=1e-3)  # 1.412
+
+
 def test_s2_uncoupled():
     assert acwr(SPIKE).uncoupled.value == pytest.approx(2.000, abs=1e-3)
 

@@ -64,6 +64,16 @@ def test_s6_sweat_outside_vectors():
     assert normalized_power([1.0] * 30) == pytest.approx(1.0)
 
 
+def test_s6_np_of_a_step_by_hand():
+    """60 s at 0 W then 60 s at 300 W: the 91 rolling 30 s means are 31 x 0 W, then 10, 20, ... 290 W while
+    the window slides onto the step, then 31 x 300 W. NP = (mean of their 4th powers)^(1/4), summed by hand:
+    sum_{j=1..29} (10 j)^4 = 10^4 * 29*30*59*2609/30 = 44_639_990_000; 31 * 300^4 = 251_100_000_000."""
+    fourth_powers = 44_639_990_000 + 251_100_000_000
+    expected = (fourth_powers / 91) ** 0.25  # 238.76 W
+    assert normalized_power([0.0] * 60 + [300.0] * 60) == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(238.76, abs=0.01)
+
+
 def test_s6_np_edge_cases():
     assert normalized_power([200.0] * 29) is None  # standard form has no window
     assert normalized_power_gc([200.0] * 29) is not None  # GC pads with zeros

@@ -76,3 +76,34 @@ def has_route(path: str, method: str = "GET") -> bool:
     return any(
         isinstance(r, Route) and r.path == "/api/v1" + path and method in (r.methods or ()) for r in ROUTES
     )
+
+
+class FakeTime:
+    """A clock and an async sleep for a client: ``sleep`` records each wait and advances ``now`` instantly.
+
+    ``install(client)`` gives the client a token bucket on this clock, so every wait the client makes (token
+    bucket, 429 pause, retry backoff) is recorded in ``sleeps`` and no test races real time.
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+
+    @property
+    def waited(self) -> float:
+        return sum(self.sleeps)
+
+    def install(self, client: Any) -> None:
+        from icucoach.intervals.ratelimit import TokenBucket
+
+        settings = client.settings
+        client.transport.bucket = TokenBucket(
+            settings.rate_per_second, settings.burst, clock=self, sleep=self.sleep
+        )

@@ -28,6 +28,8 @@ from icucoach.intervals.localtime import date_param, format_local
 from icucoach.intervals.ratelimit import TokenBucket
 from icucoach.intervals.retry import RetryPolicy, parse_retry_after
 
+from .helpers import FakeTime
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -74,6 +76,16 @@ def test_bucket_disabled_still_honours_pause() -> None:
     assert not b.enabled and b.reserve() == 0
     b.pause(1.5)
     assert b.reserve() == pytest.approx(1.5)
+
+
+async def test_bucket_acquire_waits_on_the_injected_clock() -> None:
+    clock = FakeTime()
+    b = TokenBucket(10, 2, clock=clock, sleep=clock.sleep)
+    assert [await b.acquire() for _ in range(4)] == pytest.approx([0, 0, 0.1, 0.1])
+    assert clock.sleeps == pytest.approx([0.1, 0.1]) and b.total_wait == pytest.approx(0.2)
+    fresh = TokenBucket(10, 2, clock=clock, sleep=clock.sleep)
+    fresh.pause(3.0)  # a 429 holds every caller back
+    assert await fresh.acquire() == pytest.approx(3.0) and clock.sleeps[-1] == pytest.approx(3.0)
 
 
 # ------------------------------------------------------------------------------------------------ retry

@@ -82,14 +82,18 @@ def test_duplicate_linked_and_counted_once(sb, state) -> None:
     doc = latest(state)
     assert doc["metadata"]["duplicates_linked"] == dups
     hist = json.loads((state["out"] / "history.json").read_text())
-    # the day's load counts the session once: the sum over kept activities only
-    same_day = [r for r in rows.values() if r["day"] == day and r["duplicate_of"] is None]
-    expected = sum(r["training_load"] or 0 for r in same_day)
+    # the day's and the month's load count the session once: exactly the sum over kept activities
+    kept_day = [r for r in rows.values() if r["day"] == day and r["duplicate_of"] is None]
+    kept_month = [r for r in rows.values() if r["day"][:7] == day[:7] and r["duplicate_of"] is None]
+    assert len(kept_day) < len([r for r in rows.values() if r["day"] == day])  # the day has the duplicate
+    daily = next(x for x in hist["daily_90d"] if x["date"] == day)
+    assert daily["activity_count"] == len(kept_day)
+    assert daily["total_tss"] == round(sum(r["training_load"] or 0 for r in kept_day), 1)
     month = next(m for m in hist["monthly_3y"] if m["month"] == day[:7])
-    assert month["total_tss"] >= expected
-    week = [w for w in hist["weekly_180d"] if w["week_start"] <= day]
-    if week and (TODAY - timedelta(days=180)).isoformat() <= day:
-        assert week[-1]["duplicates_dropped"] >= 1
+    assert month["total_tss"] == round(sum(r["training_load"] or 0 for r in kept_month))
+    assert month["activity_count"] == len(kept_month)
+    week = [w for w in hist["weekly_180d"] if w["week_start"] <= day][-1]
+    assert week["duplicates_dropped"] == 1
 
 
 def test_strava_stubs_recorded(state) -> None:

@@ -3,16 +3,20 @@ analytics) would trip over if the generator cut corners."""
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
+import icucoach.sandbox
 from icucoach.analytics.curves import envelope
 from icucoach.analytics.load import pmc_series
 from icucoach.analytics.power import mean_max, normalized_power
+from icucoach.sandbox.analysis import power_curve
 from icucoach.sandbox.generate import generate_world
 from icucoach.sandbox.world import World
 
@@ -129,6 +133,31 @@ def test_mean_maximal_power_curves(world: World) -> None:
         for d in (5, 15, 30, 60, 300, 600):
             double = mean_max(p, [d, 2 * d])
             assert np.isnan(double[1]) or double[1] <= double[0] + 1e-9
+
+
+def test_served_power_curves_are_the_analytics_mean_max(world: World) -> None:
+    """The sandbox computes its curves itself; our analytics must agree with what it serves (the best power
+    held for at least each duration, in whole watts)."""
+    for a in _recent(world, MULTI, "Ride", 3) + _recent(world, MULTI, "VirtualRide", 3):
+        served = power_curve(world.athletes[MULTI].details[a["id"]])
+        assert served is not None
+        watts = _streams(world, MULTI, a["id"])["watts"]["data"]
+        rounded = [round(float(v)) for v in mean_max(watts, served["secs"])]
+        assert served["values"] == [max(rounded[i:]) for i in range(len(rounded))]
+
+
+def test_the_sandbox_never_computes_checked_numbers_with_our_analytics() -> None:
+    """CTL/ATL, NP and mean-max served by the sandbox are checked against ``icucoach.analytics``; computed
+    with it, a wrong window would agree with itself. Only the stream synthesis may borrow a filter."""
+    src = Path(icucoach.sandbox.__file__).parent
+    borrowed = set()
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("icucoach.analytics"):
+                borrowed.add(node.module)
+            elif isinstance(node, ast.Import):
+                borrowed |= {n.name for n in node.names if n.name.startswith("icucoach.analytics")}
+    assert borrowed <= {"icucoach.analytics.filters"}
 
 
 def test_local_dates_and_utc_start_are_consistent(world: World) -> None:

@@ -7,13 +7,16 @@ therefore served in arrival order and the long-run rate never exceeds ``rate``, 
 
 ``pause(seconds)`` is called when the server answers 429: it holds back *all* callers until then, so a
 burst of concurrent requests does not keep hammering a server that has asked us to slow down.
+
+The bucket owns the client's notion of time: ``clock`` and ``sleep`` (the transport's retry waits use
+``bucket.sleep`` too), so a test can drive every wait of a client with one fake clock instead of real time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 
 class TokenBucket:
@@ -25,10 +28,12 @@ class TokenBucket:
         burst: int = 10,
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.rate = rate if rate and rate > 0 else None
         self.burst = max(1, int(burst))
         self._clock = clock
+        self.sleep = sleep
         self._tokens = float(self.burst)
         self._updated = clock()
         self._paused_until = 0.0
@@ -58,7 +63,7 @@ class TokenBucket:
         wait = self.reserve()
         while wait > 0:
             waited += wait
-            await asyncio.sleep(wait)
+            await self.sleep(wait)
             wait = max(0.0, self._paused_until - self._clock())
         self.total_wait += waited
         return waited

@@ -13,7 +13,6 @@ and any text taken from a response is scrubbed of known secrets before it reache
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import errno
 import json
@@ -171,7 +170,7 @@ class Transport:
                         wait,
                     )
                     waited += wait
-                    await asyncio.sleep(wait)
+                    await self.bucket.sleep(wait)  # the bucket owns the clock (tests inject one)
                     continue
                 logger.warning(
                     "%s %s -> %s (attempt %d); giving up after %.1f s of waiting",

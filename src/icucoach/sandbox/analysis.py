@@ -3,8 +3,9 @@ curves (power, heart rate), best-time-for-distance pace curves, best efforts and
 
 Everything is computed from the streams the generator provides (``ActivityDetail.streams``) and cached per
 activity (``ActivityDetail.cached``), so a curve is computed once however often it is asked for. Mean-max
-values come from ``icucoach.analytics.power.mean_max``; a mean-max curve never increases with duration and a
-pace curve's time never decreases with distance, by construction.
+values come from the sandbox's own ``generate.reference.best_mean`` (never the analytics under test); a
+mean-max curve never increases with duration and a pace curve's time never decreases with distance, by
+construction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from icucoach.analytics.power import mean_max
+from icucoach.sandbox.generate.reference import best_mean
 from icucoach.sandbox.world import ActivityDetail, Json
 
 # Durations (s) of the power/HR curves the sandbox reports.
@@ -140,11 +141,10 @@ def series(detail: ActivityDetail | None, kind: str) -> np.ndarray | None:
 
 def _mean_max_curve(x: np.ndarray, secs: tuple[int, ...]) -> Json:
     durations = [d for d in secs if d <= len(x)]
-    values = mean_max(x, durations) if durations else np.array([])
-    csum = np.concatenate(([0.0], np.cumsum(x)))
-    starts = [int(np.argmax(csum[d:] - csum[:-d])) for d in durations]
+    best = [best_mean(x, d) for d in durations]
+    starts = [start for _, start in best]
     ends = [s + d for s, d in zip(starts, durations, strict=True)]
-    rounded = [round(float(v)) for v in values]
+    rounded = [round(value) for value, _ in best]
     # Exact mean-max can rise slightly with duration when one length is not a multiple of another
     # (e.g. [10, 0, 10]: best 2 s = 5, best 3 s = 6.7). Curves report the best power held for *at least* that
     # long, as Intervals.icu's curves do: carry a longer window's value (and its indices) back where higher.

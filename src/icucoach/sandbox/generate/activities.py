@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from icucoach.analytics.power import normalized_power
 from icucoach.sandbox.generate import streams as streamgen
+from icucoach.sandbox.generate.reference import normalized_power
 from icucoach.sandbox.generate.sessions import Session
 from icucoach.sandbox.world import ActivityDetail
 

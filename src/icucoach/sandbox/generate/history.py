@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from icucoach.analytics.load import pmc_series
 from icucoach.sandbox.generate import calendar as cal
 from icucoach.sandbox.generate.activities import Context, audit_stamp, build_activity, iso_utc, strava_stub
 from icucoach.sandbox.generate.profiles import AthleteProfile, sport_settings
+from icucoach.sandbox.generate.reference import fitness_fatigue
 from icucoach.sandbox.generate.season import DayPlan, Season, plan_season, threshold_multiplier
 from icucoach.sandbox.generate.sessions import Session, build_session, race_session
 from icucoach.sandbox.generate.streams import Physiology
@@ -89,7 +89,7 @@ def build_history(profile: AthleteProfile, seed: int, today: date, ids: Any, act
     for plan in season.days:
         day_sessions.append(_sessions_for(profile, plan, rng, t.swim_css, t.run_threshold_speed or 3.5))
     est = np.array([sum(_relative_load(s) for s in ss) for ss in day_sessions])
-    ctl_est, atl_est = pmc_series(est)
+    ctl_est, atl_est = fitness_fatigue(est)
     mult = threshold_multiplier(ctl_est, ctl_ref=float(np.median(ctl_est[:HISTORY_DAYS])))
     ftp = [t.ftp * m if t.ftp else None for m in mult]
     run_speed = [t.run_threshold_speed * m if t.run_threshold_speed else None for m in mult]

@@ -1,8 +1,9 @@
 """Daily wellness records: fitness from the load model, and the body's response to training and illness.
 
-CTL/ATL come from ``icucoach.analytics.load.pmc_series`` over each local day's summed ``icu_training_load``
-(including activities the API hides, such as Strava stubs, as Intervals.icu does). HRV falls and resting HR
-rises with fatigue (negative form) and illness; sleep and the 1–4 subjective scales (1 = good) follow.
+CTL/ATL come from the sandbox's own ``reference.fitness_fatigue`` (42/7 days, not the analytics under test)
+over each local day's summed ``icu_training_load`` (including activities the API hides, such as Strava stubs,
+as Intervals.icu does). HRV falls and resting HR rises with fatigue (negative form) and illness; sleep and the
+1–4 subjective scales (1 = good) follow.
 Some days have no readings at all (the watch was off): every subjective and device field is then null,
 but the fitness fields are still there, as on the real service.
 """
@@ -15,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from icucoach.analytics.load import pmc_series
 from icucoach.sandbox.generate.activities import audit_stamp
+from icucoach.sandbox.generate.reference import fitness_fatigue
 
 ALL_FIELDS = (
     "id",
@@ -85,7 +86,7 @@ def build_wellness(
     rng: np.random.Generator,
     tz: ZoneInfo,
 ) -> dict[str, dict[str, Any]]:
-    ctl, atl = pmc_series(loads)
+    ctl, atl = fitness_fatigue(loads)
     out: dict[str, dict[str, Any]] = {}
     gap_days = set(rng.choice(len(days), size=max(1, len(days) // 14), replace=False).tolist())
     trip = int(len(days) * 0.3)
