@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 # Target kinds map one-to-one to the workout_doc step keys.
 POWER, HR, PACE, CADENCE = "power", "hr", "pace", "cadence"
 
-# `%mmp`: a share of the athlete's best power for ``Target.secs`` (their power curve); `custom_zone`: a zone of
-# the athlete's custom zone set (`CZ2`), as Intervals.icu's syntax guide writes them.
+# `%mmp`: a share of the athlete's best power for ``Target.secs`` (their power curve); `custom_zone`: a
+# zone of the athlete's custom zone set (`CZ2`), as Intervals.icu's syntax guide writes them.
 POWER_UNITS = ("%ftp", "w", "power_zone", "%mmp", "custom_zone")
 HR_UNITS = ("%hr", "%lthr", "hr_zone", "bpm")
 # Absolute pace units as the real server stores them (captured: `4:15-3:55/km Pace` -> "secs/km").

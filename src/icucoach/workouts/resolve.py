@@ -18,9 +18,9 @@ from .model import PACE_UNIT_METRES, SETTINGS_PACE_UNITS, Step, Target, sport_fa
 
 # Intervals.icu's default zone models (what a new sport setting gets): power as % FTP (Coggan 7 zones), HR as
 # % LTHR (Friel 7 zones, turned into bpm upper bounds capped by max HR), pace as % of threshold speed.
-DEFAULT_POWER_ZONES = [55, 75, 90, 105, 120, 150, 999]
-DEFAULT_HR_ZONES_PCT_LTHR = [81, 89, 93, 99, 102, 106, 999]
-DEFAULT_PACE_ZONES = {
+DEFAULT_POWER_ZONES: list[float] = [55, 75, 90, 105, 120, 150, 999]
+DEFAULT_HR_ZONES_PCT_LTHR: list[float] = [81, 89, 93, 99, 102, 106, 999]
+DEFAULT_PACE_ZONES: dict[str, list[float]] = {
     "run": [77.5, 87.7, 94.3, 100, 103.4, 111.5, 999],
     "swim": [80, 90, 95, 100, 104, 110, 999],
 }
@@ -117,7 +117,7 @@ class Thresholds:
         return "secs/100m" if self.family == "swim" else "secs/km"
 
     def zones_for(self, units: str) -> list[float] | None:
-        """The zone upper bounds a zone target of ``units`` is read against (power falls back to the default)."""
+        """The zone tops a zone target of ``units`` is read against (power falls back to the default)."""
         if units == "power_zone":
             return self.power_zones or DEFAULT_POWER_ZONES
         return {"hr_zone": self.hr_zones, "pace_zone": self.pace_zones, "custom_zone": self.custom_zones}.get(
@@ -142,14 +142,16 @@ class Thresholds:
         return None
 
 
-def default_zones(units: str, family: str, threshold: float | None = None, max_hr: float | None = None):
+def default_zones(
+    units: str, family: str, threshold: float | None = None, max_hr: float | None = None
+) -> list[float] | None:
     """Intervals.icu's default zone upper bounds for a zone kind, in the settings' own units (bpm for HR)."""
     if units == "power_zone":
         return list(DEFAULT_POWER_ZONES)
     if units == "pace_zone":
         return list(DEFAULT_PACE_ZONES.get(family, DEFAULT_PACE_ZONES["run"]))
     if units == "hr_zone" and threshold:
-        bpm = [round(threshold * p / 100) for p in DEFAULT_HR_ZONES_PCT_LTHR[:-1]]
+        bpm: list[float] = [round(threshold * p / 100) for p in DEFAULT_HR_ZONES_PCT_LTHR[:-1]]
         return [*bpm, max_hr if max_hr and max_hr > bpm[-1] else 999]
     return None
 

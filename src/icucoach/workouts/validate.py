@@ -267,7 +267,9 @@ def _needs(t: Target, th: Thresholds, fmt: str) -> str:
     """What is missing to turn ``t`` into the numbers a .zwo / .fit file carries."""
     if t.units == "%mmp":
         if th.mmp_watts(t.secs or 0) is None:
-            return f"your best power for {fmt_duration(t.secs or 0)} (--mmp {fmt_duration(t.secs or 0)}=WATTS)"
+            return (
+                f"your best power for {fmt_duration(t.secs or 0)} (--mmp {fmt_duration(t.secs or 0)}=WATTS)"
+            )
         return "an FTP (--ftp)"
     if t.units == "custom_zone":
         return "your custom zones (--custom-zones)" if not th.custom_zones else "a custom zone that exists"
@@ -295,7 +297,9 @@ def _check_export(s: Step, line: int, fmt: str, th: Thresholds) -> list[Issue]:
         if main is None or main.units in ("%ftp", "w", "power_zone", "hr_zone", "%hr", "bpm"):
             ok = True
         elif main.kind == "power":
-            ok = power_pct(main, th) is not None or (main.units == "%mmp" and th.mmp_watts(main.secs or 0))
+            ok = power_pct(main, th) is not None or (
+                main.units == "%mmp" and th.mmp_watts(main.secs or 0) is not None
+            )
         elif main.kind == "hr":
             ok = hr_bpm(main, th) is not None
         else:
