@@ -114,7 +114,7 @@ def step_to_json(s: Step, th: Thresholds, phase: str | None, resolve: bool = Fal
     if s.duration is not None or s.distance is not None:
         d["duration"] = secs
     if s.distance is not None:
-        d["distance"] = _clean(round(s.distance.metres, 3))
+        d["distance"] = _clean(round(s.distance.metres, 6))
     if phase:
         d[phase] = True
     if s.intensity:

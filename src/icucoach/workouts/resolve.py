@@ -264,7 +264,8 @@ def step_seconds(s: Step, th: Thresholds) -> int:
         speed = base or DEFAULT_SPEED.get(th.family, DEFAULT_SPEED["run"])
     metres = s.distance.metres
     secs = metres / speed if speed > 0 else 0
-    return round(min(secs, 10_000_000))
+    # Round away float noise first, so a distance read back from workout_doc gives the same seconds.
+    return round(round(min(secs, 10_000_000), 6))
 
 
 def step_metres(s: Step, th: Thresholds) -> float:
