@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +183,8 @@ def _report(p: Prepared, file: str, warnings_to_stdout: bool, action: str) -> No
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same directory and ``os.replace`` so readers never see half a file."""
+    import tempfile
+
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
