@@ -97,6 +97,13 @@ CASES = [
         Exit.INVALID,
         ["line 1", "--custom-zones"],
     ),
+    (
+        "two-lines-one-fix",
+        "- 10m 250w\n- 5m 200w\n",
+        ["convert", "--to", "zwo"],
+        Exit.INVALID,
+        ["line 1", "line 2", "as above"],
+    ),
     ("convert-bad-json", "{not json", ["convert", "--to", "text"], Exit.INVALID, ["not valid", "line 1"]),
     (
         "convert-bad-zwo",

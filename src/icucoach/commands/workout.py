@@ -60,10 +60,14 @@ def _account(sport: str, curve: bool) -> dict:
 
     try:
         return asyncio.run(fetch())
-    except Exception as exc:
+    except Exception as exc:  # the client's errors carry their exit code and hint; anything else is a bug
         code = getattr(exc, "exit_code", None)
         if code is None:
-            raise
+            raise CliError(
+                f"unexpected failure reading the {sport} settings ({type(exc).__name__}: {exc})",
+                "please report it; meanwhile pass --ftp/--lthr/--max-hr/--threshold-pace",
+                Exit.INTERNAL,
+            ) from None
         message = getattr(exc, "message", str(exc))
         raise CliError(
             f"could not read the {sport} settings from Intervals.icu: {message}",
@@ -164,9 +168,14 @@ def _prepare(file: str, sport: str, opts: ThresholdOptions, export: str | None =
 
 def _report(p: Prepared, file: str, warnings_to_stdout: bool, action: str) -> None:
     """Every finding with its line and fix; on errors one ``error:``/``fix:`` pair and ``Exit.INVALID``."""
+    shown: set[str] = set()
     for i in p.issues:
         stream = sys.stdout if warnings_to_stdout and i.severity == "warning" else sys.stderr
-        stream.write(f"  [{i.severity}] {i}\n")
+        where = f"line {i.line}: " if i.line else ""
+        # A fix shared by several lines is spelled out once: the same sentence five times hides the lines.
+        fix = "as above" if i.fix in shown else i.fix
+        shown.add(i.fix)
+        stream.write(f"  [{i.severity}] {where}{i.message} — fix: {fix}\n")
     bad = errors(p.issues)
     if bad:
         name = "stdin" if file == "-" else file
