@@ -234,16 +234,24 @@ def _render(p: Prepared, fmt: str, sport: str, name: str) -> bytes:
     return to_fit(w, name, sport, ss)
 
 
-_SPORT = typer.Option("Ride", "--sport", help="Ride, Run, Swim, VirtualRide, TrailRun, …")
-_FTP = typer.Option(None, "--ftp", help="FTP in watts.")
-_LTHR = typer.Option(None, "--lthr", help="Lactate threshold heart rate (bpm).")
-_MAX_HR = typer.Option(None, "--max-hr", help="Maximum heart rate (bpm).")
-_TP = typer.Option(None, "--threshold-pace", help="e.g. 4:30/km, 1:45/100m or m/s.")
-_PZ = typer.Option(None, "--power-zones", help="Zone tops in % FTP, e.g. 55,75,90,105,120,150.")
-_HZ = typer.Option(None, "--hr-zones", help="Zone tops in % LTHR, e.g. 81,89,93,99,102,106.")
-_PCZ = typer.Option(None, "--pace-zones", help="Zone tops in % threshold pace, e.g. 77.5,87.7,94.3,100.")
-_CZ = typer.Option(None, "--custom-zones", help="Custom zone (CZn) tops in % FTP, e.g. 60,80,95,110.")
-_MMP = typer.Option(None, "--mmp", help="Best power per duration for % MMP steps, e.g. 3m=320,20m=270.")
+_SPORT = typer.Option("Ride", "--sport", metavar="SPORT", help="Ride, Run, Swim, VirtualRide, TrailRun, …")
+_FTP = typer.Option(None, "--ftp", metavar="WATTS", help="FTP in watts.")
+_LTHR = typer.Option(None, "--lthr", metavar="BPM", help="Lactate threshold heart rate (bpm).")
+_MAX_HR = typer.Option(None, "--max-hr", metavar="BPM", help="Maximum heart rate (bpm).")
+_TP = typer.Option(None, "--threshold-pace", metavar="PACE", help="e.g. 4:30/km, 1:45/100m or m/s.")
+_PZ = typer.Option(
+    None, "--power-zones", metavar="TOPS", help="Zone tops in % FTP, e.g. 55,75,90,105,120,150."
+)
+_HZ = typer.Option(None, "--hr-zones", metavar="TOPS", help="Zone tops in % LTHR, e.g. 81,89,93,99,102,106.")
+_PCZ = typer.Option(
+    None, "--pace-zones", metavar="TOPS", help="Zone tops in % threshold pace, e.g. 77.5,87.7,94.3,100."
+)
+_CZ = typer.Option(
+    None, "--custom-zones", metavar="TOPS", help="Custom zone (CZn) tops in % FTP, e.g. 60,80,95,110."
+)
+_MMP = typer.Option(
+    None, "--mmp", metavar="DUR=WATTS", help="Best power per duration for % MMP steps, e.g. 3m=320,20m=270."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -253,7 +261,7 @@ def register(app: typer.Typer) -> None:
 
     @wk.command("check")
     def check(
-        file: str = typer.Argument(..., help="Workout text file, or - for stdin."),
+        file: str = typer.Argument(..., metavar="FILE", help="Workout text file, or - for stdin."),
         sport: str = _SPORT,
         ftp: str | None = _FTP,
         lthr: str | None = _LTHR,
@@ -288,7 +296,9 @@ def register(app: typer.Typer) -> None:
 
     @wk.command("convert")
     def convert(
-        file: str = typer.Argument(..., help="Workout text, workout_doc JSON or .zwo file, or - for stdin."),
+        file: str = typer.Argument(
+            ..., metavar="FILE", help="Workout text, workout_doc JSON or .zwo file, or - for stdin."
+        ),
         to: str = typer.Option(..., "--to", help="text | json | workout_doc | zwo | fit"),
         out_path: Path | None = typer.Option(None, "--out", help="Output file (required for fit)."),
         sport: str = _SPORT,
