@@ -44,10 +44,14 @@ def _target(kind, units, values):
 
 
 zones = st.integers(1, 7)
+mmp_secs = st.one_of(st.integers(1, 7200), st.sampled_from([5, 60, 180, 300, 1200]))
+mmp = st.tuples(_rng(pct), mmp_secs).map(lambda v: Target("power", "%mmp", v[0][0], v[0][1], v[1]))
 power = st.one_of(
     _target("power", "%ftp", pct),
     _target("power", "w", st.integers(1, 2000)),
     _target("power", "power_zone", zones),
+    mmp,
+    _target("power", "custom_zone", st.integers(1, 12)),
 )
 hr = st.one_of(
     _target("hr", "%hr", st.integers(40, 105)),

@@ -1,115 +1,79 @@
 """The ``icucoach workout`` command group: ``check`` and ``convert`` structured workouts.
 
-``check`` validates workout text for a sport against thresholds given on the line or, when none are
-given and ``INTERVALS_API_KEY`` is set, the athlete's sport settings read through the API client.
-``convert`` turns text / workout_doc JSON / Zwift ``.zwo`` into text, model JSON, workout_doc, ``.zwo``
-or FIT. Errors go to stderr as one actionable sentence, never a traceback; files are written atomically.
+Both commands share one path (:func:`_prepare`): read the input, take thresholds from the command line or,
+when none are given and ``INTERVALS_API_KEY`` is set, from the athlete's account, and validate. ``check``
+prints the findings; ``convert`` refuses to write anything ``check`` would refuse (and, for .zwo/.fit, any
+target the file could only carry as a silent free ride). Failures are one ``error:`` line and one ``fix:``
+line on stderr with the exit code of their cause (``icucoach.exitcodes``), never a traceback.
+
+Startup is kept light on purpose (``workout check`` runs in editors and hooks): the API client, asyncio and
+the FIT/ZWO writers are imported only by the code paths that use them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-import json
 import os
-import re
 import sys
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from icucoach.workouts import (
-    errors,
-    from_workout_doc,
-    parse,
-    render,
-    summary,
-    to_workout_doc,
-    totals_line,
-    validate,
+from icucoach.exitcodes import Exit
+from icucoach.workouts.model import Workout
+from icucoach.workouts.parse import Issue, parse
+from icucoach.workouts.thresholds import InputError as CliError
+from icucoach.workouts.thresholds import (
+    ThresholdOptions,
+    cli_settings,
+    has_mmp,
+    has_zone_options,
+    overlay_zones,
 )
+from icucoach.workouts.validate import errors, validate
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-_PACE_RE = re.compile(r"^(\d+):(\d{2})\s*/\s*(km|mi|100m|100y|500m|400m|250m)$")
-_PACE_METRES = {"km": 1000, "mi": 1609.344, "100m": 100, "100y": 91.44, "500m": 500, "400m": 400, "250m": 250}
-_PACE_UNITS = {
-    "km": "MINS_KM",
-    "mi": "MINS_MILE",
-    "100m": "SECS_100M",
-    "100y": "SECS_100Y",
-    "500m": "SECS_500M",
-    "400m": "SECS_400M",
-    "250m": "SECS_250M",
-}
+FORMATS = ("text", "json", "workout_doc", "zwo", "fit")
 
 
-class CliError(Exception):
-    """A user-facing error: the message says what is wrong and what to do."""
+def _fail(exc: CliError) -> typer.Exit:
+    sys.stderr.write(f"error: {exc.message}\n")
+    if exc.fix:
+        sys.stderr.write(f"fix: {exc.fix}\n")
+    return typer.Exit(int(exc.code))
 
 
-def _fail(msg: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {msg}")
-    return typer.Exit(code)
+def _account(sport: str, curve: bool) -> dict:
+    """The sport settings (and, when a % MMP target needs it, the best power per duration) from the API."""
+    import asyncio
 
-
-def parse_threshold_pace(value: str) -> tuple[float, str | None]:
-    """``4:30/km`` / ``1:45/100m`` / ``3.7`` (m/s) -> (m/s, SportSettings pace_units or None)."""
-    v = value.strip().lower()
-    m = _PACE_RE.match(v)
-    if m:
-        secs = int(m.group(1)) * 60 + int(m.group(2))
-        if secs <= 0:
-            raise CliError(f"--threshold-pace {value!r}: the pace must be more than 0:00")
-        return _PACE_METRES[m.group(3)] / secs, _PACE_UNITS[m.group(3)]
-    try:
-        speed = float(v)
-    except ValueError:
-        raise CliError(
-            f"--threshold-pace {value!r} is not a pace: write e.g. 4:30/km, 1:45/100m or a speed "
-            "in m/s such as 3.7"
-        ) from None
-    if not 0.1 <= speed <= 15:
-        raise CliError(f"--threshold-pace {value!r}: {speed} m/s is not a plausible threshold speed (0.1-15)")
-    return speed, None
-
-
-def _settings(ftp: int | None, lthr: int | None, max_hr: int | None, tp: str | None) -> dict | None:
-    ss: dict = {}
-    for name, val, lo, hi in (("ftp", ftp, 30, 2000), ("lthr", lthr, 60, 230), ("max_hr", max_hr, 80, 250)):
-        if val is not None:
-            if not lo <= val <= hi:
-                raise CliError(f"--{name.replace('_', '-')} {val} is outside the plausible {lo}-{hi}")
-            ss[name] = val
-    if tp:
-        ss["threshold_pace"], units = parse_threshold_pace(tp)
-        if units:
-            ss["pace_units"] = units
-    return ss or None
-
-
-def _account_settings(sport: str) -> dict:
-    try:
-        from icucoach.intervals import ClientSettings, IntervalsClient
-    except ImportError:
-        raise CliError(
-            "reading thresholds from your Intervals.icu account needs the API client "
-            "(icucoach.intervals), which is not available in this build; pass --ftp/--lthr/"
-            "--max-hr/--threshold-pace instead"
-        ) from None
+    from icucoach.intervals import ClientSettings, IntervalsClient
 
     async def fetch() -> dict:
         async with IntervalsClient(ClientSettings.from_env()) as c:
-            ss = await c.get_sport_settings(sport)
-            return ss.model_dump(mode="json")
+            ss = (await c.get_sport_settings(sport)).model_dump(mode="json")
+            if curve:
+                # The last 84 days, Intervals.icu's usual MMP window; %MMP steps resolve against it.
+                curves = await c.get_power_curves(type=sport, curves="84d")
+                points = next((cv.points() for cv in curves.curves() if cv.values), [])
+                ss["mmp"] = {int(s): float(w) for s, w in points if s and w}
+            return ss
 
     try:
         return asyncio.run(fetch())
-    except Exception as exc:  # the client's errors carry actionable messages; show them, not a traceback
-        raise CliError(f"could not read the {sport} settings from Intervals.icu: {exc}") from None
+    except Exception as exc:  # the client's errors carry their exit code and hint; anything else is a bug
+        code = getattr(exc, "exit_code", None)
+        if code is None:
+            raise CliError(
+                f"unexpected failure reading the {sport} settings ({type(exc).__name__}: {exc})",
+                "please report it; meanwhile pass --ftp/--lthr/--max-hr/--threshold-pace",
+                Exit.INTERNAL,
+            ) from None
+        message = getattr(exc, "message", str(exc))
+        raise CliError(
+            f"could not read the {sport} settings from Intervals.icu: {message}",
+            getattr(exc, "hint", None) or "pass --ftp/--lthr/--max-hr/--threshold-pace instead",
+            code,
+        ) from None
 
 
 def _read(path: str) -> str:
@@ -119,38 +83,117 @@ def _read(path: str) -> str:
     try:
         return p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CliError(f"file {path!r} does not exist") from None
+        raise CliError(f"file {path!r} does not exist", "check the path", Exit.NOT_FOUND) from None
+    except IsADirectoryError:
+        raise CliError(f"{path!r} is a folder, not a workout file", "name the file", Exit.USAGE) from None
     except UnicodeDecodeError:
-        raise CliError(f"file {path!r} is not UTF-8 text (FIT files cannot be read, only written)") from None
+        raise CliError(
+            f"file {path!r} is not UTF-8 text",
+            "give workout text, workout_doc JSON or a .zwo file (FIT files can be written, not read)",
+            Exit.INVALID,
+        ) from None
     except OSError as exc:
-        raise CliError(f"cannot read {path!r}: {exc.strerror}") from None
+        raise CliError(
+            f"cannot read {path!r}: {exc.strerror}", "check the file's permissions", Exit.USAGE
+        ) from None
 
 
-def _load(text: str, sport: str):
+def _load(text: str, sport: str) -> tuple[Workout, bool]:
+    """The model, and whether the input was workout text (else JSON or .zwo, validated via its text)."""
     s = text.lstrip()
     if s.startswith("<"):
         from icucoach.workouts.zwo import ZwoError, from_zwo
 
         try:
-            return from_zwo(text, sport)
+            return from_zwo(text, sport), False
         except ZwoError as exc:
-            raise CliError(f"input looks like a Zwift .zwo file but {exc}") from None
+            raise CliError(
+                f"input looks like a Zwift .zwo file but {exc}", "give a valid .zwo file", Exit.INVALID
+            ) from None
     if s.startswith("{"):
+        import json
+
+        from icucoach.workouts.doc import from_workout_doc
+
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CliError(f"input looks like JSON but is not valid (line {exc.lineno}: {exc.msg})") from None
+            raise CliError(
+                f"input looks like JSON but is not valid (line {exc.lineno}: {exc.msg})",
+                "fix the JSON, or give workout text",
+                Exit.INVALID,
+            ) from None
         doc = data.get("workout_doc", data) if isinstance(data, dict) else None
         if not isinstance(doc, dict) or not isinstance(doc.get("steps"), list):
             raise CliError(
-                "JSON input must be a workout_doc (an object with a 'steps' list) or an event with one"
+                "JSON input is not a workout_doc",
+                "give an object with a 'steps' list, or an event holding one in 'workout_doc'",
+                Exit.INVALID,
             )
-        return from_workout_doc(doc, sport)
-    return parse(text, sport)
+        return from_workout_doc(doc, sport), False
+    return parse(text, sport), True
+
+
+@dataclass
+class Prepared:
+    """What both commands work from: the text, its model, the thresholds and the findings."""
+
+    text: str
+    workout: Workout
+    settings: dict | None
+    notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _prepare(file: str, sport: str, opts: ThresholdOptions, export: str | None = None) -> Prepared:
+    """The one path ``check`` and ``convert`` share: same thresholds source, same validation."""
+    ss, notes = cli_settings(opts, sport)
+    raw = _read(file)
+    w, is_text = _load(raw, sport)
+    if is_text:
+        text = raw
+    else:
+        from icucoach.workouts.render import render
+
+        text = render(w)
+    if ss is None and os.environ.get("INTERVALS_API_KEY"):
+        ss = _account(sport, curve=has_mmp(w) and not opts.mmp)
+        ss, more = overlay_zones(ss, opts, sport)
+        notes = ["thresholds from your Intervals.icu account", *more]
+    elif ss is None and has_zone_options(opts):
+        ss, notes = overlay_zones({}, opts, sport)
+    issues = validate(text, sport, ss, export=export)
+    return Prepared(text, w, ss, notes, issues)
+
+
+def _report(p: Prepared, file: str, warnings_to_stdout: bool, action: str) -> None:
+    """Every finding with its line and fix; on errors one ``error:``/``fix:`` pair and ``Exit.INVALID``."""
+    shown: set[str] = set()
+    for i in p.issues:
+        stream = sys.stdout if warnings_to_stdout and i.severity == "warning" else sys.stderr
+        where = f"line {i.line}: " if i.line else ""
+        # A fix shared by several lines is spelled out once: the same sentence five times hides the lines.
+        fix = "as above" if i.fix in shown else i.fix
+        shown.add(i.fix)
+        stream.write(f"  [{i.severity}] {where}{i.message} — fix: {fix}\n")
+    bad = errors(p.issues)
+    if bad:
+        name = "stdin" if file == "-" else file
+        lines = sorted({i.line for i in bad if i.line})
+        plural = "s" if len(lines) > 1 else ""
+        where = f" (line{plural} {', '.join(map(str, lines))})" if lines else ""
+        raise CliError(
+            f"{len(bad)} error(s) in {name}{where}: Intervals.icu would not run this workout as meant; "
+            f"{action}",
+            "correct what is listed above, then run the command again",
+            Exit.INVALID,
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same directory and ``os.replace`` so readers never see half a file."""
+    import tempfile
+
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
@@ -165,6 +208,52 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _render(p: Prepared, fmt: str, sport: str, name: str) -> bytes:
+    w, ss = p.workout, p.settings
+    if fmt == "text":
+        from icucoach.workouts.render import render
+
+        return render(w).encode()
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        return (json.dumps(dataclasses.asdict(w), indent=2) + "\n").encode()
+    if fmt == "workout_doc":
+        import json
+
+        from icucoach.workouts.doc import to_workout_doc
+
+        return (json.dumps(to_workout_doc(w, sport, ss), indent=2) + "\n").encode()
+    if fmt == "zwo":
+        from icucoach.workouts.zwo import to_zwo
+
+        return to_zwo(w, name, sport, ss).encode()
+    from icucoach.workouts.fit import to_fit
+
+    return to_fit(w, name, sport, ss)
+
+
+_SPORT = typer.Option("Ride", "--sport", metavar="SPORT", help="Ride, Run, Swim, VirtualRide, TrailRun, …")
+_FTP = typer.Option(None, "--ftp", metavar="WATTS", help="FTP in watts.")
+_LTHR = typer.Option(None, "--lthr", metavar="BPM", help="Lactate threshold heart rate (bpm).")
+_MAX_HR = typer.Option(None, "--max-hr", metavar="BPM", help="Maximum heart rate (bpm).")
+_TP = typer.Option(None, "--threshold-pace", metavar="PACE", help="e.g. 4:30/km, 1:45/100m or m/s.")
+_PZ = typer.Option(
+    None, "--power-zones", metavar="TOPS", help="Zone tops in % FTP, e.g. 55,75,90,105,120,150."
+)
+_HZ = typer.Option(None, "--hr-zones", metavar="TOPS", help="Zone tops in % LTHR, e.g. 81,89,93,99,102,106.")
+_PCZ = typer.Option(
+    None, "--pace-zones", metavar="TOPS", help="Zone tops in % threshold pace, e.g. 77.5,87.7,94.3,100."
+)
+_CZ = typer.Option(
+    None, "--custom-zones", metavar="TOPS", help="Custom zone (CZn) tops in % FTP, e.g. 60,80,95,110."
+)
+_MMP = typer.Option(
+    None, "--mmp", metavar="DUR=WATTS", help="Best power per duration for % MMP steps, e.g. 3m=320,20m=270."
+)
+
+
 def register(app: typer.Typer) -> None:
     wk = typer.Typer(
         name="workout", help="Check and convert Intervals.icu structured workouts.", no_args_is_help=True
@@ -172,88 +261,86 @@ def register(app: typer.Typer) -> None:
 
     @wk.command("check")
     def check(
-        file: str = typer.Argument(..., help="Workout text file, or - for stdin."),
-        sport: str = typer.Option("Ride", "--sport", help="Ride, Run, Swim, VirtualRide, TrailRun, …"),
-        ftp: int | None = typer.Option(None, "--ftp", help="FTP in watts."),
-        lthr: int | None = typer.Option(None, "--lthr", help="Lactate threshold heart rate (bpm)."),
-        max_hr: int | None = typer.Option(None, "--max-hr", help="Maximum heart rate (bpm)."),
-        threshold_pace: str | None = typer.Option(
-            None, "--threshold-pace", help="e.g. 4:30/km, 1:45/100m or m/s."
-        ),
+        file: str = typer.Argument(..., metavar="FILE", help="Workout text file, or - for stdin."),
+        sport: str = _SPORT,
+        ftp: str | None = _FTP,
+        lthr: str | None = _LTHR,
+        max_hr: str | None = _MAX_HR,
+        threshold_pace: str | None = _TP,
+        power_zones: str | None = _PZ,
+        hr_zones: str | None = _HZ,
+        pace_zones: str | None = _PCZ,
+        custom_zones: str | None = _CZ,
+        mmp: list[str] | None = _MMP,
     ) -> None:
-        """Validate workout text: prints the summary, or the errors (exit 1)."""
+        """Validate workout text: prints the summary, or each error with its line and fix."""
+        opts = ThresholdOptions(
+            ftp, lthr, max_hr, threshold_pace, power_zones, hr_zones, pace_zones, custom_zones, mmp or []
+        )
         try:
-            text = _read(file)
-            ss = _settings(ftp, lthr, max_hr, threshold_pace)
-            source = "the command line"
-            if ss is None and os.environ.get("INTERVALS_API_KEY"):
-                ss, source = _account_settings(sport), "your Intervals.icu account"
+            p = _prepare(file, sport, opts)
+            _report(p, file, warnings_to_stdout=True, action="fix it before uploading")
         except CliError as exc:
-            raise _fail(str(exc)) from None
-        issues = validate(text, sport, ss)
-        bad = errors(issues)
-        for i in issues:
-            (err if i.severity == "error" else out).print(
-                f"[{'bold red' if i.severity == 'error' else 'yellow'}]{i.severity}[/] {i}", markup=True
+            raise _fail(exc) from None
+        from icucoach.workouts.summary import summary, totals_line
+
+        print(summary(p.workout, p.settings))
+        print(f"{sport}: {totals_line(p.workout, p.settings)}")
+        if p.settings is None:
+            print(
+                "no thresholds given: threshold checks skipped (use --ftp/--lthr/--max-hr/"
+                "--threshold-pace or set INTERVALS_API_KEY)"
             )
-        if bad:
-            err.print(f"[bold red]{len(bad)} error(s)[/]: Intervals.icu would not run this workout as meant.")
-            raise typer.Exit(1)
-        w = parse(text, sport)
-        out.print(f"[bold]{summary(w, ss)}[/]")
-        out.print(f"{sport}: {totals_line(w, ss)}")
-        if ss is None:
-            out.print(
-                "[dim]no thresholds given: threshold checks skipped (use --ftp/--lthr/--max-hr/"
-                "--threshold-pace or set INTERVALS_API_KEY)[/]"
-            )
-        else:
-            out.print(f"[dim]thresholds from {source}[/]")
+        for note in p.notes:
+            print(note)
 
     @wk.command("convert")
     def convert(
-        file: str = typer.Argument(..., help="Workout text, workout_doc JSON or .zwo file, or - for stdin."),
+        file: str = typer.Argument(
+            ..., metavar="FILE", help="Workout text, workout_doc JSON or .zwo file, or - for stdin."
+        ),
         to: str = typer.Option(..., "--to", help="text | json | workout_doc | zwo | fit"),
         out_path: Path | None = typer.Option(None, "--out", help="Output file (required for fit)."),
-        sport: str = typer.Option("Ride", "--sport"),
+        sport: str = _SPORT,
         name: str = typer.Option("Workout", "--name", help="Workout name for zwo/fit."),
-        ftp: int | None = typer.Option(None, "--ftp"),
-        lthr: int | None = typer.Option(None, "--lthr"),
-        max_hr: int | None = typer.Option(None, "--max-hr"),
-        threshold_pace: str | None = typer.Option(None, "--threshold-pace"),
+        ftp: str | None = _FTP,
+        lthr: str | None = _LTHR,
+        max_hr: str | None = _MAX_HR,
+        threshold_pace: str | None = _TP,
+        power_zones: str | None = _PZ,
+        hr_zones: str | None = _HZ,
+        pace_zones: str | None = _PCZ,
+        custom_zones: str | None = _CZ,
+        mmp: list[str] | None = _MMP,
     ) -> None:
-        """Convert a workout between formats."""
+        """Convert a workout between formats; refuses (writing nothing) what `workout check` refuses."""
         fmt = to.lower()
+        opts = ThresholdOptions(
+            ftp, lthr, max_hr, threshold_pace, power_zones, hr_zones, pace_zones, custom_zones, mmp or []
+        )
         try:
-            if fmt not in ("text", "json", "workout_doc", "zwo", "fit"):
-                raise CliError(f"--to {to!r} is not a format: use text, json, workout_doc, zwo or fit")
+            if fmt not in FORMATS:
+                raise CliError(f"--to {to!r} is not a format", f"use one of {', '.join(FORMATS)}", Exit.USAGE)
             if fmt == "fit" and out_path is None:
-                raise CliError("--to fit writes a binary file: give --out PATH")
-            ss = _settings(ftp, lthr, max_hr, threshold_pace)
-            w = _load(_read(file), sport)
-            if fmt == "text":
-                data = render(w).encode()
-            elif fmt == "json":
-                data = (json.dumps(dataclasses.asdict(w), indent=2) + "\n").encode()
-            elif fmt == "workout_doc":
-                data = (json.dumps(to_workout_doc(w, sport, ss), indent=2) + "\n").encode()
-            elif fmt == "zwo":
-                from icucoach.workouts.zwo import to_zwo
-
-                data = to_zwo(w, name, sport, ss).encode()
-            else:
-                from icucoach.workouts.fit import to_fit
-
-                data = to_fit(w, name, sport, ss)
+                raise CliError("--to fit writes a binary file", "give --out PATH", Exit.USAGE)
+            p = _prepare(file, sport, opts, export=fmt)
+            _report(p, file, warnings_to_stdout=False, action="nothing was written")
+            for note in p.notes:
+                sys.stderr.write(f"{note}\n")
+            data = _render(p, fmt, sport, name)
             if out_path is None:
                 sys.stdout.write(data.decode())
-            else:
-                try:
-                    write_atomic(out_path, data)
-                except OSError as exc:
-                    raise CliError(f"cannot write {str(out_path)!r}: {exc.strerror}") from None
-                err.print(f"wrote {out_path} ({len(data)} bytes)")
+                return
+            try:
+                write_atomic(out_path, data)
+            except OSError as exc:
+                raise CliError(
+                    f"cannot write {str(out_path)!r}: {exc.strerror}",
+                    "choose a folder that exists and that you can write to",
+                    Exit.OUTPUT,
+                ) from None
+            sys.stderr.write(f"wrote {out_path} ({len(data)} bytes)\n")
         except CliError as exc:
-            raise _fail(str(exc)) from None
+            raise _fail(exc) from None
 
     app.add_typer(wk, name="workout")

@@ -14,8 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from itertools import accumulate
 
 from .model import CADENCE, HR, PACE, POWER, UNITS_BY_KIND, Distance, Repeat, Section, Step, Target, Workout
 from .resolve import (
@@ -53,6 +52,8 @@ def target_to_json(t: Target) -> dict:
         {"value": _clean(t.start)} if t.end is None else {"start": _clean(t.start), "end": _clean(t.end)}
     )
     d["units"] = t.units
+    if t.secs is not None:
+        d["mmp_secs"] = t.secs  # icucoach's spelling of the MMP duration: the server's is not documented
     return d
 
 
@@ -66,10 +67,14 @@ def target_from_json(kind: str, d) -> Target | None:
         units = "w"
     if units not in UNITS_BY_KIND[kind]:
         return None
+    secs = d.get("mmp_secs") if units == "%mmp" else None
+    if units == "%mmp" and not (isinstance(secs, int | float) and secs >= 1):
+        return None
+    secs = int(secs) if secs is not None else None
     if d.get("start") is not None and d.get("end") is not None:
-        return Target(kind, units, _clean(d["start"]), _clean(d["end"]))
+        return Target(kind, units, _clean(d["start"]), _clean(d["end"]), secs)
     if d.get("value") is not None:
-        return Target(kind, units, _clean(d["value"]))
+        return Target(kind, units, _clean(d["value"]), secs=secs)
     return None
 
 
@@ -109,7 +114,7 @@ def step_to_json(s: Step, th: Thresholds, phase: str | None, resolve: bool = Fal
     if s.duration is not None or s.distance is not None:
         d["duration"] = secs
     if s.distance is not None:
-        d["distance"] = _clean(round(s.distance.metres, 3))
+        d["distance"] = _clean(round(s.distance.metres, 6))
     if phase:
         d[phase] = True
     if s.intensity:
@@ -281,37 +286,40 @@ def _step_if(s: Step, th: Thresholds) -> float:
     return 0.5
 
 
-def _power_series(steps: list[Step], secs: list[int], th: Thresholds) -> np.ndarray:
-    parts = []
+def _power_series(steps: list[Step], secs: list[int], th: Thresholds) -> list[float]:
+    """Planned power second by second, as a fraction of FTP (untargeted steps at 50 %, rest at 0)."""
+    out: list[float] = []
     for s, n in zip(steps, secs, strict=True):
         if n <= 0:
             continue
         p = power_pct(s.power, th)
         if p is None:
-            val = 0.0 if s.intensity == "rest" else 50.0
-            parts.append(np.full(n, val))
+            out.extend([0.0 if s.intensity == "rest" else 0.5] * n)
         elif s.ramp:
-            parts.append(np.linspace(p[0], p[1], n))
+            a, b = p[0] / 100, p[1] / 100
+            out.extend(a + (b - a) * i / (n - 1) for i in range(n)) if n > 1 else out.append(a)
         else:
-            parts.append(np.full(n, (p[0] + p[1]) / 2))
-    return np.concatenate(parts) / 100 if parts else np.zeros(0)
+            out.extend([(p[0] + p[1]) / 200] * n)
+    return out
+
+
+def _np_and_mean(p: list[float]) -> tuple[float, float]:
+    """Normalised power (30 s rolling mean, 4th-power mean) and mean of a 1 Hz series, as fractions."""
+    c = [0.0, *accumulate(p)]
+    fourth = (((c[i] - c[max(0, i - 30)]) / min(i, 30)) ** 4 for i in range(1, len(c)))
+    return (math.fsum(fourth) / len(p)) ** 0.25, math.fsum(p) / len(p)
 
 
 def _power_totals(tot: Totals, steps: list[Step], secs: list[int], th: Thresholds, hours: float) -> None:
+    p: list[float] | None = None
     if tot.duration <= _MAX_SERIES_SECS:
         p = _power_series(steps, secs, th)
-        c = np.cumsum(np.insert(p, 0, 0.0))
-        idx = np.arange(1, len(p) + 1)
-        lo = np.maximum(0, idx - 30)
-        rolling = (c[idx] - c[lo]) / (idx - lo)
-        np_frac = float(np.mean(rolling**4) ** 0.25)
-        avg = float(p.mean())
+        np_frac, avg = _np_and_mean(p)
     else:
-        w = np.array(secs, dtype=float)
-        mids = np.array([sum(power_pct(s.power, th) or (50.0, 50.0)) / 200 for s in steps])
-        np_frac = float((np.sum(w * mids**4) / w.sum()) ** 0.25)
-        avg = float(np.sum(w * mids) / w.sum())
-        p = None
+        mids = [sum(power_pct(s.power, th) or (50.0, 50.0)) / 200 for s in steps]
+        total = float(sum(secs))
+        np_frac = (math.fsum(n * m**4 for n, m in zip(secs, mids, strict=True)) / total) ** 0.25
+        avg = math.fsum(n * m for n, m in zip(secs, mids, strict=True)) / total
     tot.load = round(hours * np_frac**2 * 100)
     zones = th.power_zones or DEFAULT_POWER_ZONES
     tz = [0] * len(zones)
@@ -329,9 +337,9 @@ def _power_totals(tot: Totals, steps: list[Step], secs: list[int], th: Threshold
         tot.normalized_power = round(np_frac * th.ftp, 1)
         tot.average_watts = round(avg * th.ftp, 1)
         if p is not None:
-            watts = p * th.ftp
-            tot.joules = round(float(watts.sum()))
-            tot.joules_above_ftp = round(float(np.clip(watts - th.ftp, 0, None).sum()))
+            ftp = th.ftp
+            tot.joules = round(math.fsum(x * ftp for x in p))
+            tot.joules_above_ftp = round(math.fsum(max(0.0, x * ftp - ftp) for x in p))
 
 
 def to_workout_doc(

@@ -25,8 +25,8 @@ from fit_tool.profile.profile_type import (
 )
 
 from .doc import _phase
-from .model import Repeat, Section, Step, Workout, sport_family
-from .resolve import Thresholds, hr_bpm, pace_speed
+from .model import Repeat, Section, Step, Target, Workout, sport_family
+from .resolve import Thresholds, hr_bpm, pace_speed, power_pct
 
 _SPORT = {"ride": Sport.CYCLING, "run": Sport.RUNNING, "swim": Sport.SWIMMING}
 _INTENSITY = {
@@ -40,6 +40,20 @@ _INTENSITY = {
 }
 
 
+def _power_numbers(t: Target, th: Thresholds) -> tuple[int, int] | None:
+    """FIT power bounds: % FTP as 0-1000, watts as 1000 + W; %MMP and custom zones resolved first."""
+    if t.units in ("%ftp", "w"):
+        off = 1000 if t.units == "w" else 0
+        return int(round(t.low)) + off, int(round(t.high)) + off
+    pct = power_pct(t, th)
+    if pct is not None:
+        return int(round(min(pct))), int(round(max(pct)))
+    best = th.mmp_watts(t.secs) if t.units == "%mmp" and t.secs else None
+    if best is None:
+        return None
+    return int(round(t.low * best / 100)) + 1000, int(round(t.high * best / 100)) + 1000
+
+
 def _set_target(m: WorkoutStepMessage, s: Step, th: Thresholds) -> None:
     if s.power is not None and not s.freeride:
         t = s.power
@@ -48,9 +62,11 @@ def _set_target(m: WorkoutStepMessage, s: Step, th: Thresholds) -> None:
             m.target_power_zone = int(t.low)
             return
         m.target_value = 0
-        off = 1000 if t.units == "w" else 0
-        m.custom_target_power_low = int(round(t.low)) + off
-        m.custom_target_power_high = int(round(t.high)) + off
+        lo_hi = _power_numbers(t, th)
+        if lo_hi is None:  # validate(export="fit") refuses this before a file is written
+            m.target_type = WorkoutStepTarget.OPEN
+            return
+        m.custom_target_power_low, m.custom_target_power_high = lo_hi
         return
     if s.hr is not None:
         t = s.hr

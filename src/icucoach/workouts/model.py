@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 # Target kinds map one-to-one to the workout_doc step keys.
 POWER, HR, PACE, CADENCE = "power", "hr", "pace", "cadence"
 
-POWER_UNITS = ("%ftp", "w", "power_zone")
+# `%mmp`: a share of the athlete's best power for ``Target.secs`` (their power curve); `custom_zone`: a
+# zone of the athlete's custom zone set (`CZ2`), as Intervals.icu's syntax guide writes them.
+POWER_UNITS = ("%ftp", "w", "power_zone", "%mmp", "custom_zone")
 HR_UNITS = ("%hr", "%lthr", "hr_zone", "bpm")
 # Absolute pace units as the real server stores them (captured: `4:15-3:55/km Pace` -> "secs/km").
 ABS_PACE_UNITS = {
@@ -64,19 +66,25 @@ class Target:
     """One intensity target: ``value`` alone, or a ``start``–``end`` range (also used for ramps).
 
     Values are in ``units``: percent for ``%…``, watts, bpm, rpm, zone numbers, or seconds per unit for
-    absolute paces (``secs/km`` …). ``end is None`` means a single value.
+    absolute paces (``secs/km`` …). ``end is None`` means a single value. ``secs`` is the duration of a
+    ``%mmp`` target (``50-60% MMP 3m`` -> 180) and None for every other unit.
     """
 
     kind: str
     units: str
     start: float
     end: float | None = None
+    secs: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in UNITS_BY_KIND:
             raise ValueError(f"unknown target kind {self.kind!r}")
         if self.units not in UNITS_BY_KIND[self.kind]:
             raise ValueError(f"units {self.units!r} do not belong to a {self.kind} target")
+        if (self.units == "%mmp") != (self.secs is not None):
+            raise ValueError("a %mmp target needs its duration (secs), and only a %mmp target has one")
+        if self.secs is not None and self.secs < 1:
+            raise ValueError("the duration of a %mmp target is at least 1 s")
 
     @property
     def is_range(self) -> bool:

@@ -56,6 +56,7 @@ _DIST_RE = re.compile(rf"^({_NUM})(mtr|km|mi|yd|y)$", re.I)
 _PCT_RE = re.compile(rf"^({_NUM})(?:-({_NUM}))?%$")
 _WATTS_RE = re.compile(rf"^({_NUM})(?:-({_NUM}))?w$", re.I)
 _ZONE_RE = re.compile(r"^z(\d)(?:-z(\d))?$", re.I)
+_CUSTOM_ZONE_RE = re.compile(r"^cz(\d{1,2})(?:-cz(\d{1,2}))?$", re.I)
 _BPM_RE = re.compile(rf"^({_NUM})(?:-({_NUM}))?bpm$", re.I)
 _RPM_RE = re.compile(rf"^({_NUM})(?:-({_NUM}))?rpm$", re.I)
 _PACE_RE = re.compile(r"^(\d+):(\d{2})(/\w+)?(?:-(\d+):(\d{2})(/\w+)?)?$", re.I)
@@ -110,7 +111,9 @@ class _StepParser:
     def issue(self, severity: str, code: str, message: str, fix: str) -> None:
         self.issues.append(Issue(self.lineno, severity, code, message, fix))
 
-    def set_target(self, kind: str, units: str, start: float, end: float | None, tok: str) -> None:
+    def set_target(
+        self, kind: str, units: str, start: float, end: float | None, tok: str, secs: int | None = None
+    ) -> None:
         if kind in self.fields:
             self.issue(
                 "warning",
@@ -119,7 +122,7 @@ class _StepParser:
                 f"keep one {kind} target per step",
             )
             return
-        self.fields[kind] = Target(kind, units, start, end)
+        self.fields[kind] = Target(kind, units, start, end, secs)
         self.started = True
 
     def run(self) -> Step:
@@ -128,6 +131,7 @@ class _StepParser:
             tok = toks[i]
             low = tok.lower()
             nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+            after = toks[i + 2].lower() if i + 2 < len(toks) else ""
             i += 1
             if low == "press" and nxt == "lap":
                 self.fields["until_lap_press"] = True
@@ -164,7 +168,7 @@ class _StepParser:
                 continue
             if self._duration_or_distance(tok, low):
                 continue
-            used = self._target(tok, low, nxt)
+            used = self._target(tok, low, nxt, after)
             if used:
                 i += used - 1
                 continue
@@ -221,7 +225,7 @@ class _StepParser:
         self.started = True
         return True
 
-    def _target(self, tok: str, low: str, nxt: str) -> int:
+    def _target(self, tok: str, low: str, nxt: str, after: str) -> int:
         """Try to read a target at ``tok``; return how many tokens it used (0 = not a target)."""
         m = _PCT_RE.match(tok)
         if m:
@@ -237,14 +241,7 @@ class _StepParser:
                 self.set_target(kind, unit, a, b, tok)
                 return 2
             if nxt == "mmp":
-                self.issue(
-                    "error",
-                    "unsupported-mmp",
-                    f"'{tok} MMP' (% of mean max power) is not supported here",
-                    "use % FTP or watts",
-                )
-                self.started = True
-                return 2
+                return self._mmp(tok, a, b, after)
             self.set_target(POWER, "%ftp", a, b, tok)
             return 1
         m = _WATTS_RE.match(tok)
@@ -262,6 +259,10 @@ class _StepParser:
                 return 2
             self.set_target(POWER, "power_zone", a, b, tok)
             return 1
+        m = _CUSTOM_ZONE_RE.match(tok)
+        if m:
+            self.set_target(POWER, "custom_zone", *_rng(m.group(1), m.group(2)), tok)
+            return 1
         m = _BPM_RE.match(tok)
         if m:
             self.set_target(HR, "bpm", *_rng(m.group(1), m.group(2)), tok)
@@ -274,6 +275,21 @@ class _StepParser:
         if m:
             return self._pace(tok, m, nxt)
         return 0
+
+    def _mmp(self, tok: str, a: float, b: float | None, after: str) -> int:
+        """``50-60% MMP 3m``: a share of the best power for a duration; the duration is part of the target."""
+        secs = parse_duration(after) if any(c.isdigit() for c in after) else None
+        if not secs:
+            self.started = True
+            self.issue(
+                "error",
+                "mmp-without-duration",
+                f"'{tok} MMP' needs the duration of the best power it refers to",
+                f"write e.g. '{tok} MMP 3m' (a share of your best 3-minute power)",
+            )
+            return 2
+        self.set_target(POWER, "%mmp", a, b, f"{tok} MMP {after}", secs)
+        return 3
 
     def _pace(self, tok: str, m: re.Match, nxt: str) -> int:
         if nxt != "pace":

@@ -60,6 +60,10 @@ def fmt_target(t: Target) -> str:
         return f"{_range(t)}%"
     if u == "w":
         return f"{_range(t)}w"
+    if u == "%mmp":
+        return f"{_range(t)}% MMP {fmt_duration(t.secs or 0)}"
+    if u == "custom_zone":
+        return f"CZ{fmt_num(t.start)}" if t.end is None else f"CZ{fmt_num(t.start)}-CZ{fmt_num(t.end)}"
     if u in ("power_zone", "hr_zone", "pace_zone"):
         z = f"Z{fmt_num(t.start)}" if t.end is None else f"Z{fmt_num(t.start)}-Z{fmt_num(t.end)}"
         return {"power_zone": z, "hr_zone": f"{z} HR", "pace_zone": f"{z} Pace"}[u]

@@ -2,7 +2,9 @@
 
 Owns the reading of a SportSettings dict (the API's shape: ``ftp``, ``lthr``, ``max_hr``,
 ``threshold_pace`` in m/s, ``pace_units``, ``power_zones`` as %FTP upper bounds ending in 999,
-``hr_zones`` as absolute bpm upper bounds, ``pace_zones`` as % of threshold pace) and the arithmetic that
+``hr_zones`` as absolute bpm upper bounds, ``pace_zones`` as % of threshold pace, ``custom_zones`` as the
+API's ``ZoneSet`` list or plain % FTP upper bounds, and icucoach's own ``mmp`` key: best watts per duration
+from the power curve, ``{secs: watts}``), Intervals.icu's default zone models, and the arithmetic that
 turns one step into seconds, metres and absolute target values. Kept apart from ``doc.py`` so the
 validator and the exporters (FIT, ZWO) can resolve steps without building a whole ``workout_doc``.
 """
@@ -14,7 +16,14 @@ from dataclasses import dataclass
 
 from .model import PACE_UNIT_METRES, SETTINGS_PACE_UNITS, Step, Target, sport_family
 
-DEFAULT_POWER_ZONES = [55, 75, 90, 105, 120, 150, 999]
+# Intervals.icu's default zone models (what a new sport setting gets): power as % FTP (Coggan 7 zones), HR as
+# % LTHR (Friel 7 zones, turned into bpm upper bounds capped by max HR), pace as % of threshold speed.
+DEFAULT_POWER_ZONES: list[float] = [55, 75, 90, 105, 120, 150, 999]
+DEFAULT_HR_ZONES_PCT_LTHR: list[float] = [81, 89, 93, 99, 102, 106, 999]
+DEFAULT_PACE_ZONES: dict[str, list[float]] = {
+    "run": [77.5, 87.7, 94.3, 100, 103.4, 111.5, 999],
+    "swim": [80, 90, 95, 100, 104, 110, 999],
+}
 # Speeds assumed when a distance step has no pace target (the real server answered 6:00/km on a run
 # with no threshold pace set: 2 km -> 720 s, 800 m -> 288 s).
 DEFAULT_SPEED = {"run": 1000 / 360, "swim": 100 / 120, "ride": 30 / 3.6, "row": 500 / 130, "ski": 1000 / 300}
@@ -38,6 +47,32 @@ def _zones(v) -> list[float] | None:
         return None
 
 
+def _custom_zones(v) -> list[float] | None:
+    """Upper bounds (% FTP) of the custom zone set: the API's ``[{code, zones: [{id, start, end}]}]`` (first
+    set with zones) or a plain list of upper bounds."""
+    if isinstance(v, list | tuple) and v and isinstance(v[0], dict):
+        for zone_set in v:
+            zones = zone_set.get("zones") if isinstance(zone_set, dict) else None
+            if isinstance(zones, list) and zones:
+                return _zones([z.get("end") if z.get("end") is not None else 999 for z in zones])
+        return None
+    return _zones(v)
+
+
+def _mmp(v) -> tuple[tuple[int, float], ...] | None:
+    """Best power per duration as sorted ``(secs, watts)`` pairs, from ``{secs: watts}`` or pairs."""
+    items = v.items() if isinstance(v, dict) else v if isinstance(v, list | tuple) else ()
+    out: dict[int, float] = {}
+    for item in items:
+        try:
+            secs, watts = int(float(item[0])), float(item[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        if secs > 0 and watts > 0:
+            out[secs] = watts
+    return tuple(sorted(out.items())) or None
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The athlete numbers a workout is resolved against (any may be missing)."""
@@ -50,6 +85,8 @@ class Thresholds:
     power_zones: list[float] | None = None
     hr_zones: list[float] | None = None
     pace_zones: list[float] | None = None
+    custom_zones: list[float] | None = None
+    mmp: tuple[tuple[int, float], ...] | None = None
     sweet_spot_min: float = 84.0
     sweet_spot_max: float = 97.0
     family: str = "other"
@@ -66,6 +103,8 @@ class Thresholds:
             power_zones=_zones(ss.get("power_zones")),
             hr_zones=_zones(ss.get("hr_zones")),
             pace_zones=_zones(ss.get("pace_zones")),
+            custom_zones=_custom_zones(ss.get("custom_zones")),
+            mmp=_mmp(ss.get("mmp")),
             sweet_spot_min=_num(ss.get("sweet_spot_min")) or 84.0,
             sweet_spot_max=_num(ss.get("sweet_spot_max")) or 97.0,
             family=sport_family(sport),
@@ -77,10 +116,52 @@ class Thresholds:
             return SETTINGS_PACE_UNITS[self.pace_units]
         return "secs/100m" if self.family == "swim" else "secs/km"
 
+    def zones_for(self, units: str) -> list[float] | None:
+        """The zone tops a zone target of ``units`` is read against (power falls back to the default)."""
+        if units == "power_zone":
+            return self.power_zones or DEFAULT_POWER_ZONES
+        return {"hr_zone": self.hr_zones, "pace_zone": self.pace_zones, "custom_zone": self.custom_zones}.get(
+            units
+        )
 
-def zone_bounds(zones: Sequence[float], z: float, top_extra: float) -> tuple[float, float]:
-    """Lower/upper bound of zone number ``z`` (1-based) given upper bounds; the 999 top is capped."""
-    i = max(1, min(int(z), len(zones))) - 1
+    def mmp_watts(self, secs: int) -> float | None:
+        """Best power for ``secs`` from the curve: exact, or interpolated between the two nearest durations
+        (never extrapolated beyond the curve: that would invent a best effort)."""
+        if not self.mmp:
+            return None
+        prev = None
+        for s, w in self.mmp:
+            if s == secs:
+                return w
+            if s > secs:
+                if prev is None:
+                    return None
+                s0, w0 = prev
+                return w0 + (w - w0) * (secs - s0) / (s - s0)
+            prev = (s, w)
+        return None
+
+
+def default_zones(
+    units: str, family: str, threshold: float | None = None, max_hr: float | None = None
+) -> list[float] | None:
+    """Intervals.icu's default zone upper bounds for a zone kind, in the settings' own units (bpm for HR)."""
+    if units == "power_zone":
+        return list(DEFAULT_POWER_ZONES)
+    if units == "pace_zone":
+        return list(DEFAULT_PACE_ZONES.get(family, DEFAULT_PACE_ZONES["run"]))
+    if units == "hr_zone" and threshold:
+        bpm: list[float] = [round(threshold * p / 100) for p in DEFAULT_HR_ZONES_PCT_LTHR[:-1]]
+        return [*bpm, max_hr if max_hr and max_hr > bpm[-1] else 999]
+    return None
+
+
+def zone_bounds(zones: Sequence[float], z: float, top_extra: float) -> tuple[float, float] | None:
+    """Lower/upper bound of zone number ``z`` (1-based) given upper bounds; the 999 top is capped.
+    None for a zone the athlete does not have (no extrapolation)."""
+    if not 1 <= z <= len(zones) or not float(z).is_integer():
+        return None
+    i = int(z) - 1
     lo = zones[i - 1] if i > 0 else 0.0
     hi = zones[i]
     if hi >= 999:
@@ -88,11 +169,11 @@ def zone_bounds(zones: Sequence[float], z: float, top_extra: float) -> tuple[flo
     return lo, hi
 
 
-def _zone_span(zones: Sequence[float], t: Target, top_extra: float) -> tuple[float, float]:
-    lo, hi = zone_bounds(zones, t.low, top_extra)
-    if t.end is not None:
-        _, hi = zone_bounds(zones, t.high, top_extra)
-    return lo, hi
+def _zone_span(zones: Sequence[float], t: Target, top_extra: float) -> tuple[float, float] | None:
+    low, high = zone_bounds(zones, t.low, top_extra), zone_bounds(zones, t.high, top_extra)
+    if low is None or high is None:
+        return None
+    return low[0], high[1]
 
 
 def power_pct(t: Target | None, th: Thresholds) -> tuple[float, float] | None:
@@ -106,9 +187,15 @@ def power_pct(t: Target | None, th: Thresholds) -> tuple[float, float] | None:
             return None
         e = t.end if t.end is not None else t.start
         return t.start / th.ftp * 100, e / th.ftp * 100
-    if t.units == "power_zone":
-        lo, hi = _zone_span(th.power_zones or DEFAULT_POWER_ZONES, t, 30)
-        return lo, hi
+    if t.units in ("power_zone", "custom_zone"):
+        zones = th.zones_for(t.units)
+        return _zone_span(zones, t, 30) if zones else None
+    if t.units == "%mmp" and th.ftp and t.secs:
+        best = th.mmp_watts(t.secs)
+        if best is None:
+            return None
+        e = t.end if t.end is not None else t.start
+        return t.start * best / th.ftp, e * best / th.ftp
     return None
 
 
@@ -123,7 +210,10 @@ def hr_bpm(t: Target | None, th: Thresholds) -> tuple[float, float] | None:
     if t.units == "%hr" and th.max_hr:
         return th.max_hr * t.start / 100, th.max_hr * e / 100
     if t.units == "hr_zone" and th.hr_zones:
-        lo, hi = _zone_span(th.hr_zones, t, 10)
+        span = _zone_span(th.hr_zones, t, 10)
+        if span is None:
+            return None
+        lo, hi = span
         return (lo + 1 if lo else hi * 0.8), hi
     return None
 
@@ -143,8 +233,10 @@ def pace_speed(t: Target | None, th: Thresholds) -> tuple[float, float] | None:
     if t.units == "%pace":
         return th.threshold_pace * t.start / 100, th.threshold_pace * e / 100
     if t.units == "pace_zone" and th.pace_zones:
-        lo, hi = _zone_span(th.pace_zones, t, 10)
-        return th.threshold_pace * lo / 100, th.threshold_pace * hi / 100
+        span = _zone_span(th.pace_zones, t, 10)
+        if span is None:
+            return None
+        return th.threshold_pace * span[0] / 100, th.threshold_pace * span[1] / 100
     return None
 
 
@@ -172,7 +264,8 @@ def step_seconds(s: Step, th: Thresholds) -> int:
         speed = base or DEFAULT_SPEED.get(th.family, DEFAULT_SPEED["run"])
     metres = s.distance.metres
     secs = metres / speed if speed > 0 else 0
-    return round(min(secs, 10_000_000))
+    # Round away float noise first, so a distance read back from workout_doc gives the same seconds.
+    return round(round(min(secs, 10_000_000), 6))
 
 
 def step_metres(s: Step, th: Thresholds) -> float:

@@ -25,6 +25,10 @@ def human_target(t: Target) -> str:
             else f"{fmt_pace_secs(t.start)}{_EN}{fmt_pace_secs(t.end)}"
         )
         return f"{p}/{u.split('/', 1)[1]}"
+    if u == "%mmp":
+        return f"{r}% MMP {fmt_duration(t.secs or 0)}"
+    if u == "custom_zone":
+        return f"CZ{fmt_num(t.start)}" if t.end is None else f"CZ{fmt_num(t.start)}{_EN}CZ{fmt_num(t.end)}"
     if u.endswith("_zone"):
         z = f"Z{fmt_num(t.start)}" if t.end is None else f"Z{fmt_num(t.start)}{_EN}Z{fmt_num(t.end)}"
         return {"power_zone": z, "hr_zone": f"{z} HR", "pace_zone": f"{z} pace"}[u]

@@ -3,16 +3,18 @@
 Owns the rules on top of the parser's own findings: thresholds a target needs (pace without threshold
 pace, % LTHR without LTHR …), zone targets the sport has no zones for, the minutes-vs-metres trap
 (``400m`` is 400 *minutes*), impossible ranges and absurd values, a total duration out of proportion
-with the sport, and targets an activity type cannot carry (power on a swim). Errors make
-``icucoach workout check`` fail; warnings are shown but pass.
+with the sport, targets an activity type cannot carry (power on a swim), zones the athlete does not have,
+``% MMP`` targets without the power-curve point they need and, for an export (``export="zwo"|"fit"``),
+targets the file format cannot carry without numbers that are missing. Errors make ``icucoach workout
+check`` fail and ``icucoach workout convert`` refuse to write; warnings are shown but pass.
 """
 
 from __future__ import annotations
 
 from .model import Repeat, Step, Target, Workout, sport_family
 from .parse import Issue, parse_text
-from .render import fmt_duration, fmt_target, render
-from .resolve import Thresholds, step_seconds
+from .render import fmt_duration, fmt_num, fmt_target, render
+from .resolve import Thresholds, hr_bpm, pace_speed, power_pct, step_seconds, zone_bounds
 
 # Plausible value ranges per target unit: outside them the number is almost surely a typo.
 _LIMITS = {
@@ -26,17 +28,26 @@ _LIMITS = {
     "power_zone": (1, 10),
     "hr_zone": (1, 10),
     "pace_zone": (1, 10),
+    "%mmp": (1, 300),
+    "custom_zone": (1, 20),
 }
 _MAX_HOURS = {"ride": 10, "run": 6, "swim": 4, "row": 5, "ski": 10, "other": 12}
-_ZONES_KEY = {"power_zone": "power_zones", "hr_zone": "hr_zones", "pace_zone": "pace_zones"}
+_ZONE_KIND = {"power_zone": "power", "hr_zone": "HR", "pace_zone": "pace", "custom_zone": "custom"}
+_ZONE_PREFIX = {"custom_zone": "CZ"}
+_ZONE_UNIT = {"power_zone": "%", "hr_zone": " bpm", "pace_zone": "%", "custom_zone": "%"}
+EXPORTS = ("zwo", "fit")
 
 
 def validate(
-    source: str | Workout, sport: str | None = None, sport_settings: dict | None = None
+    source: str | Workout,
+    sport: str | None = None,
+    sport_settings: dict | None = None,
+    export: str | None = None,
 ) -> list[Issue]:
     """All findings for a workout text (or model) on ``sport`` with the athlete's ``sport_settings``.
 
     ``sport_settings=None`` means "unknown": threshold checks are skipped; an empty dict means "none set".
+    ``export`` ("zwo" or "fit") adds the errors of targets that file cannot carry with what is known.
     """
     text = render(source) if isinstance(source, Workout) else (source or "")
     sport = sport or (source.sport if isinstance(source, Workout) else None)
@@ -59,6 +70,8 @@ def validate(
         )
     for s, line in zip(steps, res.step_lines, strict=False):
         issues.extend(_check_step(s, line, fam, sport, th, sport_settings))
+        if export in EXPORTS:
+            issues.extend(_check_export(s, line, export, th))
     _check_total(w, th, fam, sport, issues)
     return sorted(issues, key=lambda i: (i.line, i.severity != "error"))
 
@@ -102,13 +115,9 @@ def _check_target(
     shown = fmt_target(t)
     lo, hi = _LIMITS.get(t.units, (1, 100_000))
     if t.units.startswith("secs/"):
-        if t.end is not None and not s.ramp and t.start < t.end:
-            add(
-                "warning",
-                "pace-range-order",
-                f"pace range {shown} starts with the faster pace",
-                "write the slower pace first, e.g. 4:15-3:55/km Pace",
-            )
+        # No order warning: a fixed pace range is a band (devices get its slow and fast end, time in zone
+        # and load its middle), so `3:00/100m-4:00/100m` and `4:00/100m-3:00/100m` run the same; for a
+        # ramp the order is the direction and is meant as written.
         if t.low < 30 or t.high > 3600:
             add(
                 "error",
@@ -199,22 +208,116 @@ def _check_target(
             f"{shown} needs a max HR, and {what} has none set",
             "set max HR in Intervals.icu or pass --max-hr",
         )
-    if t.units in _ZONES_KEY:
-        zones = getattr(th, _ZONES_KEY[t.units])
-        if t.units != "power_zone" and not zones:
+    if t.units == "%mmp" and th.mmp_watts(t.secs or 0) is None:
+        add(
+            "error",
+            "mmp-needs-curve",
+            f"{shown} needs your best power for {fmt_duration(t.secs or 0)} (your power curve), "
+            "which is not known here",
+            f"set INTERVALS_API_KEY to read the power curve, or pass --mmp {fmt_duration(t.secs or 0)}=WATTS "
+            "(your best power for that duration)",
+        )
+    if t.units in _ZONE_KIND:
+        _check_zone(t, add, what, th)
+
+
+def _zone_list(units: str, zones: list[float]) -> str:
+    prefix, unit = _ZONE_PREFIX.get(units, "Z"), _ZONE_UNIT[units]
+    parts, lo = [], 0.0
+    for i, hi in enumerate(zones, 1):
+        top = f"{fmt_num(lo)}+" if hi >= 999 else f"{fmt_num(lo)}-{fmt_num(hi)}"
+        parts.append(f"{prefix}{i} {top}{unit}")
+        lo = hi
+    return ", ".join(parts)
+
+
+def _check_zone(t: Target, add, what: str, th: Thresholds) -> None:
+    """A zone target against the zones that exist: the athlete's, or the sport's default power zones."""
+    shown, kind = fmt_target(t), _ZONE_KIND[t.units]
+    zones = th.zones_for(t.units)
+    if not zones:
+        if t.units == "custom_zone":
+            add(
+                "warning",
+                "custom-zones-unknown",
+                f"{shown}: the custom zones of {what} are not known here, so its watts, time in zone and "
+                "load are not computed (Intervals.icu resolves it)",
+                "pass --custom-zones (upper bounds in % FTP, e.g. 60,80,95,110) to check and export it",
+            )
+        else:
+            flag = "--hr-zones" if t.units == "hr_zone" else "--pace-zones"
             add(
                 "error",
                 "no-zones",
-                f"{shown}: {what} has no {_ZONES_KEY[t.units].replace('_', ' ')} defined",
-                "define the zones in Intervals.icu, or use a % target instead",
+                f"{shown}: {what} has no {kind} zones defined",
+                f"define the zones in Intervals.icu or pass {flag}, or use a % target instead",
             )
-        elif zones and t.high > len(zones):
-            add(
-                "error",
-                "zone-out-of-range",
-                f"{shown}: {what} has only {len(zones)} zones",
-                f"use a zone between Z1 and Z{len(zones)}",
+        return
+    if zone_bounds(zones, t.low, 0) is None or zone_bounds(zones, t.high, 0) is None:
+        prefix = _ZONE_PREFIX.get(t.units, "Z")
+        add(
+            "error",
+            "zone-out-of-range",
+            f"{shown}: {what} has only {len(zones)} {kind} zones ({_zone_list(t.units, zones)})",
+            f"use a zone between {prefix}1 and {prefix}{len(zones)}",
+        )
+
+
+def _needs(t: Target, th: Thresholds, fmt: str) -> str:
+    """What is missing to turn ``t`` into the numbers a .zwo / .fit file carries."""
+    if t.units == "%mmp":
+        if th.mmp_watts(t.secs or 0) is None:
+            return (
+                f"your best power for {fmt_duration(t.secs or 0)} (--mmp {fmt_duration(t.secs or 0)}=WATTS)"
             )
+        return "an FTP (--ftp)"
+    if t.units == "custom_zone":
+        return "your custom zones (--custom-zones)" if not th.custom_zones else "a custom zone that exists"
+    if t.units in ("power_zone", "hr_zone", "pace_zone"):
+        return f"a {_ZONE_KIND[t.units]} zone that exists"
+    if t.units == "%lthr":
+        return "an LTHR (--lthr)"
+    if t.kind == "pace":
+        return "a threshold pace (--threshold-pace)" if not th.threshold_pace else "pace zones (--pace-zones)"
+    return "an FTP (--ftp)"
+
+
+def _check_export(s: Step, line: int, fmt: str, th: Thresholds) -> list[Issue]:
+    """Targets the file would silently drop (free ride / open target) because a number is missing."""
+    if s.freeride or s.maxeffort:
+        return []
+    if fmt == "zwo":
+        # Zwift speaks fractions of FTP (and of threshold speed for runs): power first, else pace.
+        main = s.power or s.pace
+        ok = main is None or (power_pct(main, th) if main is s.power else pace_speed(main, th)) is not None
+        ok = ok and (main is s.power or main is None or th.threshold_pace is not None)
+    else:
+        # FIT carries % FTP, watts, power/HR zone numbers, % max HR and bpm as written; the rest must resolve.
+        main = next((t for t in (s.power, s.hr, s.pace) if t is not None), None)
+        if main is None or main.units in ("%ftp", "w", "power_zone", "hr_zone", "%hr", "bpm"):
+            ok = True
+        elif main.kind == "power":
+            ok = power_pct(main, th) is not None or (
+                main.units == "%mmp" and th.mmp_watts(main.secs or 0) is not None
+            )
+        elif main.kind == "hr":
+            ok = hr_bpm(main, th) is not None
+        else:
+            ok = pace_speed(main, th) is not None
+    if ok or main is None:
+        return []
+    shown = fmt_target(main)
+    return [
+        Issue(
+            line,
+            "error",
+            "cannot-export",
+            f"{shown} cannot be written to a .{fmt} file without {_needs(main, th, fmt)}; "
+            "it would silently become a free ride",
+            "pass the missing value on the command line (or set INTERVALS_API_KEY to read it from "
+            "Intervals.icu), or write the target in % FTP or watts",
+        )
+    ]
 
 
 def _check_total(w: Workout, th: Thresholds, fam: str, sport: str | None, issues: list[Issue]) -> None:
