@@ -53,7 +53,6 @@ CASES = [
         "bad-key",
         Exit.AUTH,
         KEY_FIX,
-        owner="workout",
     ),
     Case(
         "doctor-no-key", ("doctor",), "no-key", Exit.CONFIG, ("INTERVALS_API_KEY", "icucoach export --setup")
@@ -113,7 +112,6 @@ CASES = [
         "unknown-host",
         Exit.UPSTREAM,
         ("does not resolve", "INTERVALS_BASE_URL"),
-        owner="workout",
     ),
     Case(
         "sandbox-busy-port",
