@@ -4,15 +4,13 @@
 resources and the prompts. ``run_stdio()`` is what ``icucoach mcp`` and Claude Desktop start; ``http_app()``
 / ``run_http()`` serve ``/mcp`` on 127.0.0.1 behind a bearer token from ``ICUCOACH_MCP_TOKEN`` (401 without
 it). Both protocol eras the SDK speaks (2025-era handshake with sessions, 2026-07-28 stateless) are served on
-the same endpoint. Logs go to stderr only; secrets never reach logs or answers.
+the same endpoint. Logs go to stderr only (``logs``); secrets and training data never reach logs.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
 import os
-import sys
 from typing import Any
 
 from fastmcp import FastMCP
@@ -20,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from icucoach import __version__
-from icucoach.mcp import registry, resources
+from icucoach.mcp import logs, registry, resources
 from icucoach.mcp import tools_calendar as _tools_calendar  # noqa: F401  (registers tools)
 from icucoach.mcp import tools_coach as _tools_coach  # noqa: F401
 from icucoach.mcp import tools_events as _tools_events  # noqa: F401
@@ -54,16 +52,8 @@ def build_server(session: Session | None = None) -> FastMCP:
     return server
 
 
-def _log_to_stderr() -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("ICUCOACH_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def run_stdio() -> None:
-    _log_to_stderr()
+    logs.configure()
     build_server().run("stdio", show_banner=False)
 
 
@@ -121,7 +111,7 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
 def run_http(host: str = "127.0.0.1", port: int = 8766, token: str | None = None) -> None:
     import uvicorn
 
-    _log_to_stderr()
+    logs.configure()
     app = http_app(token or token_from_env())
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
