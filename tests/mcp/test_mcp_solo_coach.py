@@ -45,7 +45,10 @@ async def test_one_athlete_coach_still_chooses_before_writing(sb):
     (maya_id,) = SOLO_COACH_SHARES
     async with stdio_client(server_env(sb, coach)) as c:
         roster = structured(await c.call_tool("icu_list_athletes", {}))
-        assert {r["id"]: r["access"] for r in roster["athletes"]} == {coach.athlete_id: "OWNER", maya_id: "WRITE"}
+        assert {r["id"]: r["access"] for r in roster["athletes"]} == {
+            coach.athlete_id: "OWNER",
+            maya_id: "WRITE",
+        }
 
         refused = await c.call_tool("icu_create_workout", WORKOUT)
         text = error_text(refused)

@@ -21,15 +21,28 @@ Keys are per athlete (``0`` and the owner's own id are treated as the same athle
 
 Returned models are shared between callers: treat them as read-only. Everything not listed passes through
 to the wrapped client unchanged (``request_count`` included, so benchmarks see real upstream requests).
+
+Concurrency: identical requests in flight coalesce (singleflight): twenty concurrent misses on one key send
+one upstream request and all twenty get its answer (or its error); the fetch runs as its own task, so a
+caller that gives up does not cancel it for the others. A write's invalidation also detaches the fetches in
+flight for what it changed: their answers reach the callers already waiting, never the cache.
+
+Derived results (``derive``): a value computed from cached reads (the analytics snapshot and the digests
+made from it) is kept with the exact calls it made and the objects they returned. It is served again only
+while replaying those calls returns the very same objects (cache hits), so it is recomputed exactly when an
+input was refetched, expired or invalidated by a write, and it is keyed, like every entry, within this one
+client's credentials and the athletes named in the calls.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from icucoach.intervals.client import IntervalsClient
 from icucoach.intervals.config import normalize_athlete_id
@@ -56,6 +69,35 @@ class _Entry:
     kind: str
 
 
+T = TypeVar("T")
+Call = tuple[str, tuple[Any, ...], dict[str, Any], Any]  # method, args, kwargs, the object it returned
+MAX_DERIVED = 256  # derived results kept (LRU); each holds its inputs' identities, not copies
+
+
+@dataclass
+class _Derived:
+    value: Any
+    calls: list[Call]
+
+
+class _Recorder:
+    """The cached client as a derivation sees it: every call and the object it returned is noted."""
+
+    def __init__(self, cache: CachedClient) -> None:
+        self._cache = cache
+        self.calls: list[Call] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._cache, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            value = await method(*args, **kwargs)
+            self.calls.append((name, args, kwargs, value))
+            return value
+
+        return call
+
+
 def _norm(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -78,10 +120,13 @@ class CachedClient:
         self.ttl = ttl or CacheTtl()
         self._clock = clock
         self._entries: dict[tuple[Any, ...], _Entry] = {}
+        self._inflight: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
+        self._derived: OrderedDict[tuple[Any, ...], _Derived] = OrderedDict()
         self._owner: str | None = None  # the key owner's id once seen (so "0" and "i123" share entries)
         self._tz: dict[str, str | None] = {}
         self.hits = 0
         self.misses = 0
+        self.coalesced = 0  # callers served by a fetch another caller had already started
 
     # ------------------------------------------------------------------------------------ plumbing
     def __getattr__(self, name: str) -> Any:  # uncached methods and attributes pass through
@@ -108,10 +153,63 @@ class CachedClient:
         if entry is not None and entry.expires > now:
             self.hits += 1
             return entry.value
-        self.misses += 1
-        value = await fetch()
-        self._entries[full] = _Entry(value, self._clock() + ttl, athlete, kind)
-        return value
+        task = self._inflight.get(full)
+        if task is not None:
+            self.coalesced += 1
+        else:
+            self.misses += 1
+            task = asyncio.ensure_future(self._fill(full, athlete, kind, ttl, fetch))
+            self._inflight[full] = task
+            task.add_done_callback(_retrieve)
+        return await asyncio.shield(task)
+
+    async def _fill(
+        self, full: tuple[Any, ...], athlete: str, kind: str, ttl: float, fetch: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        try:
+            value = await fetch()
+            if self._inflight.get(full) is asyncio.current_task():  # not invalidated while in flight
+                self._entries[full] = _Entry(value, self._clock() + ttl, athlete, kind)
+            return value
+        finally:
+            if self._inflight.get(full) is asyncio.current_task():
+                del self._inflight[full]
+
+    async def derive(self, key: tuple[Any, ...], compute: Callable[[Any], Awaitable[T]]) -> T:
+        """``compute(source)`` once per distinct input: ``source`` is this client with every call noted;
+        the result is served again while the same calls return the same objects (module docstring)."""
+        full = ("derived", *key)
+        kept = self._derived.get(full)
+        if kept is not None:
+            for name, args, kwargs, value in kept.calls:
+                if await getattr(self, name)(*args, **kwargs) is not value:
+                    break
+            else:
+                self.hits += 1
+                self._derived.move_to_end(full)
+                return kept.value  # type: ignore[no-any-return]
+        task = self._inflight.get(full)
+        if task is not None:
+            self.coalesced += 1
+        else:
+            self.misses += 1
+            task = asyncio.ensure_future(self._compute(full, compute))
+            self._inflight[full] = task
+            task.add_done_callback(_retrieve)
+        return await asyncio.shield(task)  # type: ignore[no-any-return]
+
+    async def _compute(self, full: tuple[Any, ...], compute: Callable[[Any], Awaitable[Any]]) -> Any:
+        try:
+            recorder = _Recorder(self)
+            value = await compute(recorder)
+            self._derived[full] = _Derived(value, recorder.calls)
+            self._derived.move_to_end(full)
+            while len(self._derived) > MAX_DERIVED:
+                self._derived.popitem(last=False)
+            return value
+        finally:
+            if self._inflight.get(full) is asyncio.current_task():
+                del self._inflight[full]
 
     def invalidate(self, kind: str | None = None, athlete: str | int | None = None) -> int:
         """Drop entries of ``kind`` (all kinds if None) for ``athlete`` (all athletes if None)."""
@@ -123,10 +221,15 @@ class CachedClient:
         ]
         for k in doomed:
             del self._entries[k]
+        for k in [k for k in self._inflight if k[0] != "derived" and (kind is None or k[0] == kind)]:
+            if aid is None or k[1] in (aid, "0", "*"):
+                del self._inflight[k]  # its answer still reaches the callers waiting, never the cache
         return len(doomed)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._inflight.clear()
+        self._derived.clear()
 
     def _today(self, athlete: str) -> date:
         return (
@@ -363,6 +466,12 @@ class CachedClient:
 
     def __repr__(self) -> str:
         return f"CachedClient({self.client!r}, entries={len(self._entries)})"
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a fetch's error as seen: every waiter already got it, or none was left to get it."""
+    if not task.cancelled():
+        task.exception()
 
 
 __all__ = ["CacheTtl", "CachedClient"]

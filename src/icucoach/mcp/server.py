@@ -100,6 +100,7 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
     extra = [h.strip() for h in os.environ.get("ICUCOACH_MCP_ALLOWED_HOSTS", "").split(",") if h.strip()]
     app = build_server(session).http_app(
         path=path,
+        json_response=True,
         host_origin_protection=True,
         allowed_hosts=extra or None,
         allowed_origins=[f"https://{h}" for h in extra] or None,
