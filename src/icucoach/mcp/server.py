@@ -9,8 +9,10 @@ the same endpoint. Logs go to stderr only (``logs``); secrets and training data 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
+from collections.abc import Callable
 from typing import Any
 
 from fastmcp import FastMCP
@@ -82,14 +84,14 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
+TOKEN_FIX = f"export {TOKEN_ENV}=$(openssl rand -hex 24), and give the client the same value"
+
+
 def token_from_env() -> str:
+    """The bearer token; ``ValueError`` (with ``TOKEN_FIX`` as the remedy) when missing or too short."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     if len(token) < 16:
-        raise SystemExit(
-            f"{TOKEN_ENV} must hold a bearer token of at least 16 characters for the HTTP transport "
-            "(e.g. `export ICUCOACH_MCP_TOKEN=$(python -c "
-            "'import secrets; print(secrets.token_urlsafe(32))')`)."
-        )
+        raise ValueError(f"{TOKEN_ENV} must hold a bearer token of at least 16 characters for --http")
     return token
 
 
@@ -109,12 +111,38 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
     return app
 
 
-def run_http(host: str = "127.0.0.1", port: int = 8766, token: str | None = None) -> None:
+def run_http(
+    host: str = "127.0.0.1",
+    port: int = 8766,
+    token: str | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM (then ``KeyboardInterrupt`` is raised after a clean shutdown);
+    ``on_ready`` runs once the port is bound, so nothing claims the server runs before it does."""
     import uvicorn
 
     logs.configure()
     app = http_app(token or token_from_env())
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+
+    async def serve() -> None:
+        task = asyncio.ensure_future(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.02)
+        if server.started and on_ready is not None:
+            on_ready()
+        await task
+
+    asyncio.run(serve())
 
 
-__all__ = ["INSTRUCTIONS", "TOKEN_ENV", "BearerAuth", "build_server", "http_app", "run_http", "run_stdio"]
+__all__ = [
+    "INSTRUCTIONS",
+    "TOKEN_ENV",
+    "TOKEN_FIX",
+    "BearerAuth",
+    "build_server",
+    "http_app",
+    "run_http",
+    "run_stdio",
+]
