@@ -201,6 +201,8 @@ async def _load(url: str, token: str, pid: int, report) -> None:
         "ms (goal p95 <= 250)",
     )
     report(f"{label}, wall / server CPU / clients' CPU", f"{wall:,.2f} / {cpu:,.2f} / {mine:,.2f}", "s")
+    # latency counts every process on the machine: say how busy it was (2 cores: load > 2 means queueing)
+    report("mcp under load: machine load average (1 min) while measured", round(os.getloadavg()[0], 2), "")
 
 
 def _under_load(base_url: str, api_key: str, report) -> None:
