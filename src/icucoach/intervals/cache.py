@@ -71,7 +71,8 @@ class _Entry:
 
 T = TypeVar("T")
 Call = tuple[str, tuple[Any, ...], dict[str, Any], Any]  # method, args, kwargs, the object it returned
-MAX_DERIVED = 256  # derived results kept (LRU); each holds its inputs' identities, not copies
+MAX_DERIVED = 32  # derived results kept (LRU); a snapshot of ~400 days is a few MB
+MAX_ENTRIES = 4096  # beyond this, expired entries go first, then the oldest (distinct ranges are unbounded)
 
 
 @dataclass
@@ -89,6 +90,8 @@ class _Recorder:
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._cache, name)
+        if not callable(method):
+            return method
 
         async def call(*args: Any, **kwargs: Any) -> Any:
             value = await method(*args, **kwargs)
@@ -115,8 +118,10 @@ class CachedClient:
         ttl: CacheTtl | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        max_entries: int = MAX_ENTRIES,
     ) -> None:
         self.client = client
+        self.max_entries = max_entries
         self.ttl = ttl or CacheTtl()
         self._clock = clock
         self._entries: dict[tuple[Any, ...], _Entry] = {}
@@ -170,6 +175,8 @@ class CachedClient:
             value = await fetch()
             if self._inflight.get(full) is asyncio.current_task():  # not invalidated while in flight
                 self._entries[full] = _Entry(value, self._clock() + ttl, athlete, kind)
+                if len(self._entries) > self.max_entries:
+                    self._trim()
             return value
         finally:
             if self._inflight.get(full) is asyncio.current_task():
@@ -210,6 +217,16 @@ class CachedClient:
         finally:
             if self._inflight.get(full) is asyncio.current_task():
                 del self._inflight[full]
+
+    def _trim(self) -> None:
+        """Keep at most ``max_entries``: drop expired entries, then the soonest to expire."""
+        now = self._clock()
+        for k in [k for k, e in self._entries.items() if e.expires <= now]:
+            del self._entries[k]
+        excess = len(self._entries) - self.max_entries
+        if excess > 0:
+            for k, _ in sorted(self._entries.items(), key=lambda kv: kv[1].expires)[:excess]:
+                del self._entries[k]
 
     def invalidate(self, kind: str | None = None, athlete: str | int | None = None) -> int:
         """Drop entries of ``kind`` (all kinds if None) for ``athlete`` (all athletes if None)."""
