@@ -7,7 +7,7 @@ the Intervals.icu request counter of the session is readable. "mcp under load" r
 ``icucoach mcp --http`` as a subprocess against the sandbox, warms its cache, then measures the server
 process's CPU time per cached ``icu_get_fitness`` call (from /proc, sequential calls), and the latency of 200
 calls from 20 concurrent official ``mcp`` clients (each with its own session). Goals: <= 5 ms server CPU per
-cached call, p95 <= 250 ms on a 2-core machine.
+cached call, p95 <= 250 ms on a 2-core machine. ``ICUCOACH_BENCH_MCP=load`` runs only these figures.
 """
 
 from __future__ import annotations

@@ -146,3 +146,25 @@ async def test_twenty_clients_on_a_cold_server_each_request_once(counted):
     assert answers[0]["athlete"]["id"] == sb.account("athlete", 0).athlete_id
     assert seen and duplicates(seen) == {}, f"identical upstream requests: {duplicates(seen)}"
     assert len(seen) <= 5, seen  # athlete, the series' wellness, and the analysis' three lists
+
+
+async def test_derived_result_expires_with_its_inputs_and_reads_only_the_cache(counted):
+    sb, seen = counted
+    now = [0.0]
+    maya = sb.account("athlete", 0).athlete_id
+    async with IntervalsClient(settings_for(sb, "athlete")) as raw:
+        icu = CachedClient(raw, clock=lambda: now[0])
+        first = await analysis(icu, maya, TODAY)
+        seen.clear()
+        now[0] += 60  # inside every TTL: served as is, nothing fetched to check it
+        assert await analysis(icu, maya, TODAY) is first and seen == []
+        now[0] += 3600  # the calendar list (2 min) and the recent lists (5 min) expired
+        rebuilt = await analysis(icu, maya, TODAY)
+        assert rebuilt is not first and seen, "expired inputs are fetched again and the analysis rebuilt"
+        assert duplicates(seen) == {}
+
+        async def sneaky(source):  # a read the cache cannot vouch for later
+            return await source.get_event(1)
+
+        with pytest.raises(AttributeError, match="reads through the cache only"):
+            await icu.derive(("sneaky",), sneaky)

@@ -28,10 +28,10 @@ caller that gives up does not cancel it for the others. A write's invalidation a
 flight for what it changed: their answers reach the callers already waiting, never the cache.
 
 Derived results (``derive``): a value computed from cached reads (the analytics snapshot and the digests
-made from it) is kept with the exact calls it made and the objects they returned. It is served again only
-while replaying those calls returns the very same objects (cache hits), so it is recomputed exactly when an
-input was refetched, expired or invalidated by a write, and it is keyed, like every entry, within this one
-client's credentials and the athletes named in the calls.
+made from it) is kept with the entries it read and the objects they held. It is served again only while
+each of those entries still holds the very same object, so it is recomputed exactly when an input was
+refetched, expired or invalidated by a write (checking never fetches), and it lives, like every entry,
+within this one client's credentials and under keys naming the athletes read.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -70,35 +71,30 @@ class _Entry:
 
 
 T = TypeVar("T")
-Call = tuple[str, tuple[Any, ...], dict[str, Any], Any]  # method, args, kwargs, the object it returned
+Read = tuple[tuple[Any, ...], Any]  # an entry's key and the object it held when a derivation read it
 MAX_DERIVED = 32  # derived results kept (LRU); a snapshot of ~400 days is a few MB
 MAX_ENTRIES = 4096  # beyond this, expired entries go first, then the oldest (distinct ranges are unbounded)
+# The reads of the derivation running in this task (None outside one); tasks it starts share the list.
+_READS: ContextVar[list[Read] | None] = ContextVar("icucoach_cache_reads", default=None)
 
 
 @dataclass
 class _Derived:
     value: Any
-    calls: list[Call]
+    reads: list[Read]
 
 
-class _Recorder:
-    """The cached client as a derivation sees it: every call and the object it returned is noted."""
+class _CachedReads:
+    """The cached client as a derivation sees it: its cached reads only. A pass-through method (say
+    ``get_event``) is refused: what it returned could not be checked later, so the result could go stale."""
 
     def __init__(self, cache: CachedClient) -> None:
         self._cache = cache
-        self.calls: list[Call] = []
 
     def __getattr__(self, name: str) -> Any:
-        method = getattr(self._cache, name)
-        if not callable(method):
-            return method
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            value = await method(*args, **kwargs)
-            self.calls.append((name, args, kwargs, value))
-            return value
-
-        return call
+        if not name.startswith(("get_", "list_")) or name not in type(self._cache).__dict__:
+            raise AttributeError(f"a derivation reads through the cache only; {name} is not a cached read")
+        return getattr(self._cache, name)
 
 
 def _norm(value: Any) -> Any:
@@ -157,16 +153,21 @@ class CachedClient:
         entry = self._entries.get(full)
         if entry is not None and entry.expires > now:
             self.hits += 1
-            return entry.value
-        task = self._inflight.get(full)
-        if task is not None:
-            self.coalesced += 1
+            value = entry.value
         else:
-            self.misses += 1
-            task = asyncio.ensure_future(self._fill(full, athlete, kind, ttl, fetch))
-            self._inflight[full] = task
-            task.add_done_callback(_retrieve)
-        return await asyncio.shield(task)
+            task = self._inflight.get(full)
+            if task is not None:
+                self.coalesced += 1
+            else:
+                self.misses += 1
+                task = asyncio.ensure_future(self._fill(full, athlete, kind, ttl, fetch))
+                self._inflight[full] = task
+                task.add_done_callback(_retrieve)
+            value = await asyncio.shield(task)
+        reads = _READS.get()
+        if reads is not None:
+            reads.append((full, value))
+        return value
 
     async def _fill(
         self, full: tuple[Any, ...], athlete: str, kind: str, ttl: float, fetch: Callable[[], Awaitable[Any]]
@@ -183,40 +184,53 @@ class CachedClient:
                 del self._inflight[full]
 
     async def derive(self, key: tuple[Any, ...], compute: Callable[[Any], Awaitable[T]]) -> T:
-        """``compute(source)`` once per distinct input: ``source`` is this client with every call noted;
-        the result is served again while the same calls return the same objects (module docstring)."""
+        """``compute(source)`` once per distinct input: ``source`` offers this client's cached reads; the
+        result is served again while every entry it read still holds the very object it read (module
+        docstring). Checking never fetches: a missing or expired input means computing again."""
         full = ("derived", *key)
         kept = self._derived.get(full)
-        if kept is not None:
-            for name, args, kwargs, value in kept.calls:
-                if await getattr(self, name)(*args, **kwargs) is not value:
-                    break
-            else:
-                self.hits += 1
-                self._derived.move_to_end(full)
-                return kept.value  # type: ignore[no-any-return]
-        task = self._inflight.get(full)
-        if task is not None:
-            self.coalesced += 1
+        if kept is not None and self._current(kept.reads):
+            self.hits += 1
+            self._derived.move_to_end(full)
         else:
-            self.misses += 1
-            task = asyncio.ensure_future(self._compute(full, compute))
-            self._inflight[full] = task
-            task.add_done_callback(_retrieve)
-        return await asyncio.shield(task)  # type: ignore[no-any-return]
+            task = self._inflight.get(full)
+            if task is not None:
+                self.coalesced += 1
+            else:
+                self.misses += 1
+                task = asyncio.ensure_future(self._compute(full, compute))
+                self._inflight[full] = task
+                task.add_done_callback(_retrieve)
+            value, reads = await asyncio.shield(task)
+            kept = _Derived(value, reads)
+        outer = _READS.get()
+        if outer is not None:  # a derivation inside another: the outer one depends on these inputs too
+            outer.extend(kept.reads)
+        return kept.value  # type: ignore[no-any-return]
 
-    async def _compute(self, full: tuple[Any, ...], compute: Callable[[Any], Awaitable[Any]]) -> Any:
+    async def _compute(
+        self, full: tuple[Any, ...], compute: Callable[[Any], Awaitable[Any]]
+    ) -> tuple[Any, list[Read]]:
         try:
-            recorder = _Recorder(self)
-            value = await compute(recorder)
-            self._derived[full] = _Derived(value, recorder.calls)
+            reads: list[Read] = []
+            _READS.set(reads)  # this task's own context: the caller's is untouched
+            value = await compute(_CachedReads(self))
+            self._derived[full] = _Derived(value, reads)
             self._derived.move_to_end(full)
             while len(self._derived) > MAX_DERIVED:
                 self._derived.popitem(last=False)
-            return value
+            return value, reads
         finally:
             if self._inflight.get(full) is asyncio.current_task():
                 del self._inflight[full]
+
+    def _current(self, reads: list[Read]) -> bool:
+        now = self._clock()
+        for key, value in reads:
+            entry = self._entries.get(key)
+            if entry is None or entry.expires <= now or entry.value is not value:
+                return False
+        return True
 
     def _trim(self) -> None:
         """Keep at most ``max_entries``: drop expired entries, then the soonest to expire."""
