@@ -59,8 +59,9 @@ async def icu_select_athlete(
         Field(pattern=r"^(0|[iI]?\d+)$", description="Athlete id from icu_list_athletes ('0' = yourself)."),
     ],
 ) -> Answer:
-    """Make one athlete the default for every following call (reads and writes) until another is selected.
-    Writes then go to this athlete; READ-only shares still refuse writes. Checks the athlete is reachable."""
+    """Make one athlete the default for this session's following calls (reads and writes) until another is
+    selected. Writes then go to this athlete; READ-only shares still refuse writes. Checks the athlete is
+    reachable."""
     s = session()
     s.require_scope()
     roster = await s.roster()
