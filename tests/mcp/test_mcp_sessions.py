@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx2
 import pytest
+from mcp.client.streamable_http import streamable_http_client
 from mcp_helpers import HttpServer, error_text, server_env, structured
+
+from mcp import Client
 
 WORKOUT = {"date": "2026-12-17", "sport": "Run", "name": "Session test run", "text": "- 30m 75-80% Pace"}
 
@@ -72,3 +76,31 @@ async def test_stateless_connection_cannot_select(sandbox, coach_server):
         assert "explicitly chosen athlete" in error_text(await s.call_tool("icu_create_workout", WORKOUT))
         explicit = structured(await s.call_tool("icu_get_wellness", {"athlete_id": maya.athlete_id}))
         assert explicit["athlete"]["id"] == maya.athlete_id
+
+
+async def test_a_borrowed_session_id_on_a_stateless_request_gets_no_selection(sandbox, coach_server):
+    """The selection follows the session the SDK negotiated and checked, not a header anyone can send: a
+    2026-07-28 request (no session) carrying another client's Mcp-Session-Id does not get its athlete."""
+    maya = sandbox.account("athlete", 0)
+    ids: list[str] = []
+
+    async def remember(response) -> None:  # type: ignore[no-untyped-def]
+        if sid := response.headers.get("mcp-session-id"):
+            ids.append(sid)
+
+    auth = {"Authorization": f"Bearer {coach_server.token}"}
+    async with (
+        httpx2.AsyncClient(headers=auth, timeout=120, event_hooks={"response": [remember]}) as http,
+        Client(streamable_http_client(coach_server.url, http_client=http), mode="legacy") as a,  # type: ignore[arg-type]
+    ):
+        structured(await a.call_tool("icu_select_athlete", {"athlete_id": maya.athlete_id}))
+        assert ids, "the handshake negotiated a session id"
+        forged = {**auth, "Mcp-Session-Id": ids[-1]}
+        async with (
+            httpx2.AsyncClient(headers=forged, timeout=120) as http_b,
+            Client(streamable_http_client(coach_server.url, http_client=http_b), mode="2026-07-28") as b,  # type: ignore[arg-type]
+        ):
+            before = written(sandbox, maya.athlete_id)
+            assert structured(await b.call_tool("icu_list_athletes", {}))["selected"] is None
+            assert "explicitly chosen athlete" in error_text(await b.call_tool("icu_create_workout", WORKOUT))
+            assert written(sandbox, maya.athlete_id) == before

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_http_request
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from pydantic import Field
 
 from icucoach.intervals import (
@@ -112,12 +113,20 @@ MAX_SELECTIONS = 10_000  # sessions remembered; the oldest choice is forgotten f
 
 
 def selection_scope() -> str | None:
-    """The MCP session the current request belongs to: the ``Mcp-Session-Id`` over HTTP (None on a
-    stateless connection), ``LOCAL_SCOPE`` when there is no HTTP request (stdio serves one client)."""
+    """The MCP session the current request belongs to: the ``Mcp-Session-Id`` over HTTP, ``LOCAL_SCOPE``
+    when there is no HTTP request (stdio serves one client), None on a stateless connection.
+
+    The header is trusted only on a handshake-era request (no ``MCP-Protocol-Version`` or one of the
+    handshake versions): the SDK serves those on the stateful path, which answers 404 unless the id names a
+    live session opened by the same requestor. A 2026-07-28 request bypasses that check, so an id it carries
+    (perhaps another client's) means nothing here."""
     try:
         request = get_http_request()
     except RuntimeError:
         return LOCAL_SCOPE
+    version = request.headers.get("mcp-protocol-version")
+    if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
+        return None
     return request.headers.get("mcp-session-id") or None
 
 
