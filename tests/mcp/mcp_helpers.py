@@ -51,7 +51,9 @@ async def stdio_client(env: dict[str, str], mode: str = "auto") -> AsyncIterator
 
 
 class HttpServer:
-    def __init__(self, env: dict[str, str]) -> None:
+    """``icucoach mcp --http`` in a subprocess; ``log`` receives its stderr (else a pipe read on failure)."""
+
+    def __init__(self, env: dict[str, str], log: Path | None = None) -> None:
         self.port = free_port()
         self.token = secrets.token_urlsafe(24)
         self.url = f"http://127.0.0.1:{self.port}/mcp"
@@ -59,12 +61,13 @@ class HttpServer:
             [sys.executable, "-m", "icucoach", "mcp", "--http", "--port", str(self.port)],
             env={**env, "ICUCOACH_MCP_TOKEN": self.token},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log.open("wb") if log is not None else subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"MCP HTTP server exited: {self.proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                err = self.proc.stderr.read() if self.proc.stderr else (log.read_bytes() if log else b"")
+                raise RuntimeError(f"MCP HTTP server exited: {err.decode()[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return

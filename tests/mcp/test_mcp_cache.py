@@ -44,3 +44,22 @@ async def test_cache_hits_and_invalidation(sandbox):
         await icu.get_athlete()
         assert raw.request_count == count + 1, "expired entries are fetched again"
         assert icu.hits >= 5 and icu.misses >= 7
+
+
+async def test_cache_stays_bounded_under_many_distinct_ranges(sandbox):
+    """A client asking for ever new ranges cannot grow the cache without bound; fresh entries survive."""
+    acc = sandbox.account("athlete", 0)
+    now = [0.0]
+    async with IntervalsClient(ClientSettings(api_key=acc.api_key, base_url=sandbox.base_url)) as raw:
+        icu = CachedClient(raw, clock=lambda: now[0], max_entries=8)
+        athlete = await icu.get_athlete()
+        for day in range(1, 21):
+            await icu.list_wellness(date(2026, 10, day), date(2026, 10, day))
+            now[0] += 1
+        assert len(icu._entries) <= 8
+        count = raw.request_count
+        assert await icu.list_wellness(date(2026, 10, 20), date(2026, 10, 20))
+        assert raw.request_count == count, "the newest entry is still served from memory"
+        now[0] += CacheTtl().profile + 1
+        await icu.list_wellness(date(2026, 9, 1), date(2026, 9, 1))
+        assert len(icu._entries) <= 8 and athlete.id

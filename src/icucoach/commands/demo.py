@@ -1,5 +1,7 @@
 """``icucoach demo``: the first taste. Starts the sandbox in-process and shows the demo athlete's profile,
-last week's training, current fitness and the week ahead, all fetched through the real client over HTTP.
+last week's training, current fitness and the week ahead, all fetched through the real client over HTTP,
+then the MCP server answering a real MCP client. ``--keep-running`` keeps the sandbox and the MCP server up
+on fixed ports (``--sandbox-port``/``--port``) until Ctrl-C, with commands that work when pasted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from rich.table import Table
 
 from icucoach.analytics.load import form_zone
 from icucoach.commands._console import distance, duration, fail, number, out, pace, run_async
+from icucoach.exitcodes import Exit
 from icucoach.intervals import Activity, ClientSettings, Event, IntervalsClient, Wellness, WithSportSettings
+
+MCP_PORT, SANDBOX_PORT = 8766, 8765  # fixed with --keep-running, so a configured client finds them again
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +44,15 @@ def demo(
     today: str = typer.Option(
         None, help="Pin the sandbox's today (YYYY-MM-DD); default: the athlete's today."
     ),
-    keep_running: bool = typer.Option(False, "--keep-running", help="Leave the sandbox up until Ctrl-C."),
+    keep_running: bool = typer.Option(
+        False, "--keep-running", help="Keep the sandbox and the MCP server up until Ctrl-C."
+    ),
+    port: int = typer.Option(
+        None, help=f"MCP server port (default: {MCP_PORT} with --keep-running, else any free port)."
+    ),
+    sandbox_port: int = typer.Option(
+        None, help=f"Sandbox port (default: {SANDBOX_PORT} with --keep-running, else any free port)."
+    ),
 ) -> None:
     """Run the sandbox and show what icucoach sees for the demo athlete."""
     from icucoach.sandbox import SandboxOptions, serve_in_thread
@@ -49,11 +62,16 @@ def demo(
         try:
             pinned = date.fromisoformat(today)
         except ValueError:
-            fail(f"--today must be a date like 2026-11-23, got {today!r}")
+            fail(f"--today must be a date like 2026-11-23, got {today!r}", code=Exit.USAGE)
+    if keep_running:
+        port = port or MCP_PORT
+        sandbox_port = sandbox_port or SANDBOX_PORT
+    for option, value in (("--port", port), ("--sandbox-port", sandbox_port)):
+        _check_port(option, value)
     started = time.perf_counter()
     with (
         out.status("Generating three years of synthetic training and starting the sandbox…"),
-        serve_in_thread(SandboxOptions(seed=seed, today=pinned)) as sandbox,
+        serve_in_thread(SandboxOptions(seed=seed, today=pinned, port=sandbox_port or 0)) as sandbox,
     ):
         pass_ = sandbox.account("athlete", 0)
         out.print(
@@ -69,19 +87,48 @@ def demo(
         settings = ClientSettings(api_key=pass_.api_key, base_url=sandbox.base_url)
         overview = run_async(lambda: _gather(settings))
         _show(overview)
-        from icucoach.mcp.demo import show_mcp
+        from icucoach.mcp.demo import running_mcp
 
-        show_mcp(sandbox.base_url, pass_.api_key, out, today=pinned)
-        if keep_running:
-            out.print(
-                f"\nSandbox stays up: [cyan]export INTERVALS_BASE_URL={sandbox.base_url} "
-                f"INTERVALS_API_KEY={pass_.api_key}[/] then try [bold]icucoach doctor[/]. Ctrl-C to stop."
-            )
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
+        again = [*(["--today", today] if today else []), *(["--seed", str(seed)] if seed != 42 else [])]
+        with running_mcp(
+            sandbox.base_url,
+            pass_.api_key,
+            out,
+            today=pinned,
+            port=port,
+            keep_running=keep_running,
+            again=again,
+        ):
+            if keep_running:
+                _wait_for_ctrl_c(sandbox.base_url)
+
+
+def _check_port(option: str, port: int | None) -> None:
+    from icucoach.mcp.connect import port_in_use
+
+    if port is None:
+        return
+    if not 0 < port < 65536:
+        fail(f"{option} {port} is not a TCP port", f"pass {option} between 1 and 65535", Exit.USAGE)
+    if port_in_use("127.0.0.1", port):
+        fail(
+            f"{option} {port} is already in use on 127.0.0.1",
+            f"pass another {option}, or stop what listens there",
+            Exit.USAGE,
+        )
+
+
+def _wait_for_ctrl_c(base_url: str) -> None:
+    out.print(
+        f"The sandbox ({base_url}) and the MCP server stay up. Ctrl-C stops them.",
+        soft_wrap=True,
+        highlight=False,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        out.print("Stopped the sandbox and the MCP server.")
 
 
 async def _gather(settings: ClientSettings) -> Overview:

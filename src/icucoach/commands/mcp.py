@@ -2,12 +2,17 @@
 Streamable HTTP on 127.0.0.1 (``--http --port N``, bearer token from ``ICUCOACH_MCP_TOKEN``).
 
 Credentials come from the environment/config (``INTERVALS_API_KEY``, ``INTERVALS_ATHLETE_ID``,
-``INTERVALS_BASE_URL``), never from the command line.
+``INTERVALS_BASE_URL``), never from the command line. Over HTTP, once the port is bound, stderr says the
+URL, the transport and how to connect (never the token); Ctrl-C stops it with a word and exit 0.
 """
 
 from __future__ import annotations
 
+import sys
+
 import typer
+
+from icucoach.exitcodes import Exit
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +25,42 @@ def mcp(
     host: str = typer.Option("127.0.0.1", help="HTTP bind address (with --http); keep it local."),
 ) -> None:
     """Run the MCP server (stdio by default)."""
-    from icucoach.mcp.server import run_http, run_stdio
-
     if http:
-        run_http(host=host, port=port)
+        serve_http(host, port)
     else:
+        from icucoach.mcp.server import run_stdio
+
         run_stdio()
+
+
+def serve_http(host: str, port: int) -> None:
+    from icucoach.commands._console import fail
+    from icucoach.mcp.connect import http_lines, port_in_use
+    from icucoach.mcp.server import TOKEN_ENV, TOKEN_FIX, run_http, token_from_env
+
+    try:
+        token = token_from_env()
+    except ValueError as exc:
+        fail(str(exc), TOKEN_FIX, Exit.CONFIG)
+    if not 0 < port < 65536:
+        fail(f"--port {port} is not a TCP port", "pass --port between 1 and 65535", Exit.USAGE)
+    if port_in_use(host, port):
+        fail(
+            f"port {port} on {host} is already in use",
+            "pass another --port, or stop the other server",
+            Exit.USAGE,
+        )
+    url = f"http://{host}:{port}/mcp"
+
+    def ready() -> None:
+        lines = [
+            f"icucoach MCP server: Streamable HTTP at {url} (bearer token: ${TOKEN_ENV}; Ctrl-C stops it)",
+            "connect a client (in a shell where the same token is exported):",
+            *http_lines(url),
+        ]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+
+    try:
+        run_http(host=host, port=port, token=token, on_ready=ready)
+    except KeyboardInterrupt:
+        print("icucoach MCP server stopped.", file=sys.stderr, flush=True)

@@ -21,15 +21,29 @@ Keys are per athlete (``0`` and the owner's own id are treated as the same athle
 
 Returned models are shared between callers: treat them as read-only. Everything not listed passes through
 to the wrapped client unchanged (``request_count`` included, so benchmarks see real upstream requests).
+
+Concurrency: identical requests in flight coalesce (singleflight): twenty concurrent misses on one key send
+one upstream request and all twenty get its answer (or its error); the fetch runs as its own task, so a
+caller that gives up does not cancel it for the others. A write's invalidation also detaches the fetches in
+flight for what it changed: their answers reach the callers already waiting, never the cache.
+
+Derived results (``derive``): a value computed from cached reads (the analytics snapshot and the digests
+made from it) is kept with the entries it read and the objects they held. It is served again only while
+each of those entries still holds the very same object, so it is recomputed exactly when an input was
+refetched, expired or invalidated by a write (checking never fetches), and it lives, like every entry,
+within this one client's credentials and under keys naming the athletes read.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from icucoach.intervals.client import IntervalsClient
 from icucoach.intervals.config import normalize_athlete_id
@@ -56,6 +70,33 @@ class _Entry:
     kind: str
 
 
+T = TypeVar("T")
+Read = tuple[tuple[Any, ...], Any]  # an entry's key and the object it held when a derivation read it
+MAX_DERIVED = 32  # derived results kept (LRU); a snapshot of ~400 days is a few MB
+MAX_ENTRIES = 4096  # beyond this, expired entries go first, then the oldest (distinct ranges are unbounded)
+# The reads of the derivation running in this task (None outside one); tasks it starts share the list.
+_READS: ContextVar[list[Read] | None] = ContextVar("icucoach_cache_reads", default=None)
+
+
+@dataclass
+class _Derived:
+    value: Any
+    reads: list[Read]
+
+
+class _CachedReads:
+    """The cached client as a derivation sees it: its cached reads only. A pass-through method (say
+    ``get_event``) is refused: what it returned could not be checked later, so the result could go stale."""
+
+    def __init__(self, cache: CachedClient) -> None:
+        self._cache = cache
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith(("get_", "list_")) or name not in type(self._cache).__dict__:
+            raise AttributeError(f"a derivation reads through the cache only; {name} is not a cached read")
+        return getattr(self._cache, name)
+
+
 def _norm(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -73,15 +114,20 @@ class CachedClient:
         ttl: CacheTtl | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        max_entries: int = MAX_ENTRIES,
     ) -> None:
         self.client = client
+        self.max_entries = max_entries
         self.ttl = ttl or CacheTtl()
         self._clock = clock
         self._entries: dict[tuple[Any, ...], _Entry] = {}
+        self._inflight: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
+        self._derived: OrderedDict[tuple[Any, ...], _Derived] = OrderedDict()
         self._owner: str | None = None  # the key owner's id once seen (so "0" and "i123" share entries)
         self._tz: dict[str, str | None] = {}
         self.hits = 0
         self.misses = 0
+        self.coalesced = 0  # callers served by a fetch another caller had already started
 
     # ------------------------------------------------------------------------------------ plumbing
     def __getattr__(self, name: str) -> Any:  # uncached methods and attributes pass through
@@ -107,11 +153,94 @@ class CachedClient:
         entry = self._entries.get(full)
         if entry is not None and entry.expires > now:
             self.hits += 1
-            return entry.value
-        self.misses += 1
-        value = await fetch()
-        self._entries[full] = _Entry(value, self._clock() + ttl, athlete, kind)
+            value = entry.value
+        else:
+            task = self._inflight.get(full)
+            if task is not None:
+                self.coalesced += 1
+            else:
+                self.misses += 1
+                task = asyncio.ensure_future(self._fill(full, athlete, kind, ttl, fetch))
+                self._inflight[full] = task
+                task.add_done_callback(_retrieve)
+            value = await asyncio.shield(task)
+        reads = _READS.get()
+        if reads is not None:
+            reads.append((full, value))
         return value
+
+    async def _fill(
+        self, full: tuple[Any, ...], athlete: str, kind: str, ttl: float, fetch: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        try:
+            value = await fetch()
+            if self._inflight.get(full) is asyncio.current_task():  # not invalidated while in flight
+                self._entries[full] = _Entry(value, self._clock() + ttl, athlete, kind)
+                if len(self._entries) > self.max_entries:
+                    self._trim()
+            return value
+        finally:
+            if self._inflight.get(full) is asyncio.current_task():
+                del self._inflight[full]
+
+    async def derive(self, key: tuple[Any, ...], compute: Callable[[Any], Awaitable[T]]) -> T:
+        """``compute(source)`` once per distinct input: ``source`` offers this client's cached reads; the
+        result is served again while every entry it read still holds the very object it read (module
+        docstring). Checking never fetches: a missing or expired input means computing again."""
+        full = ("derived", *key)
+        kept = self._derived.get(full)
+        if kept is not None and self._current(kept.reads):
+            self.hits += 1
+            self._derived.move_to_end(full)
+        else:
+            task = self._inflight.get(full)
+            if task is not None:
+                self.coalesced += 1
+            else:
+                self.misses += 1
+                task = asyncio.ensure_future(self._compute(full, compute))
+                self._inflight[full] = task
+                task.add_done_callback(_retrieve)
+            value, reads = await asyncio.shield(task)
+            kept = _Derived(value, reads)
+        outer = _READS.get()
+        if outer is not None:  # a derivation inside another: the outer one depends on these inputs too
+            outer.extend(kept.reads)
+        return kept.value  # type: ignore[no-any-return]
+
+    async def _compute(
+        self, full: tuple[Any, ...], compute: Callable[[Any], Awaitable[Any]]
+    ) -> tuple[Any, list[Read]]:
+        try:
+            reads: list[Read] = []
+            _READS.set(reads)  # this task's own context: the caller's is untouched
+            value = await compute(_CachedReads(self))
+            self._derived[full] = _Derived(value, reads)
+            self._derived.move_to_end(full)
+            while len(self._derived) > MAX_DERIVED:
+                self._derived.popitem(last=False)
+            return value, reads
+        finally:
+            if self._inflight.get(full) is asyncio.current_task():
+                del self._inflight[full]
+
+    def _current(self, reads: list[Read]) -> bool:
+        now = self._clock()
+        for key, value in reads:
+            entry = self._entries.get(key)
+            if entry is None or entry.expires <= now or entry.value is not value:
+                return False
+        return True
+
+    def _trim(self) -> None:
+        """Keep at most ``max_entries``: drop expired entries, then the soonest to expire."""
+        now = self._clock()
+        for k in [k for k, e in self._entries.items() if e.expires <= now]:
+            del self._entries[k]
+        excess = len(self._entries) - self.max_entries
+        if excess > 0:
+            for k, _ in sorted(self._entries.items(), key=lambda kv: kv[1].expires)[:excess]:
+                del self._entries[k]
 
     def invalidate(self, kind: str | None = None, athlete: str | int | None = None) -> int:
         """Drop entries of ``kind`` (all kinds if None) for ``athlete`` (all athletes if None)."""
@@ -123,10 +252,15 @@ class CachedClient:
         ]
         for k in doomed:
             del self._entries[k]
+        for k in [k for k in self._inflight if k[0] != "derived" and (kind is None or k[0] == kind)]:
+            if aid is None or k[1] in (aid, "0", "*"):
+                del self._inflight[k]  # its answer still reaches the callers waiting, never the cache
         return len(doomed)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._inflight.clear()
+        self._derived.clear()
 
     def _today(self, athlete: str) -> date:
         return (
@@ -363,6 +497,12 @@ class CachedClient:
 
     def __repr__(self) -> str:
         return f"CachedClient({self.client!r}, entries={len(self._entries)})"
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a fetch's error as seen: every waiter already got it, or none was left to get it."""
+    if not task.cancelled():
+        task.exception()
 
 
 __all__ = ["CacheTtl", "CachedClient"]

@@ -1,21 +1,28 @@
-"""Per-server state the tools share: the cached Intervals.icu client, the coach's athlete selection, and
-resolving which athlete an answer is about (athlete-local "today", names, the write guard).
+"""State the tools share: the cached Intervals.icu client (per server process), the coach's athlete selection
+(per MCP session), and resolving which athlete an answer is about (athlete-local "today", names, the write
+guard).
 
 Credentials come only from the environment/config file (``ClientSettings.from_env()``), read on first use,
 so the server starts and lists its tools even before a key is configured; every tool then answers with an
-actionable error. One ``Session`` per server process: stdio serves one user; the HTTP transport is
-single-user for now (bearer token from the environment).
+actionable error. One ``Session`` per server process holds the client; the athlete a coach selected belongs
+to the MCP session that selected it (``selection_scope``): over Streamable HTTP that is the
+``Mcp-Session-Id`` the SDK negotiated, so two clients of one server never see or use each other's choice;
+stdio (and the in-memory transport) serve one client, so the process is the session. A stateless
+(2026-07-28) HTTP connection has no session: it cannot select, and passes ``athlete_id`` per call.
 """
 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastmcp.exceptions import ToolError
+from fastmcp.server.dependencies import get_http_request
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from pydantic import Field
 
 from icucoach.intervals import (
@@ -101,6 +108,28 @@ def day_range(
     return start, end
 
 
+LOCAL_SCOPE = "local"  # stdio / in-memory: one client per server process
+MAX_SELECTIONS = 10_000  # sessions remembered; the oldest choice is forgotten first (writes then refuse)
+
+
+def selection_scope() -> str | None:
+    """The MCP session the current request belongs to: the ``Mcp-Session-Id`` over HTTP, ``LOCAL_SCOPE``
+    when there is no HTTP request (stdio serves one client), None on a stateless connection.
+
+    The header is trusted only on a handshake-era request (no ``MCP-Protocol-Version`` or one of the
+    handshake versions): the SDK serves those on the stateful path, which answers 404 unless the id names a
+    live session opened by the same requestor. A 2026-07-28 request bypasses that check, so an id it carries
+    (perhaps another client's) means nothing here."""
+    try:
+        request = get_http_request()
+    except RuntimeError:
+        return LOCAL_SCOPE
+    version = request.headers.get("mcp-protocol-version")
+    if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
+        return None
+    return request.headers.get("mcp-session-id") or None
+
+
 class Session:
     """The server's shared state (see the module docstring)."""
 
@@ -112,10 +141,39 @@ class Session:
         self._settings_factory = settings_factory
         self._ttl = ttl
         self._icu: CachedClient | None = None
-        self.selected: AthleteRef | None = None
+        self._selections: OrderedDict[str, AthleteRef] = OrderedDict()
         # ICUCOACH_TODAY pins "today" (reproducible demos and tests against a sandbox with a pinned date)
         pinned = os.environ.get("ICUCOACH_TODAY", "").strip()
         self.fixed_today: date | None = date.fromisoformat(pinned) if pinned else None
+
+    @property
+    def selected(self) -> AthleteRef | None:
+        """The athlete the current MCP session selected (None: not selected, or no session)."""
+        scope = selection_scope()
+        if scope is None:
+            return None
+        ref = self._selections.get(scope)
+        if ref is not None:
+            self._selections.move_to_end(scope)
+        return ref
+
+    def require_scope(self) -> str:
+        """The current session's key, or a ``ToolError`` for a connection without an MCP session."""
+        scope = selection_scope()
+        if scope is None:
+            raise ToolError(
+                "This connection has no MCP session (stateless HTTP), so a selection could not be kept "
+                "between calls: pass athlete_id on each call instead."
+            )
+        return scope
+
+    def select(self, ref: AthleteRef) -> None:
+        """Make ``ref`` the current session's athlete (and only this session's)."""
+        scope = self.require_scope()
+        self._selections[scope] = ref
+        self._selections.move_to_end(scope)
+        while len(self._selections) > MAX_SELECTIONS:
+            self._selections.popitem(last=False)
 
     async def icu(self) -> CachedClient:
         if self._icu is None:
@@ -145,7 +203,8 @@ class Session:
         (a coach): the argument, ``icu_select_athlete`` or ``INTERVALS_ATHLETE_ID``. A READ-only share is
         refused before anything is sent."""
         icu = await self.icu()
-        explicit = athlete_id is not None or self.selected is not None or icu.settings.athlete_id != "0"
+        selected = self.selected
+        explicit = athlete_id is not None or selected is not None or icu.settings.athlete_id != "0"
         if athlete_id is not None:
             try:
                 aid = normalize_athlete_id(athlete_id)
@@ -153,8 +212,8 @@ class Session:
                 raise ValueError(
                     f"`athlete_id` {athlete_id!r} is not an athlete id: use 'i12345' or '0'"
                 ) from exc
-        elif self.selected is not None:
-            aid = self.selected.id
+        elif selected is not None:
+            aid = selected.id
         else:
             aid = icu.settings.athlete_id
         access: str | None = None
@@ -206,5 +265,6 @@ __all__ = [
     "Session",
     "day_range",
     "parse_day",
+    "selection_scope",
     "session",
 ]

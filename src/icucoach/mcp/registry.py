@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import logging
+import time
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -41,8 +41,7 @@ from icucoach.intervals.errors import (
     UpstreamUnavailableError,
     ValidationError,
 )
-
-log = logging.getLogger("icucoach.mcp")
+from icucoach.mcp import logs
 
 
 @dataclass(frozen=True)
@@ -148,9 +147,12 @@ def error_text(exc: IntervalsError) -> str:
     return f"{label}{status}: {exc.message}. {exc.hint}".strip()
 
 
+def _body(answer: Answer) -> str:
+    return json.dumps(answer.data, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def render_text(answer: Answer) -> str:
-    body = json.dumps(answer.data, separators=(",", ":"), ensure_ascii=False, default=str)
-    return f"{answer.headline}\n{body}"
+    return f"{answer.headline}\n{_body(answer)}"
 
 
 def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
@@ -158,22 +160,35 @@ def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
 
     @functools.wraps(fn)
     async def run(*args: Any, **kwargs: Any) -> ToolResult:
+        started = time.perf_counter()
         try:
             answer = await fn(*args, **kwargs)
-        except ToolError:
+        except ToolError as exc:
+            _logged(spec.name, kwargs.get("athlete_id"), "refused", str(exc), started)
             raise
         except IntervalsError as exc:
+            _logged(spec.name, kwargs.get("athlete_id"), f"upstream {type(exc).__name__}", "", started)
             raise ToolError(error_text(exc)) from None
         except ValueError as exc:  # argument problems raised by our own parsing helpers
+            _logged(spec.name, kwargs.get("athlete_id"), "bad arguments", str(exc), started)
             raise ToolError(str(exc)) from None
-        data = json.loads(json.dumps(answer.data, default=str))  # plain JSON types only
+        body = _body(answer)  # serialised once: the text block and, parsed back, plain-JSON structured data
+        athlete = answer.data.get("athlete")
+        _logged(spec.name, athlete.get("id") if isinstance(athlete, dict) else None, "ok", body, started)
         return ToolResult(
-            content=[TextContent(type="text", text=render_text(answer))], structured_content=data
+            content=[TextContent(type="text", text=f"{answer.headline}\n{body}")],
+            structured_content=json.loads(body),
         )
 
     # resolved here, in the tool module's namespace (FastMCP reads the wrapper's annotations)
     run.__annotations__ = {**typing.get_type_hints(fn, include_extras=True), "return": ToolResult}
     return run
+
+
+def _logged(name: str, athlete: Any, status: str, answer: str, started: float) -> None:
+    logs.tool_call(
+        name, str(athlete) if athlete else None, status, len(answer), (time.perf_counter() - started) * 1e3
+    )
 
 
 def terse(schema: dict[str, Any]) -> dict[str, Any]:

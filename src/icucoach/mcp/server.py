@@ -4,15 +4,15 @@
 resources and the prompts. ``run_stdio()`` is what ``icucoach mcp`` and Claude Desktop start; ``http_app()``
 / ``run_http()`` serve ``/mcp`` on 127.0.0.1 behind a bearer token from ``ICUCOACH_MCP_TOKEN`` (401 without
 it). Both protocol eras the SDK speaks (2025-era handshake with sessions, 2026-07-28 stateless) are served on
-the same endpoint. Logs go to stderr only; secrets never reach logs or answers.
+the same endpoint. Logs go to stderr only (``logs``); secrets and training data never reach logs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-import logging
 import os
-import sys
+from collections.abc import Callable
 from typing import Any
 
 from fastmcp import FastMCP
@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from icucoach import __version__
-from icucoach.mcp import registry, resources
+from icucoach.mcp import logs, registry, resources
 from icucoach.mcp import tools_calendar as _tools_calendar  # noqa: F401  (registers tools)
 from icucoach.mcp import tools_coach as _tools_coach  # noqa: F401
 from icucoach.mcp import tools_events as _tools_events  # noqa: F401
@@ -54,16 +54,8 @@ def build_server(session: Session | None = None) -> FastMCP:
     return server
 
 
-def _log_to_stderr() -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("ICUCOACH_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def run_stdio() -> None:
-    _log_to_stderr()
+    logs.configure()
     build_server().run("stdio", show_banner=False)
 
 
@@ -92,14 +84,14 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
+TOKEN_FIX = f"export {TOKEN_ENV}=$(openssl rand -hex 24), and give the client the same value"
+
+
 def token_from_env() -> str:
+    """The bearer token; ``ValueError`` (with ``TOKEN_FIX`` as the remedy) when missing or too short."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     if len(token) < 16:
-        raise SystemExit(
-            f"{TOKEN_ENV} must hold a bearer token of at least 16 characters for the HTTP transport "
-            "(e.g. `export ICUCOACH_MCP_TOKEN=$(python -c "
-            "'import secrets; print(secrets.token_urlsafe(32))')`)."
-        )
+        raise ValueError(f"{TOKEN_ENV} must hold a bearer token of at least 16 characters for --http")
     return token
 
 
@@ -110,6 +102,7 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
     extra = [h.strip() for h in os.environ.get("ICUCOACH_MCP_ALLOWED_HOSTS", "").split(",") if h.strip()]
     app = build_server(session).http_app(
         path=path,
+        json_response=True,
         host_origin_protection=True,
         allowed_hosts=extra or None,
         allowed_origins=[f"https://{h}" for h in extra] or None,
@@ -118,12 +111,38 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
     return app
 
 
-def run_http(host: str = "127.0.0.1", port: int = 8766, token: str | None = None) -> None:
+def run_http(
+    host: str = "127.0.0.1",
+    port: int = 8766,
+    token: str | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM (then ``KeyboardInterrupt`` is raised after a clean shutdown);
+    ``on_ready`` runs once the port is bound, so nothing claims the server runs before it does."""
     import uvicorn
 
-    _log_to_stderr()
+    logs.configure()
     app = http_app(token or token_from_env())
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+
+    async def serve() -> None:
+        task = asyncio.ensure_future(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.02)
+        if server.started and on_ready is not None:
+            on_ready()
+        await task
+
+    asyncio.run(serve())
 
 
-__all__ = ["INSTRUCTIONS", "TOKEN_ENV", "BearerAuth", "build_server", "http_app", "run_http", "run_stdio"]
+__all__ = [
+    "INSTRUCTIONS",
+    "TOKEN_ENV",
+    "TOKEN_FIX",
+    "BearerAuth",
+    "build_server",
+    "http_app",
+    "run_http",
+    "run_stdio",
+]

@@ -1,6 +1,7 @@
 """Coach tools: the athletes who shared their account with the key's owner (with the access level) and
-choosing the one later calls are about. The selection lives for the server process (one user per stdio
-server); every answer still names its athlete, and ``athlete_id`` on any call overrides the selection.
+choosing the one later calls are about. The selection belongs to the MCP session that made it (never to the
+server process, see ``context``); every answer still names its athlete, and ``athlete_id`` on any call
+overrides the selection.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ async def icu_list_athletes() -> Answer:
             }
             for a in roster
         ]
-    selected = s.selected.id if s.selected else None
+    chosen = s.selected
+    selected = chosen.id if chosen else None
     for r in roster_rows:
         r["selected"] = r["id"] == selected
     names = ", ".join(f"{r['name']} ({r['id']}, {r['access']})" for r in roster_rows)
@@ -57,9 +59,11 @@ async def icu_select_athlete(
         Field(pattern=r"^(0|[iI]?\d+)$", description="Athlete id from icu_list_athletes ('0' = yourself)."),
     ],
 ) -> Answer:
-    """Make one athlete the default for every following call (reads and writes) until another is selected.
-    Writes then go to this athlete; READ-only shares still refuse writes. Checks the athlete is reachable."""
+    """Make one athlete the default for this session's following calls (reads and writes) until another is
+    selected. Writes then go to this athlete; READ-only shares still refuse writes. Checks the athlete is
+    reachable."""
     s = session()
+    s.require_scope()
     roster = await s.roster()
     ref: AthleteRef = await s.athlete(athlete_id)
     access = "OWNER" if athlete_id == "0" else None
@@ -71,7 +75,7 @@ async def icu_select_athlete(
                 f"{ref.id} has not shared their account with this key; icu_list_athletes shows who has"
             )
         access = "OWNER" if ref.id == owner else (match.icu_permission or "READ")
-    s.selected = ref
+    s.select(ref)
     return Answer(
         f"Selected {ref.label} ({access} access); later calls are about this athlete",
         {"athlete": ref.to_dict(), "selected": {**ref.to_dict(), "access": access}},

@@ -11,8 +11,8 @@ from pydantic import Field
 
 from icucoach.analytics.load import form_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS
-from icucoach.insights import SnapshotWindow, fetch_snapshot
 from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, day_range, session
+from icucoach.mcp.derived import analysis
 from icucoach.mcp.format import rnd
 from icucoach.mcp.registry import READ, Answer, arr, obj, tool
 
@@ -142,13 +142,11 @@ async def icu_get_fitness(
         }
     projection: list[dict[str, Any]] = []
     if projection_days:
-        snap = await fetch_snapshot(
-            icu, ref.id, SnapshotWindow(), today=ref.today
-        )  # shared with the digest
+        found = await analysis(icu, ref.id, ref.today)  # shared with the digest
         settings = DEFAULT_SETTINGS
         if projection_days > settings.projection_days:
             settings = replace(settings, projection_days=projection_days)
-        status = snap.status(settings)
+        status = found.status(settings)
         for p in status.projection[1 : projection_days + 1]:
             projection.append(
                 {

@@ -10,8 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from icucoach.insights import SnapshotWindow, fetch_snapshot
+from icucoach.insights import SnapshotWindow
 from icucoach.mcp.context import AthleteArg, DateArg, DetailArg, day_range, session
+from icucoach.mcp.derived import analysis
 from icucoach.mcp.format import compact_metrics, hms, pace, rnd
 from icucoach.mcp.registry import READ, Answer, arr, obj, tool
 
@@ -231,10 +232,8 @@ async def icu_get_training_summary(
     monday = ref.today - timedelta(days=ref.today.weekday())
     start, end = day_range(oldest, newest, ref.today, (ref.today - monday).days + 29)
     history = max(400, (ref.today - start).days + 1)
-    snap = await fetch_snapshot(
-        await s.icu(), ref.id, SnapshotWindow(history_days=history), today=ref.today
-    )
-    periods = [p.to_dict() for p in snap.summaries(start, end, period)]
+    found = await analysis(await s.icu(), ref.id, ref.today, SnapshotWindow(history_days=history))
+    periods = found.summaries(start, end, period)
     if detail != "full":
         periods = [compact_metrics(p, 1) for p in periods]
     total = sum((p.get("total") or {}).get("load") or 0 for p in periods)
@@ -282,8 +281,7 @@ async def status_digest(athlete_id: str | None, detail: str) -> tuple[Any, dict[
     """(athlete, digest) shared by the tool and the resource."""
     s = session()
     ref = await s.athlete(athlete_id)
-    snap = await fetch_snapshot(await s.icu(), ref.id, today=ref.today)
-    full = snap.status().to_dict()
+    full = (await analysis(await s.icu(), ref.id, ref.today)).status_dict()
     if detail == "full":
         return ref, full
     digest = {k: compact_metrics(full.get(k)) for k in STATUS_KEYS_COMPACT if k in full}

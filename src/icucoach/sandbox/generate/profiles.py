@@ -160,6 +160,28 @@ COACH = AthleteProfile(
     role="coach",
 )
 
+# A coach with exactly one athlete (the write guard's edge case). Not in PROFILES, so the generated world and
+# every golden file stay as they are; tests add this login to their own world when they need it.
+SOLO_COACH = AthleteProfile(
+    athlete_id="i100004",
+    name="Priya Nair",
+    firstname="Priya",
+    lastname="Nair",
+    sex="F",
+    timezone="Asia/Kolkata",
+    city="Bengaluru",
+    country="India",
+    date_of_birth="1984-06-11",
+    weight=58.0,
+    height=1.64,
+    thresholds=Thresholds(ftp=190, lthr_ride=158, max_hr=180, resting_hr=54),
+    hrv_kind="none",
+    hrv_baseline=0.0,
+    sports=("Ride",),
+    role="coach",
+)
+SOLO_COACH_SHARES = {MULTISPORT.athlete_id: "WRITE"}
+
 PROFILES = (MULTISPORT, RUNNER, COACH)
 # Which athlete shared with the coach, and how (the issue asks for one write and one read share).
 COACH_SHARES = {MULTISPORT.athlete_id: "WRITE", RUNNER.athlete_id: "READ"}
