@@ -155,19 +155,24 @@ class CachedClient:
             self.hits += 1
             value = entry.value
         else:
-            task = self._inflight.get(full)
-            if task is not None:
-                self.coalesced += 1
-            else:
-                self.misses += 1
-                task = asyncio.ensure_future(self._fill(full, athlete, kind, ttl, fetch))
-                self._inflight[full] = task
-                task.add_done_callback(_retrieve)
+            task = self._join(full, lambda: self._fill(full, athlete, kind, ttl, fetch))
             value = await asyncio.shield(task)
         reads = _READS.get()
         if reads is not None:
             reads.append((full, value))
         return value
+
+    def _join(self, full: tuple[Any, ...], start: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+        """The task already computing ``full``, or a new one: identical concurrent requests share one."""
+        task = self._inflight.get(full)
+        if task is not None:
+            self.coalesced += 1
+        else:
+            self.misses += 1
+            task = asyncio.ensure_future(start())
+            self._inflight[full] = task
+            task.add_done_callback(_retrieve)
+        return task
 
     async def _fill(
         self, full: tuple[Any, ...], athlete: str, kind: str, ttl: float, fetch: Callable[[], Awaitable[Any]]
@@ -193,14 +198,7 @@ class CachedClient:
             self.hits += 1
             self._derived.move_to_end(full)
         else:
-            task = self._inflight.get(full)
-            if task is not None:
-                self.coalesced += 1
-            else:
-                self.misses += 1
-                task = asyncio.ensure_future(self._compute(full, compute))
-                self._inflight[full] = task
-                task.add_done_callback(_retrieve)
+            task = self._join(full, lambda: self._compute(full, compute))
             value, reads = await asyncio.shield(task)
             kept = _Derived(value, reads)
         outer = _READS.get()
