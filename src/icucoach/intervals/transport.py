@@ -296,28 +296,27 @@ class Transport:
                 ),
                 "unreachable": ("the network cannot reach it", "fix the address"),
             }.get(reason, (f"the connection failed ({type(exc).__name__})", "fix the URL"))
-            return UnreachableError(
-                f"Cannot connect to {url}: {what}",
-                reason=reason,
-                base_url=url,
-                method=method,
-                path=path,
-                hint=f"Check INTERVALS_BASE_URL (or base_url in the config file), now {url}: {fix}, "
-                f"or unset it to use {DEFAULT_BASE_URL}.",
+            hint = (
+                f"Check INTERVALS_BASE_URL (or base_url in the config file), now {url}: {fix}, "
+                f"or unset it to use {DEFAULT_BASE_URL}."
             )
-        what = {
-            "dns": "the host name does not resolve (no network or DNS failure)",
-            "refused": "the connection was refused",
-            "unreachable": "the network is unreachable",
-        }.get(reason, f"the connection failed ({type(exc).__name__})")
+        else:
+            what = {
+                "dns": "the host name does not resolve (no network or DNS failure)",
+                "refused": "the connection was refused",
+                "unreachable": "the network is unreachable",
+            }.get(reason, f"the connection failed ({type(exc).__name__})")
+            hint = (
+                "Check your internet connection (and proxy); if other sites load, Intervals.icu may be "
+                "down: see https://forum.intervals.icu."
+            )
         return UnreachableError(
             f"Cannot connect to {url}: {what}",
             reason=reason,
             base_url=url,
             method=method,
             path=path,
-            hint="Check your internet connection (and proxy); if other sites load, Intervals.icu may be "
-            "down: see https://forum.intervals.icu.",
+            hint=hint,
         )
 
     def _malformed(self, method: str, path: str, status: int, what: str, retry_ok: bool) -> IntervalsError:
