@@ -8,11 +8,10 @@ Writes are shared across tests (one world), so every test writes on its own date
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
-from mcp_helpers import INSPECTOR, TOOLS_DIR, HttpServer, server_env
+from mcp_helpers import INSPECTOR, TOOLS_DIR, HttpServer, npm_install, server_env
 
 from icucoach.sandbox import RunningSandbox
 
@@ -30,12 +29,5 @@ def inspector() -> list[str]:
     """The MCP Inspector CLI launcher (npm, installed into .tools/ when missing)."""
     bin_ = TOOLS_DIR / "node_modules" / ".bin" / "mcp-inspector"
     if not bin_.exists():
-        TOOLS_DIR.mkdir(exist_ok=True)
-        proc = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR), INSPECTOR],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert proc.returncode == 0, f"npm install {INSPECTOR} failed: {proc.stderr[-2000:]}"
+        npm_install(INSPECTOR)
     return [str(bin_), "--cli"]

@@ -28,6 +28,29 @@ TOOLS_DIR = ROOT / ".tools"
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 
 
+def npm_install(*packages: str) -> None:
+    """Install npm packages into ``.tools/`` (once). Without npm the calling test is skipped, naming what to
+    install: these tests need an independent client that only npm publishes."""
+    import shutil
+
+    import pytest
+
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip(
+            f"needs npm to install {', '.join(packages)}: install Node.js >= 18 with npm "
+            "(Debian/Ubuntu: apt-get install nodejs npm); .ci/run does this itself"
+        )
+    TOOLS_DIR.mkdir(exist_ok=True)
+    proc = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR), *packages],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"npm install {' '.join(packages)} failed: {proc.stderr[-2000:]}"
+
+
 def server_env(sb: RunningSandbox, account: Account | None, **extra: str) -> dict[str, str]:
     """Environment for a server subprocess: credentials for ``account``, the sandbox, a pinned today."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "ICUCOACH_"))}

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from mcp_helpers import ROOT, TOOLS_DIR, server_env, structured
+from mcp_helpers import ROOT, TOOLS_DIR, npm_install, server_env, structured
 
 from mcp import Client, StdioServerParameters
 
@@ -21,13 +21,7 @@ MCPB = "@anthropic-ai/mcpb@2.1.2"
 def mcpb() -> str:
     bin_ = TOOLS_DIR / "node_modules" / ".bin" / "mcpb"
     if not bin_.exists():
-        proc = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR), MCPB],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
+        npm_install(MCPB)
     return str(bin_)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from mcp_helpers import TOOLS_DIR
+from mcp_helpers import TOOLS_DIR, npm_install
 
 from icucoach.intervals import ClientSettings
 from icucoach.mcp.context import Session
@@ -58,14 +58,7 @@ def conformance() -> list[str]:
         if not os.path.exists(node):
             wanted.append(NODE22)
     if wanted:
-        TOOLS_DIR.mkdir(exist_ok=True)
-        proc = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR), *wanted],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert proc.returncode == 0, f"npm install {' '.join(wanted)} failed: {proc.stderr[-2000:]}"
+        npm_install(*wanted)
     return [node, str(script)]
 
 
