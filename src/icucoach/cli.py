@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # Order is the order of ``icucoach --help``.
-COMMAND_MODULES = ("demo", "sandbox", "doctor", "workout", "mcp", "export", "archive")
+COMMAND_MODULES = ("demo", "sandbox", "doctor", "setup", "workout", "mcp", "export", "archive")
 
 
 def _mount() -> None:
