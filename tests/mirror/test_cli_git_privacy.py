@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from icucoach.exitcodes import Exit
 from icucoach.mirror.files import FILES, validate
 from icucoach.mirror.options import PRIVACY_LEVELS
 from icucoach.mirror.privacy import apply_privacy
-from icucoach.exitcodes import Exit
 from icucoach.mirror.schedule import ExportLock, watch
 
 from .sandbox_world import TODAY, add_activity

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from icucoach.mirror.files import FILES, validate
 from icucoach.exitcodes import Exit
+from icucoach.mirror.files import FILES, validate
 from icucoach.sandbox.faults import FaultConfig
 from icucoach.store.db import Store
 

@@ -63,6 +63,9 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
+IN_THE_WAY = "a folder is in the way"
+
+
 class OutputError(OSError):
     """A target file or folder cannot be created or written; nothing of the set was replaced."""
 
@@ -71,9 +74,14 @@ class OutputError(OSError):
         self.path = Path(path)
         self.reason = reason
 
+    @classmethod
+    def replacing(cls, target: Path, exc: OSError) -> OutputError:
+        """The rename onto ``target`` failed (a folder of that name in the way is the usual cause)."""
+        return cls(target, IN_THE_WAY if target.is_dir() else _reason(exc))
+
     def describe(self, flag: str) -> tuple[str, str]:
         """(message, fix) for the CLI; ``flag`` is the option that named the target (``--out-dir``...)."""
-        if self.path.is_dir() and self.reason != "Not a directory":
+        if self.reason == IN_THE_WAY:
             return (
                 f"cannot write {self.path}: a folder is in the way of that file; no file was replaced",
                 f"Remove or rename the folder {self.path}, or pass {flag} with another location.",
@@ -84,9 +92,16 @@ class OutputError(OSError):
         )
 
 
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
 def probe_folder(folder: Path) -> None:
     """Create ``folder`` if needed and prove a file can be created in it; ``OutputError`` otherwise. Lets a
     run fail before a long sync rather than after it."""
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise OutputError(folder, f"{blocker} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".icucoach-probe.", dir=folder)
@@ -94,10 +109,6 @@ def probe_folder(folder: Path) -> None:
         raise OutputError(folder, _reason(exc)) from None
     os.close(fd)
     os.unlink(tmp)
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -131,7 +142,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(path, _reason(exc)) from None
+        raise OutputError.replacing(path, exc) from None
 
 
 JOURNAL = ".icucoach-write.journal"
@@ -177,8 +188,10 @@ def recover(journal_dir: Path) -> list[Path]:
         target, backup = Path(item["target"]), item.get("backup")
         if backup and Path(backup).exists():
             os.replace(backup, target)
+            Path(backup).unlink(missing_ok=True)  # a rename between two links of one file leaves both
         elif not backup and target.is_file():  # new in the crashed set (a folder in the way is not ours)
             target.unlink()
+        _discard(target.parent.glob(f".{target.name}.*.tmp"))  # staged copies a crash left behind
         restored.append(target)
     journal.unlink(missing_ok=True)
     return restored
@@ -223,7 +236,7 @@ def write_set(
                 try:
                     os.replace(tmp, target)
                 except OSError as exc:
-                    raise OutputError(target, _reason(exc)) from None
+                    raise OutputError.replacing(target, exc) from None
         except BaseException:
             _discard(staged.values())
             if journal.exists():
