@@ -136,7 +136,12 @@ class WriterLock:
         self._fh: TextIO | None = None
         self._conn: Any = None
 
-    def acquire(self, wait_seconds: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def acquire(
+        self,
+        wait_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         wait = float(os.environ.get(WAIT_ENV, "600")) if wait_seconds is None else wait_seconds
         deadline = clock() + wait
         told = False
@@ -155,7 +160,7 @@ class WriterLock:
                     f"{self._where()}"
                 )
                 told = True
-            time.sleep(0.25)
+            sleep(0.25)
 
     def _where(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
