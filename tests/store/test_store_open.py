@@ -99,7 +99,7 @@ def test_two_first_time_exports_sharing_one_store_both_succeed(sandbox, tmp_path
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for name in ("a", "b")
     ]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
