@@ -68,7 +68,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(
             f"Cannot read the config file {path}: {type(exc).__name__}",
-            hint="Fix or delete the file, or run the setup again.",
+            hint="Fix or delete the file, or run `icucoach setup` again.",
         ) from None
     table = data.get("intervals")
     return dict(table) if isinstance(table, Mapping) else data
@@ -134,7 +134,7 @@ class ClientSettings(BaseModel):
         if self.api_key is None and self.oauth_token is None:
             raise ConfigurationError(
                 "No Intervals.icu credentials configured",
-                hint="Set INTERVALS_API_KEY (or INTERVALS_OAUTH_TOKEN), or run the icucoach setup to write "
+                hint="Set INTERVALS_API_KEY (or INTERVALS_OAUTH_TOKEN), or run `icucoach setup` to write "
                 f"{default_config_path()}. " + API_KEY_HELP,
             )
 
