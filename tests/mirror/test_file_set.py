@@ -12,7 +12,7 @@ import pytest
 from icucoach.mirror.files import FILES, JOURNAL, OutputError, recover, write_set
 from icucoach.store.db import Store
 
-from .sandbox_world import run_export
+from .sandbox_world import TODAY, add_activity, run_export
 
 
 def old_set(folder: Path) -> dict[Path, bytes]:
@@ -100,12 +100,13 @@ def test_a_reader_holding_history_json_reads_it_whole_while_it_is_replaced(sb, e
     """Fails if history.json is rewritten in place (truncate + write) instead of replaced atomically."""
     store, out = exported
     before = (out / "history.json").read_bytes()
-    with open(out / "history.json", "rb") as reader:
-        reader.read(100)  # a coach's tool in the middle of reading the file
-        res = run_export(sb, store, out, privacy="none")
-        assert res.code == 0
-        rest = reader.read()
-    assert before[:100] + rest == before
+    add_activity(sb, "i100001", "i99300001", TODAY, hour=6)  # new data: history.json changes throughout
+    with open(out / "history.json", "rb", buffering=0) as reader:  # unbuffered: every read asks the file
+        head = reader.read(10)  # a coach's tool in the middle of reading the file
+        res = run_export(sb, store, out)
+        assert res.code == 0 and "history" in res.changed
+        rest = reader.readall()
+    assert head + rest == before
     assert (out / "history.json").read_bytes() != before  # the new version is in place for new readers
 
 
