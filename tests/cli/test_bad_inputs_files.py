@@ -194,3 +194,14 @@ def test_readme_archive_export_example_works_without_out(world: World, tmp_path:
     result = run("archive", "export", "--format", "csv", env=world.env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "activities.csv").read_text().startswith("id,day,")
+
+
+def test_an_unwritable_archive_folder_after_the_set_says_the_files_were_written(
+    world: World, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(world.out, out)
+    shutil.rmtree(out / "archive")
+    (out / "archive").write_text("a file where the snapshots folder should be\n")
+    result = run("export", "--out-dir", str(out), "--today", TODAY, env=world.env)
+    assert_clean_failure(result, Exit.OUTPUT, "export files were written", "--no-archive")

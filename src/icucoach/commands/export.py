@@ -121,6 +121,12 @@ def _attempt(
             f"git failed: {exc}", "Check the --git repository URL, its credentials and branch.", Exit.OUTPUT
         )
     except OutputError as exc:
+        if written:  # the set is in place; what failed came after it (the archive/ snapshot)
+            return _error(
+                f"the export files were written, but {exc.path} could not be ({exc.reason})",
+                f"Make {opts.out_dir / 'archive'} a folder you can write to, or pass --no-archive.",
+                Exit.OUTPUT,
+            )
         return _error(*exc.describe(_flag_for(exc.path, opts)), Exit.OUTPUT)
     except StoreError as exc:
         return _error(exc.message, exc.hint, exc.exit_code)
