@@ -258,7 +258,11 @@ def register(app: typer.Typer) -> None:
         with _store_errors():
             st = Store.open(store, create=False)
             aid = _athlete_id(st, athlete_id)
-            if fmt == "csv":
-                _export_csv(st, aid, target, first, last)
-            else:
+            if fmt != "csv":
                 _export_tracks(st, aid, fmt, target, first, last)
+                return
+            try:
+                _export_csv(st, aid, target, first, last)
+            except KeyboardInterrupt:  # the CSV is replaced in one atomic rename, so it is old or new
+                err.print(f"interrupted: {target} was not replaced", highlight=False)
+                raise typer.Exit(Exit.INTERRUPTED) from None
