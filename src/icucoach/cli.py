@@ -42,6 +42,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "doctor",
         "Check that icucoach can reach your Intervals.icu data, and that zones and thresholds are usable.",
     ),
+    "setup": CommandEntry(
+        "setup",
+        "Set up credentials and export preferences (asks again after a bad answer; writes a 0600 file).",
+    ),
     "workout": CommandEntry("workout", "Check and convert Intervals.icu structured workouts."),
     "mcp": CommandEntry("mcp", "Run the MCP server (stdio by default)."),
     "export": CommandEntry(

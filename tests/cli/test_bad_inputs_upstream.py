@@ -55,7 +55,7 @@ CASES = [
         KEY_FIX,
     ),
     Case(
-        "doctor-no-key", ("doctor",), "no-key", Exit.CONFIG, ("INTERVALS_API_KEY", "icucoach export --setup")
+        "doctor-no-key", ("doctor",), "no-key", Exit.CONFIG, ("INTERVALS_API_KEY", "icucoach setup")
     ),
     Case(
         "archive-import-no-key",

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from icucoach.exitcodes import Exit
 from icucoach.mirror.files import FILES, validate
 from icucoach.mirror.options import PRIVACY_LEVELS
 from icucoach.mirror.privacy import apply_privacy
-from icucoach.mirror.schedule import ExportLock
+from icucoach.mirror.schedule import ExportLock, watch
 
 from .sandbox_world import TODAY, add_activity
 
@@ -84,38 +85,44 @@ def test_dry_run_writes_nothing(env, tmp_path) -> None:
     assert not list(tmp_path.glob("*.json")) and not (tmp_path / "archive").exists()
 
 
-def test_configuration_errors_exit_2(env, tmp_path) -> None:
+def test_configuration_usage_and_auth_errors_have_their_own_codes(env, tmp_path) -> None:
     bare = {k: v for k, v in env.items() if k != "INTERVALS_API_KEY"}
     bare["ICUCOACH_CONFIG"] = str(tmp_path / "none.toml")
     proc = cli(["export", "--out-dir", str(tmp_path)], bare)
-    assert proc.returncode == 2 and "credentials" in proc.stderr
+    assert proc.returncode == Exit.CONFIG and "credentials" in proc.stderr
     proc = cli(["export", "--out-dir", str(tmp_path), "--week-start", "someday"], env)
-    assert proc.returncode == 2
+    assert proc.returncode == Exit.USAGE and "--week-start" in proc.stderr
     proc = cli(["export", "--out-dir", str(tmp_path), "--intervals-key", "wrong"], env)
-    assert proc.returncode == 2
+    assert proc.returncode == Exit.AUTH
 
 
-def test_upstream_down_exits_3(env, tmp_path) -> None:
+def test_upstream_down_exits_upstream(env, tmp_path) -> None:
     down = {**env, "INTERVALS_BASE_URL": "http://127.0.0.1:9"}
     proc = cli(["export", "--out-dir", str(tmp_path), "--quiet"], down)
-    assert proc.returncode == 3, proc.stderr
+    assert proc.returncode == Exit.UPSTREAM, proc.stderr
     assert not list(tmp_path.glob("*.json"))
 
 
-def test_lock_held_exits_5(env, tmp_path) -> None:
+def test_lock_held_exits_locked(env, tmp_path) -> None:
     with ExportLock(tmp_path):
         proc = cli(["export", "--out-dir", str(tmp_path), "--today", TODAY.isoformat()], env)
-    assert proc.returncode == 5 and "another export" in proc.stderr
+    assert proc.returncode == Exit.LOCKED and "another export" in proc.stderr
 
 
-def test_watch_runs_repeatedly(env, tmp_path) -> None:
+def test_watch_runs_and_reports(env, tmp_path) -> None:
     proc = cli(
-        ["export", "--out-dir", str(tmp_path), "--today", TODAY.isoformat(), "--watch", "--interval", "0",
-         "--watch-count", "2"],
+        ["export", "--out-dir", str(tmp_path), "--today", TODAY.isoformat(), "--watch", "--watch-count", "1"],
         env,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "run 2 finished" in proc.stdout
+    assert "run 1 finished with exit 0; next in 15 min" in proc.stdout
+
+
+def test_watch_repeats_on_its_interval_with_an_injected_sleep() -> None:
+    slept: list[float] = []
+    codes = iter([4, 0, 3])
+    last = watch(lambda: next(codes), 60.0, count=3, sleep=slept.append)
+    assert last == 3 and len(slept) == 2 and all(59.0 < s <= 60.0 for s in slept)
 
 
 def test_setup_wizard_writes_0600_config(env, tmp_path) -> None:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from icucoach.exitcodes import Exit
 from icucoach.mirror.files import FILES, validate
-from icucoach.mirror.options import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_UPSTREAM
 from icucoach.sandbox.faults import FaultConfig
 from icucoach.store.db import Store
 
@@ -20,7 +20,7 @@ def base(sb, tmp_path_factory):
     d = tmp_path_factory.mktemp("faults")
     store = Store.open(d / "archive.sqlite")
     res = run_export(sb, store, d / "out")
-    assert res.code == EXIT_OK
+    assert res.code == Exit.OK
     yield store, d / "out"
     store.close()
 
@@ -37,7 +37,7 @@ def test_core_failure_leaves_previous_files(sb, base, fault) -> None:
     sb.faults.enqueue(*([fault] * 12))
     res = run_export(sb, store, out, settings=settings_for(sb, timeout=0.5))
     sb.faults.clear()
-    assert res.code == EXIT_UPSTREAM, res.message
+    assert res.code == Exit.UPSTREAM, res.message
     assert "previous files left untouched" in res.message
     assert snapshot(out) == before
 
@@ -46,7 +46,7 @@ def test_transient_faults_are_retried(sb, base) -> None:
     store, out = base
     sb.faults.enqueue("429", "503", "truncate")
     res = run_export(sb, store, out, settings=settings_for(sb, max_retries=4))
-    assert res.code == EXIT_OK, res.failures
+    assert res.code == Exit.OK, res.failures
     for k in FILES:
         validate(k, json.loads((out / f"{k}.json").read_text()))
 
@@ -58,7 +58,7 @@ def test_detail_failure_is_a_partial_export(sb, base) -> None:
     sb.faults.enqueue("ok", "ok", "ok", "ok", *(["503"] * 12))
     res = run_export(sb, store, out)
     sb.faults.clear()
-    assert res.code == EXIT_PARTIAL, (res.code, res.message)
+    assert res.code == Exit.PARTIAL, (res.code, res.message)
     doc = json.loads((out / "latest.json").read_text())
     assert doc["metadata"]["partial"] and doc["metadata"]["fetch_errors"]
     assert "i99100001" in [a["id"] for a in doc["recent_activities"]]
@@ -66,14 +66,14 @@ def test_detail_failure_is_a_partial_export(sb, base) -> None:
     assert ints["fetch_state"]["i99100001"]
     # the next run fetches what was missing and is complete again
     res = run_export(sb, store, out)
-    assert res.code == EXIT_OK, res.failures
+    assert res.code == Exit.OK, res.failures
 
 
-def test_bad_key_is_a_configuration_error(sb, base) -> None:
+def test_bad_key_is_an_authentication_error(sb, base) -> None:
     store, out = base
     before = snapshot(out)
     res = run_export(sb, store, out, settings=settings_for(sb, api_key="not-a-key"))
-    assert res.code == EXIT_CONFIG
+    assert res.code == Exit.AUTH
     assert snapshot(out) == before
 
 
@@ -86,10 +86,10 @@ def test_unreachable_route_file_is_partial_not_fatal(sb, tmp_path) -> None:
 
     store = Store.open(tmp_path / "a.sqlite")
     res = run_export(sb, store, tmp_path / "out", fetch=unreachable)
-    assert res.code == EXIT_PARTIAL
+    assert res.code == Exit.PARTIAL
     assert any("route attachment" in f for f in res.failures)
     routes = json.loads((tmp_path / "out" / "routes.json").read_text())
     assert routes["events"] and all("error" in e["terrain_summary"] for e in routes["events"])
     n = len(calls)
     again = run_export(sb, store, tmp_path / "out", fetch=unreachable)
-    assert again.code == EXIT_OK and len(calls) == n  # failures retried after a day, not every run
+    assert again.code == Exit.OK and len(calls) == n  # failures retried after a day, not every run

@@ -68,7 +68,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(
             f"Cannot read the config file {path}: {type(exc).__name__}",
-            hint="Fix or delete the file, or write it again with `icucoach export --setup`.",
+            hint="Fix or delete the file, or write it again with `icucoach setup`.",
         ) from None
     table = data.get("intervals")
     return dict(table) if isinstance(table, Mapping) else data
@@ -135,7 +135,7 @@ class ClientSettings(BaseModel):
             raise ConfigurationError(
                 "No Intervals.icu credentials configured",
                 hint="Set INTERVALS_API_KEY to your personal API key (https://intervals.icu/settings, "
-                f"Developer Settings), or save it in {default_config_path()} with `icucoach export --setup`.",
+                f"Developer Settings), or save it in {default_config_path()} with `icucoach setup`.",
             )
 
     def secrets(self) -> list[str]:

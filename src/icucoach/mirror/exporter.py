@@ -3,12 +3,13 @@
     result = await export_async(opts, client, store)
     sys.exit(result.code)
 
-Failure semantics (exit codes in ``mirror.options``): if Intervals.icu cannot deliver the core records
-(athlete, activities, wellness, calendar) nothing is written and the previous files stay as they were
-(``EXIT_UPSTREAM``, or ``EXIT_CONFIG`` for credential/permission problems); if only details fail (intervals,
-streams, route files) the files are written from what the store holds and the run reports ``EXIT_PARTIAL``
-with what failed (also listed in ``latest.json`` ``metadata.fetch_errors``). A file that does not match its
-schema is never written (``EXIT_ERROR``). Every write is atomic.
+Failure semantics (exit codes from the one table, ``icucoach.exitcodes.Exit``): if Intervals.icu cannot
+deliver the core records (athlete, activities, wellness, calendar) nothing is written and the previous files
+stay as they were (``Exit.UPSTREAM``, or the error's own ``exit_code``: ``CONFIG``, ``AUTH``...); if only
+details fail (intervals, streams, route files) the files are written from what the store holds and the run
+reports ``Exit.PARTIAL`` with what failed (also listed in ``latest.json`` ``metadata.fetch_errors``). A file
+that does not match its schema is never written (``Exit.INTERNAL``). The five files are written as one set
+(``files.write_set``): all new or all old; a target that cannot be written raises ``files.OutputError``.
 """
 
 from __future__ import annotations
@@ -23,28 +24,16 @@ from zoneinfo import ZoneInfo
 import httpx
 import jsonschema
 
-from icucoach.intervals import (
-    AccessDeniedError,
-    AuthenticationError,
-    ConfigurationError,
-    IntervalsClient,
-    IntervalsError,
-)
+from icucoach.exitcodes import Exit
+from icucoach.intervals import IntervalsClient, IntervalsError
 from icucoach.mirror.archive import write_snapshot
 from icucoach.mirror.context import ExportContext
-from icucoach.mirror.files import FILES, dumps, read_json, same_content, validate, write_atomic
+from icucoach.mirror.files import FILES, dumps, read_json, same_content, validate, write_set
 from icucoach.mirror.ftp import update_ftp_history
 from icucoach.mirror.history import build_history, history_meta
 from icucoach.mirror.intervals_file import build_intervals
 from icucoach.mirror.latest import build_latest
-from icucoach.mirror.options import (
-    EXIT_CONFIG,
-    EXIT_ERROR,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_UPSTREAM,
-    ExportOptions,
-)
+from icucoach.mirror.options import ExportOptions
 from icucoach.mirror.privacy import apply_privacy
 from icucoach.mirror.routes import Fetcher, build_routes, fetch_attachments
 from icucoach.store.db import Store
@@ -65,6 +54,7 @@ class ExportResult:
     attachment_requests: int = 0
     archive: Path | None = None
     documents: dict[str, Json] = field(default_factory=dict)
+    hint: str | None = None  # what to do about a failure (the error's own hint)
 
 
 def attachment_fetcher(client: IntervalsClient, counter: list[int] | None = None) -> Fetcher:
@@ -118,21 +108,25 @@ async def export_async(
     fetch: Fetcher | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    written: list[Path] | None = None,
 ) -> ExportResult:
+    """One export run (see the module docstring); ``written`` receives the targets once the whole set is in
+    place, so a caller interrupted later still knows what was replaced."""
     start_requests = client.request_count
     sync_opts = SyncOptions(history_days=opts.history_days, lookback_days=opts.lookback_days)
     try:
         athlete, report = await sync_athlete(
             client, store, athlete_id=opts.athlete_id, today=opts.today, options=sync_opts, progress=progress
         )
-    except (ConfigurationError, AuthenticationError, AccessDeniedError) as exc:
-        return ExportResult(EXIT_CONFIG, f"configuration error: {exc}", failures=[str(exc)])
     except IntervalsError as exc:
+        code = Exit(getattr(exc, "exit_code", Exit.UPSTREAM))
+        what = f"Intervals.icu failed ({exc.message})" if code == Exit.UPSTREAM else exc.message
         return ExportResult(
-            EXIT_UPSTREAM,
-            f"Intervals.icu failed ({exc.message}); previous files left untouched",
+            code,
+            f"{what}; previous files left untouched",
             failures=[str(exc)],
             requests=client.request_count - start_requests,
+            hint=getattr(exc, "hint", None),
         )
     details = await fetch_details(
         client, store, report.athlete_id, report.today, options=sync_opts, progress=progress
@@ -153,19 +147,19 @@ async def export_async(
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path)
         return ExportResult(
-            EXIT_ERROR,
+            Exit.INTERNAL,
             f"{kind}.json does not match its schema at {where or '(root)'}: {exc.message}; nothing written",
             failures=[exc.message],
         )
     docs = {k: apply_privacy(k, v, opts.privacy) for k, v in docs.items()}
-    result = ExportResult(EXIT_OK, "", failures=failures, sync=report, documents=docs)
+    result = ExportResult(Exit.OK, "", failures=failures, sync=report, documents=docs)
     for kind in FILES:
-        path = opts.path_for(kind)
-        if not same_content(kind, read_json(path), docs[kind]):
+        if not same_content(kind, read_json(opts.path_for(kind)), docs[kind]):
             result.changed.append(kind)
-        if not opts.dry_run:
-            write_atomic(path, dumps(docs[kind]))
-            result.written.append(path)
+    if not opts.dry_run:
+        texts = {opts.path_for(kind): dumps(docs[kind]) for kind in FILES}
+        write_set(texts, opts.out_dir, committed=written)
+        result.written = list(texts)
     if opts.archive:
         result.archive, _ = write_snapshot(
             opts.out_dir / "archive",
@@ -183,7 +177,7 @@ async def export_async(
         f"{verb} {len(FILES)} files to {opts.out_dir} ({result.requests} requests); changed: {changed}"
     )
     if failures:
-        result.code = EXIT_PARTIAL
+        result.code = Exit.PARTIAL
         result.message += f"; partial: {len(failures)} detail(s) could not be fetched"
     return result
 

@@ -10,20 +10,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from icucoach.exitcodes import Exit
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FAMILIES = ("cycling", "run", "ski", "swim", "rowing", "walk", "strength", "other")
 PRIVACY_LEVELS = ("none", "standard", "strict")
 
-EXIT_OK = 0
-EXIT_ERROR = 1  # unexpected failure (a bug): previous files untouched
-EXIT_CONFIG = 2  # missing/invalid credentials or options
-EXIT_UPSTREAM = 3  # Intervals.icu failed: nothing written, previous files intact
-EXIT_PARTIAL = 4  # files written, but some details (intervals, streams, routes) could not be fetched
-EXIT_LOCKED = 5  # another export holds the lock
+# Exit codes are the one table of every command (``icucoach.exitcodes.Exit``); the export uses OK, USAGE
+# (a bad option), CONFIG (no credentials), AUTH (rejected), UPSTREAM (nothing written), PARTIAL (written,
+# details missing), LOCKED, OUTPUT (a target cannot be written), STORE, INTERRUPTED and INTERNAL (e.g. a
+# schema mismatch: nothing written).
+
+WATCH_INTERVAL_MINUTES = (1.0, 1440.0)  # Intervals.icu is polled, so not more often than once a minute
 
 
 class OptionError(ValueError):
-    """An invalid option value (exit code 2)."""
+    """An invalid option value (``Exit.USAGE``); the message names the flag and what it accepts."""
+
+    exit_code = Exit.USAGE
+
+
+def check_range(flag: str, value: float, low: float, high: float | None = None) -> None:
+    """Raise ``OptionError`` naming ``flag`` and the allowed range when ``value`` is outside it."""
+    if value < low or (high is not None and value > high):
+        allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise OptionError(f"{flag} must be {allowed}, got {value:g}")
 
 
 def parse_week_start(value: str | int | None) -> int:
@@ -37,7 +48,7 @@ def parse_week_start(value: str | int | None) -> int:
     text = str(value).strip().lower()[:3]
     if text in WEEKDAYS:
         return WEEKDAYS.index(text)
-    raise OptionError(f"week start must be one of {', '.join(WEEKDAYS)}, got {value!r}")
+    raise OptionError(f"--week-start must be one of {', '.join(WEEKDAYS)}, got {value!r}")
 
 
 def parse_zone_preference(value: str | None) -> dict[str, str]:
@@ -51,7 +62,7 @@ def parse_zone_preference(value: str | None) -> dict[str, str]:
         fam, basis = fam.strip().lower(), basis.strip().lower()
         if fam not in FAMILIES or basis not in ("power", "hr", "pace"):
             raise OptionError(
-                f"zone preference {part!r}: expected family:basis with family in {', '.join(FAMILIES)} "
+                f"--zone-preference {part!r}: expected family:basis with family in {', '.join(FAMILIES)} "
                 "and basis power, hr or pace"
             )
         out[fam] = basis
@@ -78,9 +89,11 @@ class ExportOptions:
 
     def __post_init__(self) -> None:
         if self.privacy not in PRIVACY_LEVELS:
-            raise OptionError(f"privacy must be one of {', '.join(PRIVACY_LEVELS)}, got {self.privacy!r}")
-        if not 1 <= self.days <= 90:
-            raise OptionError(f"--days must be between 1 and 90, got {self.days}")
+            raise OptionError(f"--privacy must be one of {', '.join(PRIVACY_LEVELS)}, got {self.privacy!r}")
+        check_range("--days", self.days, 1, 90)
+        check_range("--archive-retention-days", self.archive_retention_days, 0)
+        check_range("--lookback-days", self.lookback_days, 0, 365)
+        check_range("--history-days", self.history_days, 1, 36500)
         self.out_dir = Path(self.out_dir)
 
     def path_for(self, kind: str) -> Path:
@@ -90,17 +103,13 @@ class ExportOptions:
 
 
 __all__ = [
-    "EXIT_CONFIG",
-    "EXIT_ERROR",
-    "EXIT_LOCKED",
-    "EXIT_OK",
-    "EXIT_PARTIAL",
-    "EXIT_UPSTREAM",
     "FAMILIES",
     "PRIVACY_LEVELS",
+    "WATCH_INTERVAL_MINUTES",
     "WEEKDAYS",
     "ExportOptions",
     "OptionError",
+    "check_range",
     "parse_week_start",
     "parse_zone_preference",
 ]

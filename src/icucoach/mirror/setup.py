@@ -1,8 +1,10 @@
-"""``icucoach export --setup``: the wizard that writes credentials and export preferences to the config file
-the client reads (``$ICUCOACH_CONFIG`` or ``~/.config/icucoach/config.toml``), owner-only (0600).
+"""``icucoach setup`` (also ``icucoach export --setup``): the wizard that writes credentials and export
+preferences to the config file the client reads (``$ICUCOACH_CONFIG`` or ``~/.config/icucoach/config.toml``),
+owner-only (0600).
 
 Existing keys and tables are kept; the credentials go to the top level (or the ``[intervals]`` table if the
-file already has one), export preferences to ``[mirror]``.
+file already has one), export preferences to ``[mirror]``. A bad answer is never fatal: the wizard says why
+and asks again; nothing is written until every answer is valid.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from icucoach.intervals import default_config_path, normalize_athlete_id
-from icucoach.mirror.options import parse_week_start, parse_zone_preference
+from icucoach.intervals import ConfigurationError, default_config_path, normalize_athlete_id
+from icucoach.mirror.options import (
+    PRIVACY_LEVELS,
+    WEEKDAYS,
+    OptionError,
+    parse_week_start,
+    parse_zone_preference,
+)
 
-Ask = Callable[[str, str | None, bool], str]
+Ask = Callable[[str, str | None, bool], str]  # (prompt, default, secret) -> answer ("" = take the default)
+Say = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _toml_value(v: Any) -> str:
@@ -70,38 +80,112 @@ def write_config(data: dict[str, Any], path: Path | None = None) -> Path:
     return p
 
 
-def run_setup(ask: Ask, path: Path | None = None) -> Path:
-    """Ask for credentials and preferences (``ask(prompt, default, secret)``) and save them."""
+def ask_until_valid(
+    ask: Ask, say: Say, prompt: str, default: str | None, secret: bool, parse: Callable[[str], T]
+) -> T:
+    """Ask until ``parse`` accepts the answer; each refusal is said (``say``) with its reason."""
+    while True:
+        answer = ask(prompt, default, secret)
+        if answer.strip() == "" and default is not None:
+            answer = default
+        try:
+            return parse(answer)
+        except (ValueError, ConfigurationError) as exc:
+            reason = exc.message if isinstance(exc, ConfigurationError) else str(exc)
+            hint = getattr(exc, "hint", None)
+            say(f"{reason}{'. ' + hint if hint else ''} Please answer again.")
+
+
+def _athlete(text: str) -> str:
+    return normalize_athlete_id(text)
+
+
+def _base_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) < 10:
+        raise ValueError(
+            f"the server root must be an http(s) URL such as https://intervals.icu, got {text!r}"
+        )
+    return url
+
+
+def _week_start(text: str) -> str:
+    try:
+        return WEEKDAYS[parse_week_start(text.strip())]
+    except OptionError:
+        raise ValueError(f"the week start must be one of {', '.join(WEEKDAYS)}, got {text!r}") from None
+
+
+def _zones(text: str) -> str:
+    parse_zone_preference(text)  # its message names the family/basis that is wrong
+    return text.strip()
+
+
+def _privacy(text: str) -> str:
+    value = text.strip().lower()
+    if value not in PRIVACY_LEVELS:
+        raise ValueError(f"the privacy level must be one of {', '.join(PRIVACY_LEVELS)}, got {text!r}")
+    return value
+
+
+def run_setup(ask: Ask, path: Path | None = None, say: Say = print) -> Path:
+    """Ask for credentials and preferences (``ask(prompt, default, secret)``), re-asking after a bad answer
+    (the reason goes to ``say``), and save them."""
     data = read_config(path)
     creds = data["intervals"] if isinstance(data.get("intervals"), dict) else data
     mirror = data.setdefault("mirror", {})
-    athlete = ask("Athlete id (0 = the key's owner, or i12345)", str(creds.get("athlete_id") or "0"), False)
-    creds["athlete_id"] = normalize_athlete_id(athlete)
-    key = ask("Intervals.icu API key (Settings → Developer Settings)", None, True).strip()
-    if key:
-        creds["api_key"] = key
-    elif not creds.get("api_key"):
-        raise ValueError("an API key is required")
-    base = ask("Server root", str(creds.get("base_url") or "https://intervals.icu"), False).strip()
-    if base and base != "https://intervals.icu":
+    had_key = bool(creds.get("api_key"))
+
+    def key(text: str) -> str:
+        if not text.strip() and not had_key:
+            raise ValueError("an API key is required (Intervals.icu → Settings → Developer Settings)")
+        return text.strip()
+
+    creds["athlete_id"] = ask_until_valid(
+        ask,
+        say,
+        "Athlete id (0 = the key's owner, or i12345)",
+        str(creds.get("athlete_id") or "0"),
+        False,
+        _athlete,
+    )
+    new_key = ask_until_valid(
+        ask, say, "Intervals.icu API key (Settings → Developer Settings)", None, True, key
+    )
+    if new_key:
+        creds["api_key"] = new_key
+    base = ask_until_valid(
+        ask, say, "Server root", str(creds.get("base_url") or "https://intervals.icu"), False, _base_url
+    )
+    if base != "https://intervals.icu":
         creds["base_url"] = base
-    ws = ask("Training week starts on (mon..sun)", str(mirror.get("week_start") or "mon"), False)
-    parse_week_start(ws)
-    mirror["week_start"] = ws.strip().lower()[:3]
-    zp = ask(
+    else:
+        creds.pop("base_url", None)
+    mirror["week_start"] = ask_until_valid(
+        ask,
+        say,
+        "Training week starts on (mon..sun)",
+        str(mirror.get("week_start") or "mon"),
+        False,
+        _week_start,
+    )
+    mirror["zone_preference"] = ask_until_valid(
+        ask,
+        say,
         "Zone preference per sport (e.g. run:hr,cycling:power; empty = automatic)",
         str(mirror.get("zone_preference") or ""),
         False,
+        _zones,
     )
-    parse_zone_preference(zp)
-    mirror["zone_preference"] = zp.strip()
-    privacy = ask(
-        "Privacy level (none, standard, strict)", str(mirror.get("privacy") or "standard"), False
-    ).strip()
-    if privacy not in ("none", "standard", "strict"):
-        raise ValueError(f"privacy must be none, standard or strict, got {privacy!r}")
-    mirror["privacy"] = privacy
+    mirror["privacy"] = ask_until_valid(
+        ask,
+        say,
+        "Privacy level (none, standard, strict)",
+        str(mirror.get("privacy") or "standard"),
+        False,
+        _privacy,
+    )
     return write_config(data, path)
 
 
-__all__ = ["dump_toml", "mirror_config", "read_config", "run_setup", "write_config"]
+__all__ = ["ask_until_valid", "dump_toml", "mirror_config", "read_config", "run_setup", "write_config"]

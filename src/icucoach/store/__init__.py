@@ -7,5 +7,6 @@ by the Alembic migrations in ``migrations/``.
 """
 
 from icucoach.store.db import Store, default_store_url
+from icucoach.store.opening import StoreError
 
-__all__ = ["Store", "default_store_url"]
+__all__ = ["Store", "StoreError", "default_store_url"]

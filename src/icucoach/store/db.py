@@ -7,6 +7,9 @@ works too: pass a ``postgresql+psycopg://`` URL).
 
 Opening a store runs the Alembic migrations (``icucoach.store.migrations``) up to head, so an old archive is
 upgraded in place. All writes are small transactions; reads return plain dicts / detached values.
+``Store.open(url, create=False)`` is for read-only commands: a missing archive is a ``StoreError``, nothing is
+created; ``writer=True`` holds the archive's writer lock until ``close()`` (``icucoach.store.opening``).
+Every failure to reach or use the database is a ``StoreError`` carrying its exit code and fix.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, func, select
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from icucoach.analytics.inputs import from_api_activity
@@ -32,6 +36,7 @@ from icucoach.store.models import (
     StreamsRow,
     WellnessRow,
 )
+from icucoach.store.opening import StoreError, WriterLock, check_sqlite_file, resolve, sqlite_file
 
 Json = dict[str, Any]
 _CHUNK = 400
@@ -53,6 +58,13 @@ def store_url(value: str | Path | None) -> str:
         return default_store_url()
     text = str(value)
     return text if "://" in text else f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own words, without SQLAlchemy's SQL dump and background link."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
 
 
 def now_iso() -> str:
@@ -102,16 +114,50 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._lock: WriterLock | None = None
 
     @classmethod
-    def open(cls, url: str | Path | None = None, *, migrate: bool = True) -> Store:
-        full = store_url(url)
-        if full.startswith("sqlite:///") and not full.startswith("sqlite:///:memory:"):
-            Path(full.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(full, future=True)
+    def open(
+        cls,
+        url: str | Path | None = None,
+        *,
+        migrate: bool = True,
+        create: bool = True,
+        writer: bool = False,
+        note: Any = None,
+    ) -> Store:
+        """Open (and migrate) the archive; see the module docstring for ``create`` and ``writer``. ``note``
+        (``str -> None``) is told when the writer lock is busy and this run waits."""
+        parsed, named = resolve(url, default_store_url() if url is None else "")
+        db_file = sqlite_file(parsed)
+        if db_file is not None:
+            check_sqlite_file(db_file, create=create, named=named)
+        shown = parsed.render_as_string(hide_password=True)
+        try:
+            connect_args = {"timeout": 30} if db_file is not None else {}
+            engine = create_engine(parsed, future=True, connect_args=connect_args)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise StoreError(
+                f"the database driver for {shown} is not installed ({exc})",
+                "Install it (PostgreSQL: pip install 'psycopg[binary]'), or pass --store with a SQLite path.",
+            ) from None
         store = cls(engine)
-        if migrate:
-            store.migrate()
+        try:
+            if writer:
+                store._lock = WriterLock(engine, note)
+                store._lock.acquire()
+            if migrate:
+                store.migrate()
+        except StoreError:
+            store.close()
+            raise
+        except (DBAPIError, SQLAlchemyError, OSError) as exc:
+            store.close()
+            raise StoreError(
+                f"cannot open the archive database {shown}: {_first_line(exc)}",
+                "Check that the database is running and reachable, or pass --store with another archive "
+                "(a SQLite file path works without a server).",
+            ) from None
         return store
 
     @property
@@ -127,6 +173,9 @@ class Store:
             command.upgrade(cfg, revision)
 
     def close(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -247,6 +296,11 @@ class Store:
                 )
                 or 0
             )
+
+    def count_activities_all(self) -> int:
+        """Activities of every athlete (what an interrupted import can report without knowing the athlete)."""
+        with Session(self.engine) as s:
+            return int(s.scalar(select(func.count()).select_from(ActivityRow)) or 0)
 
     # -------------------------------------------------------------------------------------------- wellness
     def upsert_wellness(self, athlete_id: str, records: Iterable[Json]) -> int:
@@ -384,4 +438,4 @@ class Store:
             s.merge(StateRow(athlete_id=athlete_id, key=key, value=value))
 
 
-__all__ = ["Store", "activity_columns", "default_store_url", "now_iso", "store_url"]
+__all__ = ["Store", "StoreError", "activity_columns", "default_store_url", "now_iso", "store_url"]
