@@ -2,8 +2,6 @@
 
 For each row: the exit code of the cause from ``icucoach.exitcodes``, exactly one ``error:`` line with a
 ``fix:`` naming the remedy, no traceback, no internal log line, and an output folder left byte-identical.
-Rows marked ``owner`` are commands other parts still have to move onto ``_console.fail_from`` (their marks
-are strict: they turn red as soon as the command behaves, so the mark gets removed).
 """
 
 from __future__ import annotations
@@ -38,7 +36,6 @@ class Case:
     env: str  # which environment: see ``environment``
     code: Exit
     words: tuple[str, ...]
-    owner: str | None = None  # the part whose command still prints its own error (strict xfail)
 
 
 CASES = [
@@ -46,7 +43,7 @@ CASES = [
     Case(
         "archive-import-bad-key", ("archive", "import", "--store", "{store}"), "bad-key", Exit.AUTH, KEY_FIX
     ),
-    Case("export-bad-key", ("export", "--out-dir", "{out}"), "bad-key", Exit.AUTH, KEY_FIX, owner="export"),
+    Case("export-bad-key", ("export", "--out-dir", "{out}"), "bad-key", Exit.AUTH, KEY_FIX),
     Case(
         "workout-check-bad-key",
         ("workout", "check", "{workout}", "--sport", "Ride"),
@@ -70,7 +67,6 @@ CASES = [
         "no-key",
         Exit.CONFIG,
         ("INTERVALS_API_KEY",),
-        "export",
     ),
     Case("doctor-bad-athlete-env", ("doctor",), "bad-athlete", Exit.CONFIG, ("athlete id", "i12345")),
     Case(
@@ -101,7 +97,6 @@ CASES = [
         "closed-port",
         Exit.UPSTREAM,
         ("INTERVALS_BASE_URL", "refused"),
-        owner="export",
     ),
     Case(
         "doctor-unknown-host", ("doctor",), "unknown-host", Exit.UPSTREAM, ("does not resolve", UNKNOWN_HOST)
@@ -162,18 +157,7 @@ def environment(kind: str, sandbox: RunningSandbox) -> dict[str, str]:
 
 
 def params() -> list[object]:
-    return [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[
-                pytest.mark.xfail(strict=True, reason=f"{case.owner}: report errors via _console.fail_from")
-            ]
-            if case.owner
-            else [],
-        )
-        for case in CASES
-    ]
+    return [pytest.param(case, id=case.id) for case in CASES]
 
 
 @pytest.mark.parametrize("case", params())
