@@ -161,4 +161,24 @@ def main() -> None:
     # line such as "GET /athlete/0 -> ... giving up" next to the command's own error. Drop them instead;
     # --debug (or a command that configures logging, like the MCP server) installs a real handler.
     logging.lastResort = logging.NullHandler()
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        # Typer turns a Ctrl-C that no command reported into a silent exit 130. Commands that write files
+        # say what was and was not written (and exit 130 themselves, from no KeyboardInterrupt); the others
+        # write nothing before they finish, which is what to say here.
+        if exc.code == 130 and isinstance(exc.__context__, typer.Exit) and isinstance(
+            exc.__context__.__cause__, KeyboardInterrupt
+        ):
+            _say_interrupted()
+        raise
+
+
+def _say_interrupted() -> None:
+    import sys
+
+    from icucoach.exitcodes import Exit
+
+    command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "icucoach"
+    sys.stderr.write(f"\ninterrupted: `icucoach {command}` stopped before finishing; nothing was written.\n")
+    raise SystemExit(int(Exit.INTERRUPTED))
