@@ -110,3 +110,30 @@ def test_two_first_time_exports_sharing_one_store_both_succeed(sandbox, tmp_path
             assert json.loads((tmp_path / name / f"{kind}.json").read_text())
     latest = [json.loads((tmp_path / n / "latest.json").read_text()) for n in ("a", "b")]
     assert latest[0]["recent_activities"] == latest[1]["recent_activities"]
+
+
+def test_the_writer_lock_on_postgresql_excludes_a_second_session() -> None:
+    from sqlalchemy import create_engine
+
+    url = os.environ.get("ICUCOACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    engine = create_engine(url)
+    try:
+        engine.connect().close()
+    except Exception as exc:  # CI starts the server (.ci/run), so there it is a failure
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL at {url} unreachable: {type(exc).__name__}")
+    now = [0.0]
+    first, second = WriterLock(engine), WriterLock(engine)
+    first.acquire(wait_seconds=0)
+    try:
+        with pytest.raises(StoreError) as info:
+            second.acquire(
+                wait_seconds=1, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s)
+            )
+        assert info.value.exit_code == Exit.LOCKED
+    finally:
+        first.release()
+    second.acquire(wait_seconds=0)  # released: the next session gets it at once
+    second.release()
+    engine.dispose()
