@@ -1,0 +1,206 @@
+"""Value tests for formula details that a mutation run (mutmut 3) showed no other test pins down.
+
+Each expected value is computed by hand from the published definition (``shared/reference/metrics.md``) or
+chosen so the arithmetic is exact (CTL/ATL arrays set directly), never read back from our own code: a
+mutated window length, constant, band boundary or sign in the headline numbers must fail here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from icucoach.analytics.days import daily_loads
+from icucoach.analytics.load import (
+    FitnessModel,
+    fitness_model,
+    fitness_on,
+    form_percent,
+    planned_loads,
+    project,
+    ramp_rate,
+)
+from icucoach.analytics.settings import AnalyticsSettings
+
+from .helpers import D0, acts_from_loads, plan, well
+
+PCT = replace(AnalyticsSettings(), form_as_percent=True)
+E42, E7 = math.exp(-1 / 42), math.exp(-1 / 7)  # metrics.md §1: daily decay of the exp-form EWMA
+
+
+# --- load.py: fitness_on (same-day form, form %, 7-day ramp and its bands) ---------------------------------
+
+
+def _model(ctl: list[float], atl: list[float]) -> FitnessModel:
+    n = len(ctl)
+    return FitnessModel(D0, np.array(ctl), np.array(atl), np.full(n, 42.0), np.full(n, 7.0), "set by hand")
+
+
+def _ramp_model(ramp: float) -> FitnessModel:
+    """Eight days whose CTL rises by exactly ``ramp`` from day 0 to day 7, ATL 70 throughout."""
+    return _model([50.0] * 7 + [50.0 + ramp], [70.0] * 8)
+
+
+def test_fitness_on_reports_hand_computed_form_percent_and_ramp():
+    f = fitness_on(_ramp_model(12.0), D0 + timedelta(days=7))
+    assert f.ctl.value == 62.0 and f.atl.value == 70.0
+    assert f.form.value == -8.0  # same-day CTL - ATL
+    assert f.form_percent.value == pytest.approx(100 * -8 / 62)  # -12.9032 %
+    assert f.ramp_rate.value == 12.0  # CTL[7] - CTL[0]
+    assert f.form_zone == "grey"  # absolute form -8 lies in (-10, +5)
+
+
+def test_fitness_on_zone_follows_form_as_percent():
+    # -12.9 % is "optimal" on the percent scale while the absolute -8 is "grey" (metrics.md §1 form zones).
+    assert fitness_on(_ramp_model(12.0), D0 + timedelta(days=7), PCT).form_zone == "optimal"
+
+
+@pytest.mark.parametrize(
+    ("ramp", "status"), [(12.0, "red"), (11.5, "amber"), (8.0, "amber"), (7.5, "ok"), (-3.0, "ok")]
+)
+def test_ramp_status_bands_include_their_lower_edge(ramp, status):
+    # settings: ramp_warning 8, ramp_alarm 12 CTL points per week; the edge value belongs to the worse band
+    f = fitness_on(_ramp_model(ramp), D0 + timedelta(days=7))
+    assert f.ramp_rate.value == pytest.approx(ramp)
+    assert f.ramp_rate.status == status
+
+
+def test_ramp_needs_seven_days_and_says_so():
+    f = fitness_on(_ramp_model(12.0), D0 + timedelta(days=6))
+    assert f.ramp_rate.value is None and f.ramp_rate.status is None
+    assert f.ramp_rate.reason == "fewer than 7 days modelled"
+    assert f.ctl.value == 50.0  # the day itself is inside the range
+
+
+def test_fitness_on_first_and_past_last_day():
+    m = _ramp_model(12.0)
+    first = fitness_on(m, D0)
+    assert first.ctl.value == 50.0 and first.atl.value == 70.0  # index 0 is inside the modelled range
+    after = fitness_on(m, D0 + timedelta(days=8))
+    assert after.ctl.value is None and after.form.value is None and after.form_zone is None
+    assert after.ctl.reason == "date outside the modelled range"
+    assert fitness_on(m, D0 - timedelta(days=1)).ctl.value is None
+
+
+def test_form_percent_defined_for_small_positive_ctl():
+    assert form_percent(0.5, 1.0) == pytest.approx(-100.0)
+    assert form_percent(0.0, 1.0) is None
+
+
+def test_form_percent_metric_has_a_reason_only_when_missing():
+    assert fitness_on(_model([0.0], [5.0]), D0).form_percent.reason == "CTL is 0"
+    assert fitness_on(_model([10.0], [5.0]), D0).form_percent.reason is None
+
+
+# --- load.py: ramp_rate indexing ----------------------------------------------------------------------------
+
+
+def test_ramp_rate_counts_negative_index_from_the_end():
+    ctl = [0.0, 1.0, 3.0, 6.0, 10.0, 15.0, 21.0, 28.0, 36.0]
+    assert ramp_rate(ctl) == 36.0 - 1.0  # index -1 -> day 8, minus day 1
+    assert ramp_rate(ctl, -2) == 28.0 - 0.0
+    assert ramp_rate(ctl, 0, 0) == 0.0  # index 0 is an index, not "from the end"
+    assert ramp_rate(ctl, 3, 2) == 6.0 - 1.0
+    assert ramp_rate(ctl, len(ctl), 7) is None  # past the end
+
+
+# --- load.py: FITNESS_DAYS / SET_FITNESS calendar entries ---------------------------------------------------
+
+
+def _flat_model(n: int, events, wellness=(), anchor: bool = True):
+    acts = acts_from_loads([0.0] * n)
+    return fitness_model(daily_loads(acts, D0, D0 + timedelta(days=n - 1)), wellness, events, anchor=anchor)
+
+
+def test_fitness_days_entries_apply_in_date_order_whatever_the_list_order():
+    later = plan(D0 + timedelta(days=6), None, category="FITNESS_DAYS", ctl_days=20, atl_days=4, id="b")
+    earlier = plan(D0 + timedelta(days=3), None, category="FITNESS_DAYS", ctl_days=30, atl_days=5, id="a")
+    m = _flat_model(10, [later, earlier])
+    assert list(m.ctl_days) == [42.0] * 3 + [30.0] * 3 + [20.0] * 4
+    assert list(m.atl_days) == [7.0] * 3 + [5.0] * 3 + [4.0] * 4
+
+
+def test_fitness_days_with_only_fatigue_days_and_before_the_range():
+    only_atl = plan(D0 + timedelta(days=2), None, category="FITNESS_DAYS", atl_days=5, id="a")
+    before = plan(D0 - timedelta(days=30), None, category="FITNESS_DAYS", ctl_days=30, id="b")
+    m = _flat_model(4, [only_atl, before])
+    assert list(m.ctl_days) == [30.0] * 4  # an entry before the range applies from its first day
+    assert list(m.atl_days) == [7.0, 7.0, 5.0, 5.0]
+
+
+def test_only_calendar_fitness_entries_change_the_model():
+    note = plan(D0 + timedelta(days=1), None, category="NOTE", ctl_days=10, set_ctl=80.0, id="n")
+    m = _flat_model(4, [note])
+    assert list(m.ctl_days) == [42.0] * 4
+    assert list(m.ctl) == [0.0] * 4
+
+
+def test_set_fitness_with_one_value_keeps_the_other():
+    # Zero load from 0: the replay stays at 0 except what the entry seeds, then decays by e^(-1/tau) a day.
+    ctl_only = plan(D0, None, category="SET_FITNESS", set_ctl=60.0, id="c")
+    m = _flat_model(3, [ctl_only])
+    assert m.ctl[0] == 60.0 and m.atl[0] == 0.0  # seeding on the first day (index 0) counts
+    assert m.ctl[2] == pytest.approx(60.0 * E42**2)
+    atl_only = plan(D0 + timedelta(days=1), None, category="SET_FITNESS", set_atl=40.0, id="a")
+    m = _flat_model(3, [atl_only])
+    assert m.ctl[1] == 0.0 and m.atl[1] == 40.0
+    assert m.atl[2] == pytest.approx(40.0 * E7)
+
+
+# --- load.py: anchoring on wellness ------------------------------------------------------------------------
+
+
+def test_replay_within_tolerance_is_not_reanchored():
+    # Zero load replays to CTL = ATL = 0; a wellness CTL exactly 1.0 away is within replay_tolerance (1.0).
+    w = [well(D0 + timedelta(days=2), ctl=1.0, atl=0.0)]
+    assert _flat_model(5, [], w).source.startswith("replay")
+    w = [well(D0 + timedelta(days=2), ctl=0.0, atl=1.0)]
+    assert _flat_model(5, [], w).source.startswith("replay")
+
+
+def test_anchor_on_first_day_and_source_counts_replayed_days():
+    m = _flat_model(5, [], [well(D0, ctl=30.0, atl=20.0)])
+    assert m.ctl[0] == 30.0 and m.atl[0] == 20.0  # the record on loads.start is a valid anchor
+    assert m.ctl[4] == pytest.approx(30.0 * E42**4)
+    assert m.source == f"wellness CTL/ATL of {D0.isoformat()} + replay of 4 day(s) of load"
+
+
+def test_no_anchor_when_disabled():
+    m = _flat_model(5, [], [well(D0 + timedelta(days=2), ctl=30.0, atl=20.0)], anchor=False)
+    assert m.source.startswith("replay") and m.ctl[4] == 0.0
+    assert m.replay_max_delta == 30.0 and m.replay_days_compared == 1
+
+
+def test_short_history_is_flagged_and_42_days_is_enough():
+    short = fitness_model(daily_loads(acts_from_loads([50.0] * 41), D0, D0 + timedelta(days=40)))
+    assert short.notes == ("only 41 day(s) of history: CTL needs ~42 to settle",)
+    full = fitness_model(daily_loads(acts_from_loads([50.0] * 42), D0, D0 + timedelta(days=41)))
+    assert full.notes == ()
+
+
+# --- load.py: projection and planned load ------------------------------------------------------------------
+
+
+def test_projection_days_zones_and_custom_fatigue_days():
+    # Rest from CTL 20 / ATL 30: day 1 CTL 19.5294, ATL 26.0063, form -6.48 (grey); -33.2 % of CTL (high risk)
+    proj = project(20.0, 30.0, D0, [0.0, 0.0, 0.0, 40.0])
+    assert [p.day for p in proj] == [D0 + timedelta(days=i) for i in range(4)]
+    assert [p.planned_load for p in proj] == [0.0, 0.0, 0.0, 40.0]
+    assert proj[0].ctl == pytest.approx(20 * E42) and proj[0].atl == pytest.approx(30 * E7)
+    assert proj[0].form_zone == "grey"
+    assert project(20.0, 30.0, D0, [0.0], PCT)[0].form_zone == "high_risk"
+    assert project(20.0, 30.0, D0, [0.0], atl_days=5)[0].atl == pytest.approx(30 * math.exp(-1 / 5))
+
+
+def test_planned_loads_sum_per_day_and_skip_out_of_range_entries():
+    events = [
+        plan(D0 + timedelta(days=3), 99.0, id="past-the-end"),  # index == days: outside
+        plan(D0 - timedelta(days=1), 99.0, id="before"),
+        plan(D0 + timedelta(days=1), 40.0, "Ride", id="r"),
+        plan(D0 + timedelta(days=1), 25.0, "Run", id="u"),
+    ]
+    assert list(planned_loads(events, D0, 3)) == [0.0, 65.0, 0.0]
