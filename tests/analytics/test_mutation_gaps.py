@@ -24,6 +24,7 @@ from icucoach.analytics.load import (
     project,
     ramp_rate,
 )
+from icucoach.analytics.power import normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
 
 from .helpers import D0, acts_from_loads, plan, well
@@ -204,3 +205,42 @@ def test_planned_loads_sum_per_day_and_skip_out_of_range_entries():
         plan(D0 + timedelta(days=1), 25.0, "Run", id="u"),
     ]
     assert list(planned_loads(events, D0, 3)) == [0.0, 65.0, 0.0]
+
+
+# --- power.py: per-activity summary (metrics.md §6 table, row "1800 s @ 300 + 1800 s @ 150", FTP 250) ---
+
+
+def test_power_summary_every_field_matches_the_s6_table():
+    p = [300.0] * 1800 + [150.0] * 1800
+    hr = [0.0] * 60 + [150.0] * 3540  # dropouts (0 bpm) are not heart rate
+    s = power_summary(p, 250, hr)
+    assert s["avg_power"].value == 225.0 and s["avg_power"].unit == "W"
+    assert s["np"].value == pytest.approx(255.98, abs=0.005) and s["np"].reason is None
+    assert s["if"].value == pytest.approx(1.0239, abs=5e-5)
+    assert s["tss"].value == pytest.approx(104.84, abs=0.005)
+    assert s["vi"].value == pytest.approx(1.1377, abs=5e-5)
+    assert s["xpower"].value == pytest.approx(254.79, abs=0.005)
+    assert s["work"].value == 810.0 and s["work"].unit == "kJ"  # (1800*300 + 1800*150) J / 1000
+    assert s["ef"].value == pytest.approx(255.98 / 150.0, abs=1e-4) and s["ef"].reason is None
+    assert s["ef"].inputs == {
+        "samples": 3600,
+        "ftp": 250,
+        "np_form": "standard (first window at 30 s)",
+        "zeros": "included",
+    }
+
+
+def test_power_summary_without_samples_or_heart_rate_says_why():
+    empty = power_summary([], 250)
+    assert empty["avg_power"].value is None and empty["avg_power"].reason == "no samples"
+    assert empty["work"].value is None and empty["xpower"].value is None
+    no_hr = power_summary([200.0] * 60, 250, [0.0] * 60)
+    assert no_hr["ef"].value is None and no_hr["ef"].reason == "no heart rate"
+    assert power_summary([200.0] * 60, 250)["ef"].reason == "no heart rate"
+
+
+def test_single_sample_power_forms():
+    # one sample: GC NP = ((300/30)^4)^(1/4) = 10 (29 padded zeros); xPower = 260/26 = 10 after one step
+    assert normalized_power_gc([300.0]) == pytest.approx(10.0)
+    assert xpower([260.0]) == pytest.approx(10.0)
+    assert normalized_power_gc([]) is None and xpower([]) is None
