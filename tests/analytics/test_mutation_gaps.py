@@ -14,6 +14,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from icucoach.analytics.acwr import acwr, acwr_band
 from icucoach.analytics.days import daily_loads
 from icucoach.analytics.load import (
     FitnessModel,
@@ -24,6 +25,7 @@ from icucoach.analytics.load import (
     project,
     ramp_rate,
 )
+from icucoach.analytics.monotony import monotony
 from icucoach.analytics.power import normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
 
@@ -244,3 +246,46 @@ def test_single_sample_power_forms():
     assert normalized_power_gc([300.0]) == pytest.approx(10.0)
     assert xpower([260.0]) == pytest.approx(10.0)
     assert normalized_power_gc([]) is None and xpower([]) is None
+
+
+# --- acwr.py / monotony.py: band edges (metrics.md §2 Gabbett bands, §3 Foster) ---
+
+
+@pytest.mark.parametrize(
+    ("ratio", "band"),
+    [(1.5, "red"), (1.49, "amber"), (1.3, "amber"), (1.29, "ok"), (0.8, "ok"), (0.79, "low"), (None, None)],
+)
+def test_acwr_band_edges_belong_to_the_higher_band(ratio, band):
+    # sweet spot 0.8-1.3 inclusive of 0.8, danger zone from 1.5 (settings: acwr_low/amber/red)
+    assert acwr_band(ratio) == band
+
+
+def test_coupled_acwr_of_exactly_one_and_a_half_is_red():
+    # 21 days at 10 then 7 at 18: acute 18, chronic (210 + 126) / 28 = 12, ratio 1.5
+    r = acwr([10.0] * 21 + [18.0] * 7).coupled
+    assert (r.inputs["acute"], r.inputs["chronic"], r.value, r.status) == (18.0, 12.0, 1.5, "red")
+
+
+# A week whose population SD is exactly 2: deviations 3,-3,2,-2,1,-1,0 (squares sum to 28 = 7 x 4).
+DEV = (3.0, -3.0, 2.0, -2.0, 1.0, -1.0, 0.0)
+
+
+def _week(mean: float, scale: float = 1.0) -> list[float]:
+    return [(mean + d) * scale for d in DEV]
+
+
+def test_monotony_status_edges():
+    two = monotony(_week(4.0))  # mean 4 / SD 2
+    assert two.monotony.value == 2.0 and two.monotony.status == "amber"
+    assert monotony(_week(5.0)).monotony.status == "red"  # 5 / 2 = 2.5
+    assert monotony(_week(3.8)).monotony.status == "ok"  # 1.9
+
+
+def test_strain_red_from_6000():
+    # monotony 2.5 (mean 5, SD 2, scaled by c): strain = 35c x 2.5 = 87.5c
+    red = monotony(_week(5.0, 69.0)).strain  # 6037.5
+    assert red.value == pytest.approx(6037.5) and red.status == "red"
+    ok = monotony(_week(5.0, 68.0)).strain  # 5950
+    assert ok.value == pytest.approx(5950.0) and ok.status == "ok"
+    edge = monotony(_week(5.0), replace(AnalyticsSettings(), strain_red=87.5)).strain
+    assert edge.value == 87.5 and edge.status == "red"
