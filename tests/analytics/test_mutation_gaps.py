@@ -26,7 +26,7 @@ from icucoach.analytics.load import (
     ramp_rate,
 )
 from icucoach.analytics.monotony import monotony
-from icucoach.analytics.power import normalized_power_gc, power_summary, xpower
+from icucoach.analytics.power import mean_max, normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
 
 from .helpers import D0, acts_from_loads, plan, well
@@ -289,3 +289,12 @@ def test_strain_red_from_6000():
     assert ok.value == pytest.approx(5950.0) and ok.status == "ok"
     edge = monotony(_week(5.0), replace(AnalyticsSettings(), strain_red=87.5)).strain
     assert edge.value == 87.5 and edge.status == "red"
+
+
+def test_monotone_mean_max_keeps_order_and_missing_durations():
+    # [1, 0, 1]: best 1 s = 1, 2 s = 0.5, 3 s = 2/3; 5 s and 0 s do not exist (nan). The monotone curve is
+    # the best average held for at least d: 2 s becomes 2/3 (the 3 s average), in the caller's order.
+    raw = mean_max([1.0, 0.0, 1.0], [3, 1, 2, 5, 0])
+    assert raw[:3] == pytest.approx([2 / 3, 1.0, 0.5]) and np.isnan(raw[3]) and np.isnan(raw[4])
+    mono = mean_max([1.0, 0.0, 1.0], [3, 1, 2, 5, 0], monotone=True)
+    assert mono[:3] == pytest.approx([2 / 3, 1.0, 2 / 3]) and np.isnan(mono[3]) and np.isnan(mono[4])
