@@ -109,3 +109,21 @@ async def test_malformed_athlete_id_is_a_clear_error(sandbox, people):
             await s.athlete("maya", write=True)
     finally:
         await s.aclose()
+
+
+async def test_coach_with_exactly_one_shared_athlete_still_chooses_before_writing(sb):
+    # This module's own world (``sb``): the READ athlete stops sharing, so the coach's key reaches two
+    # calendars, their own and one athlete's. Guessing either would silently write to the wrong one.
+    coach, maya, tomas = sb.account("coach"), sb.account("athlete", 0), sb.account("athlete", 1)
+    del sb.world.athletes[tomas.athlete_id].shared_with[coach.athlete_id]
+    s = _session(sb, coach)
+    try:
+        with pytest.raises(ToolError) as refused:
+            await s.athlete(write=True)
+        chosen = await s.athlete(maya.athlete_id, write=True)
+    finally:
+        await s.aclose()
+    text = str(refused.value)
+    assert "explicitly chosen athlete" in text and "2 athletes" in text and maya.athlete_id in text
+    assert tomas.athlete_id not in text
+    assert (chosen.id, chosen.access) == (maya.athlete_id, "WRITE")
