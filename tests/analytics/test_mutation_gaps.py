@@ -298,3 +298,14 @@ def test_monotone_mean_max_keeps_order_and_missing_durations():
     assert raw[:3] == pytest.approx([2 / 3, 1.0, 0.5]) and np.isnan(raw[3]) and np.isnan(raw[4])
     mono = mean_max([1.0, 0.0, 1.0], [3, 1, 2, 5, 0], monotone=True)
     assert mono[:3] == pytest.approx([2 / 3, 1.0, 2 / 3]) and np.isnan(mono[3]) and np.isnan(mono[4])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: AnalyticsSettings.acwr_min_history_days is never read; acwr() flags 'unreliable' from "
+    "acwr_chronic_days instead (src/icucoach/analytics/acwr.py, `if hist < c_n`)",
+)
+def test_acwr_min_history_setting_controls_the_unreliable_flag():
+    # 30 days of history with the documented setting raised to 35: the ratios should be flagged unreliable.
+    s = replace(AnalyticsSettings(), acwr_min_history_days=35)
+    assert "unreliable" in acwr([60.0] * 30, settings=s).coupled.inputs
