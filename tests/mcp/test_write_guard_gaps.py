@@ -10,6 +10,9 @@ The sandbox (real HTTP) is the only double.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from fastmcp.exceptions import ToolError
 
@@ -127,3 +130,24 @@ async def test_coach_with_exactly_one_shared_athlete_still_chooses_before_writin
     assert "explicitly chosen athlete" in text and "2 athletes" in text and maya.athlete_id in text
     assert tomas.athlete_id not in text
     assert (chosen.id, chosen.access) == (maya.athlete_id, "WRITE")
+
+
+async def test_resolved_athlete_carries_their_timezone_and_local_today(sandbox, people, monkeypatch):
+    _, maya, _ = people
+    monkeypatch.delenv("ICUCOACH_TODAY", raising=False)
+    sydney = ZoneInfo("Australia/Sydney")  # the multi-sport demo athlete's timezone
+    s = _session(sandbox, maya)
+    try:
+        before = datetime.now(sydney).date()
+        ref = await s.athlete()
+        after = datetime.now(sydney).date()
+    finally:
+        await s.aclose()
+    assert ref.timezone == "Australia/Sydney"
+    assert ref.today in {before, after}  # their calendar day, not the server's
+    monkeypatch.setenv("ICUCOACH_TODAY", "2026-11-23")  # the pinned day of demos and sandbox tests
+    pinned = _session(sandbox, maya)
+    try:
+        assert (await pinned.athlete()).today == date(2026, 11, 23)
+    finally:
+        await pinned.aclose()
