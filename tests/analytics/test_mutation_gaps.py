@@ -28,6 +28,7 @@ from icucoach.analytics.load import (
 from icucoach.analytics.monotony import monotony
 from icucoach.analytics.power import mean_max, normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
+from icucoach.analytics.tid import classify_tid, polarization_index
 
 from .helpers import D0, acts_from_loads, plan, well
 
@@ -309,3 +310,28 @@ def test_acwr_min_history_setting_controls_the_unreliable_flag():
     # 30 days of history with the documented setting raised to 35: the ratios should be flagged unreliable.
     s = replace(AnalyticsSettings(), acwr_min_history_days=35)
     assert "unreliable" in acwr([60.0] * 30, settings=s).coupled.inputs
+
+
+# --- tid.py: classification rules at their ties (Treff 2019: polarized only if z1 > z3 > z2 and PI > 2) -----
+
+
+@pytest.mark.parametrize(
+    ("z", "pi", "label"),
+    [
+        ((7500.0, 800.0, 1700.0), 2.2024, "polarized"),  # seconds, not fractions: 75/8/17 %
+        ((0.45, 0.10, 0.45), 2.306, "high_intensity"),  # z1 = z3: not polarized, z3 ties for the top
+        ((0.60, 0.15, 0.25), 2.0, "mixed"),  # z1 > z3 > z2 but PI = 2 is not > 2
+        ((0.4, 0.4, 0.2), 1.6, "threshold"),  # z1 = z2: not pyramidal (strict), z2 ties for the top
+        ((0.6, 0.2, 0.2), 1.78, "mixed"),  # z2 = z3: neither pyramidal nor polarized
+        ((0.2, 0.4, 0.4), 1.3, "threshold"),  # z2 = z3 on top: threshold comes first
+        ((0.2, 0.3, 0.5), 1.5, "high_intensity"),
+        ((0.89, 0.10, 0.01), 1.0, "pyramidal"),  # exactly 1 % high intensity is not "base" (< 1 %)
+        ((0.5, 0.5, 0.0), 0.0, "base"),  # z1 ties z2 with no high intensity
+    ],
+)
+def test_tid_classification_at_ties(z, pi, label):
+    assert classify_tid(*z, pi) == label
+
+
+def test_polarization_index_without_low_intensity_is_zero():
+    assert polarization_index(0.0, 0.5, 0.5) == 0.0  # log10(0) is undefined: the z = 0 rule applies
