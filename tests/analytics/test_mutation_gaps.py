@@ -29,6 +29,7 @@ from icucoach.analytics.monotony import monotony
 from icucoach.analytics.power import mean_max, normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
 from icucoach.analytics.tid import classify_tid, polarization_index
+from icucoach.analytics.zones import split_secs, zone_ranges
 
 from .helpers import D0, acts_from_loads, plan, well
 
@@ -312,7 +313,7 @@ def test_acwr_min_history_setting_controls_the_unreliable_flag():
     assert "unreliable" in acwr([60.0] * 30, settings=s).coupled.inputs
 
 
-# --- tid.py: classification rules at their ties (Treff 2019: polarized only if z1 > z3 > z2 and PI > 2) -----
+# --- tid.py: classification rules at their ties (Treff 2019: polarized only if z1 > z3 > z2 and PI > 2) ---
 
 
 @pytest.mark.parametrize(
@@ -335,3 +336,23 @@ def test_tid_classification_at_ties(z, pi, label):
 
 def test_polarization_index_without_low_intensity_is_zero():
     assert polarization_index(0.0, 0.5, 0.5) == 0.0  # log10(0) is undefined: the z = 0 rule applies
+
+
+# --- zones.py: zone ranges and the split of zone time into bands ---
+
+
+def test_first_zone_below_the_assumed_floor_is_a_point_not_an_inverted_range():
+    # upper bounds 40 / 80 % with the floor at 50 %: zone 1 is [0.4, 0.4], never (0.5, 0.4)
+    assert zone_ranges([40.0, 80.0, 999.0], 100.0, 0.5) == [(0.4, 0.4), (0.4, 0.8), (0.8, math.inf)]
+
+
+def test_split_keeps_time_of_point_zones_and_zones_after_them():
+    ranges = [(0.4, 0.4), (0.4, 0.8), (0.8, math.inf)]
+    # zone 1: all 60 s below 0.6; zone 2 spans 0.4-0.8: half below 0.6, half above; the open top zone
+    # starting at 0.8 goes wholly to the band holding 0.8
+    assert list(split_secs([60.0, 100.0, 50.0], ranges, [0.6, 1.0])) == pytest.approx([110.0, 100.0, 0.0])
+
+
+def test_open_top_zone_starting_at_threshold_counts_as_at_or_above_it():
+    ranges = zone_ranges([90.0, 100.0, 999.0], 100.0, 0.5)  # top zone from exactly 1.0
+    assert list(split_secs([0.0, 0.0, 60.0], ranges, [0.85, 1.0])) == [0.0, 0.0, 60.0]
