@@ -356,3 +356,64 @@ def test_split_keeps_time_of_point_zones_and_zones_after_them():
 def test_open_top_zone_starting_at_threshold_counts_as_at_or_above_it():
     ranges = zone_ranges([90.0, 100.0, 999.0], 100.0, 0.5)  # top zone from exactly 1.0
     assert list(split_secs([0.0, 0.0, 60.0], ranges, [0.85, 1.0])) == [0.0, 0.0, 60.0]
+
+
+# --- acwr.py: windows, history flags and EWMA seeds (metrics.md §2) ---
+
+
+def test_start_of_day_ratio_uses_the_windows_ending_yesterday():
+    # yesterday 20, today 80, before that 10/day. Ending yesterday: acute (6*10 + 20) / 7, chronic
+    # (27*10 + 20) / 28, ratio (80/7) / (290/28) = 320/290
+    r = acwr([10.0] * 27 + [20.0, 80.0]).start_of_day
+    assert r.inputs["acute"] == pytest.approx(80 / 7) and r.inputs["chronic"] == pytest.approx(290 / 28)
+    assert r.value == pytest.approx(320 / 290)
+
+
+def test_unreliable_flags_start_at_28_and_35_days():
+    at_28 = acwr([60.0] * 28)
+    assert "unreliable" not in at_28.coupled.inputs
+    assert at_28.uncoupled.inputs["unreliable"] == "uncoupled chronic needs 35 days of history"
+    at_35 = acwr([60.0] * 35)
+    assert "unreliable" not in at_35.uncoupled.inputs and at_35.uncoupled.value == 1.0
+
+
+def test_one_day_and_no_history():
+    one = acwr([70.0])  # acute 70/7 = 10, chronic 70/28 = 2.5
+    assert one.coupled.value == 4.0
+    assert one.ewma.value == 1.0 and one.ewma.inputs["seed"] == "mean load of the first 1 day(s)"
+    none = acwr([50.0] * 10, history_days=0)
+    for m in (none.coupled, none.uncoupled, none.ewma, none.start_of_day):
+        assert m.value is None and m.reason == "no load history"
+    # history_days only sets the flags: 10 days of 50 give acute 50, chronic 500/28, ratio 2.8
+    assert acwr([50.0] * 10, history_days=1).coupled.value == pytest.approx(2.8)
+
+
+def test_ewma_runs_over_the_longer_history_when_given():
+    # metrics.md §2 vector (28 days at 50, then 7 at 100, seeded with the first window's mean 50): 1.3394
+    r = acwr([100.0] * 7, ewma_history=[50.0] * 28 + [100.0] * 7).ewma
+    assert r.value == pytest.approx(1.3394, abs=1e-4)
+
+
+def test_ewma_seeded_with_the_first_day():
+    # seed 40: EWMA7 = 40, then 0.25*100 + 0.75*40 = 55; EWMA28 = 40, then (2*100 + 27*40)/29 = 1280/29
+    s = replace(AnalyticsSettings(), acwr_ewma_seed="first")
+    r = acwr([40.0, 100.0], settings=s).ewma
+    assert r.inputs["seed"] == "first day's load"
+    assert r.inputs["acute"] == pytest.approx(55.0) and r.inputs["chronic"] == pytest.approx(1280 / 29)
+
+
+# --- monotony.py: reasons and active-day gate (metrics.md §3) ---------------------------------------------
+
+
+def test_monotony_reasons():
+    assert monotony([0.0] * 7).monotony.reason == "no load in the window"
+    flat = monotony([50.0] * 7)
+    assert flat.monotony.reason == "daily load is constant (SD 0): monotony undefined"
+    assert flat.strain.reason == flat.monotony.reason and flat.strain.value is None
+
+
+def test_monotony_of_k_loaded_days_is_sqrt_k_over_rest_days():
+    # k equal loads in 7 days: mean k a/7, population SD a sqrt(k (7-k))/7, monotony sqrt(k / (7 - k))
+    assert monotony([0.5, 0, 0, 0, 0, 0, 0]).monotony.value == pytest.approx(math.sqrt(1 / 6))  # load < 1
+    three = monotony([1.0, 0, 1.0, 0, 1.0, 0, 0], min_active_days=3)  # exactly the 3 days the gate needs
+    assert three.monotony.value == pytest.approx(math.sqrt(3 / 4))
