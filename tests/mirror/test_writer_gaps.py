@@ -39,14 +39,31 @@ def test_rewrite_keeps_the_permissions_of_the_existing_file(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == "new"
 
 
-def test_new_file_gets_the_umask_mode_not_the_private_temp_mode(tmp_path):
-    old = os.umask(0o027)
+@pytest.mark.parametrize(("umask", "mode"), [(0o027, 0o640), (0o022, 0o644), (0o077, 0o600)])
+def test_new_file_gets_the_umask_mode_not_the_private_temp_mode(tmp_path, umask, mode):
+    old = os.umask(umask)
     try:
         write_atomic(tmp_path / "new.json", "{}")
+        assert os.umask(umask) == umask  # the writer leaves the process umask as it found it
     finally:
         os.umask(old)
-    # mkstemp creates 0600; a mirror file is meant to be readable like any file the user creates
-    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+    # mkstemp creates 0600; a mirror file is readable like any file the user creates (0666 - umask)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == mode
+
+
+def test_temp_file_is_hidden_next_to_its_target(tmp_path, monkeypatch):
+    # same folder = same filesystem, so the final rename is atomic; hidden and *.tmp so readers skip it
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def look(fd: int) -> None:
+        seen.extend(p.name for p in tmp_path.iterdir())
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", look)
+    write_atomic(tmp_path / "latest.json", "{}")
+    temps = [n for n in seen if n != "latest.json"]
+    assert len(temps) == 1 and temps[0].startswith(".latest.json.") and temps[0].endswith(".tmp")
 
 
 def test_failed_replace_keeps_what_was_there_and_leaves_no_temp_file(tmp_path):
@@ -100,11 +117,15 @@ def test_normalise_drops_exactly_the_volatile_fields_and_leaves_the_input_alone(
         },
         "data": {"generated_at": "nested: not the top-level field, kept"},
     }
+    doc["fetch_state"]["routes"] = [{"fetched_at": "t4", "n": 1}]  # "*" walks list items too
+    doc["fetch_state"]["count"] = 3  # a scalar under "*" is left alone
     before = json.loads(json.dumps(doc))
     assert normalise("intervals", doc) == {
         "fetch_state": {
             "activities": {"i1": {"count": 4}, "i2": {}},
             "wellness": {"i1": {"fetched_at_note": "kept"}},
+            "routes": [{"n": 1}],
+            "count": 3,
         },
         "data": {"generated_at": "nested: not the top-level field, kept"},
     }
@@ -123,13 +144,16 @@ def test_normalise_latest_drops_clock_fields_only():
         "wellness": None,
     }
     assert normalise("unknown-kind", doc) == doc
+    odd = {"metadata": "last_updated yesterday", "history": ["age_days"]}  # unexpected shapes: untouched
+    assert normalise("latest", odd) == odd
 
 
 def test_same_content_ignores_the_clock_but_not_the_data():
     a = {"generated_at": "t1", "sync_version": 1, "routes": [{"id": 1}]}
     assert same_content("routes", a, {**a, "generated_at": "t2", "sync_version": 2})
     assert not same_content("routes", a, {**a, "routes": [{"id": 2}]})
-    # key order is not content
+    # key order is not content (either side may come unsorted)
+    assert same_content("ftp_history", {"b": 2, "a": 1}, {"a": 1, "b": 2})
     assert same_content("ftp_history", {"a": 1, "b": 2}, {"b": 2, "a": 1})
 
 
