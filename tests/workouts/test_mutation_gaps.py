@@ -102,3 +102,23 @@ def test_step_seconds_and_metres():
     assert step_metres(Step(distance=Distance(1.2, "km")), th) == pytest.approx(1200.0)
     assert step_metres(Step(duration=600, pace=pace("secs/km", 240)), th) == pytest.approx(2500.0)
     assert step_metres(Step(duration=600), th) == 0.0
+
+
+def test_edges_of_ranges_and_open_top_zones():
+    th = Thresholds(ftp=250, threshold_pace=4.0, pace_zones=[80.0, 90.0, 100.0, 110.0, 999.0])
+    assert power_pct(power("power_zone", 6, 7), th) == (120, 180)  # the range ends at the capped top
+    assert pace_speed(pace("pace_zone", 5), th) == pytest.approx((4.4, 4.8))  # 110-120 % of 4 m/s
+    assert pace_speed(pace("secs/km", 0, 300), th) is None  # either end 0 s/km is not a pace
+    assert pace_speed(pace("secs/km", 300, 0), th) is None
+    assert mid_speed(pace("%pace", 90), Thresholds()) is None
+
+
+def test_relative_pace_steps_and_other_edges():
+    th = Thresholds(threshold_pace=4.0, family="run")
+    assert step_seconds(Step(distance=Distance(1, "km"), pace=pace("%pace", 100)), th) == 250  # 1000 / 4
+    assert step_metres(Step(duration=600, pace=pace("%pace", 100)), th) == pytest.approx(2400.0)
+    assert step_metres(Step(pace=pace("secs/km", 240)), th) == 0.0  # no duration, no distance
+    assert step_seconds(Step(duration=0), th) == 0
+    assert step_seconds(Step(distance=Distance(2, "km")), Thresholds(family="other")) == 720  # run default
+    # a runaway distance is capped at 10 million seconds (115 days) rather than overflowing exports
+    assert step_seconds(Step(distance=Distance(100_000, "km")), Thresholds(family="run")) == 10_000_000
