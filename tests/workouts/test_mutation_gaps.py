@@ -122,3 +122,10 @@ def test_relative_pace_steps_and_other_edges():
     assert step_seconds(Step(distance=Distance(2, "km")), Thresholds(family="other")) == 720  # run default
     # a runaway distance is capped at 10 million seconds (115 days) rather than overflowing exports
     assert step_seconds(Step(distance=Distance(100_000, "km")), Thresholds(family="run")) == 10_000_000
+
+
+def test_targets_that_cannot_be_resolved_stay_unresolved():
+    zones_only = Thresholds(hr_zones=[120.0, 140.0, 999.0])
+    assert hr_bpm(hr("%lthr", 90), zones_only) is None  # zones do not stand in for a missing LTHR
+    assert mid_speed(pace("secs/km", 0), Thresholds()) is None  # 0 s/km is not a pace
+    assert step_metres(Step(distance=Distance(0, "mtr")), Thresholds()) == 0.0
