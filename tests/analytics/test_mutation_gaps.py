@@ -28,7 +28,7 @@ from icucoach.analytics.load import (
 from icucoach.analytics.monotony import monotony
 from icucoach.analytics.power import mean_max, normalized_power_gc, power_summary, xpower
 from icucoach.analytics.settings import AnalyticsSettings
-from icucoach.analytics.tid import classify_tid, polarization_index
+from icucoach.analytics.tid import TidDrift, classify_tid, polarization_index, tid
 from icucoach.analytics.zones import split_secs, zone_ranges
 
 from .helpers import D0, acts_from_loads, plan, well
@@ -417,3 +417,54 @@ def test_monotony_of_k_loaded_days_is_sqrt_k_over_rest_days():
     assert monotony([0.5, 0, 0, 0, 0, 0, 0]).monotony.value == pytest.approx(math.sqrt(1 / 6))  # load < 1
     three = monotony([1.0, 0, 1.0, 0, 1.0, 0, 0], min_active_days=3)  # exactly the 3 days the gate needs
     assert three.monotony.value == pytest.approx(math.sqrt(3 / 4))
+
+
+# --- rounding and windows in what the JSON answers show ---------------------------------------------------
+
+
+def test_reported_roundings():
+    assert monotony([1 / 3] * 7).to_dict()["weekly_load"] == 2.33  # 2 decimals
+    empty = tid([], D0, D0)
+    assert TidDrift(empty, empty, 0.123456, "consistent").to_dict()["pi_delta"] == 0.123  # 3 decimals
+    shares = replace(empty, seconds=(3000.0, 600.0, 400.0)).to_dict()
+    assert (shares["z1_pct"], shares["z2_pct"], shares["z3_pct"], shares["hours"]) == (
+        75.0,
+        15.0,
+        10.0,
+        1.111,
+    )
+
+
+def test_classification_with_amounts_where_z1_is_not_the_largest():
+    assert classify_tid(2000.0, 3000.0, 5000.0, 1.5) == "high_intensity"
+
+
+def test_fitness_on_uses_the_settings_ramp_window_and_zones():
+    m = _model([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [0.0] * 8)
+    three = replace(AnalyticsSettings(), ramp_days=3, form_transition=100.0, form_fresh=50.0)
+    f = fitness_on(m, D0 + timedelta(days=7), three)
+    assert f.ramp_rate.value == 3.0 and f.ramp_rate.reason is None  # CTL[7] - CTL[4]
+    assert f.form_zone == "grey"  # form +7 is below this athlete's own fresh threshold (50)
+    assert project(20.0, 0.0, D0, [0.0], three)[0].form_zone == "grey"  # form +19.5, same settings
+    assert fitness_on(m, D0 + timedelta(days=9)).day == D0 + timedelta(days=9)
+
+
+def test_model_lookup_and_notes_in_provenance():
+    m = _model([10.0, 20.0], [5.0, 6.0])
+    assert m.at(D0) == (10.0, 5.0) and m.at(D0 + timedelta(days=1)) == (20.0, 6.0)
+    assert m.at(D0 + timedelta(days=2)) is None and m.at(D0 - timedelta(days=1)) is None
+    short = fitness_model(daily_loads(acts_from_loads([50.0] * 41), D0, D0 + timedelta(days=40)))
+    notes = fitness_on(short, D0 + timedelta(days=40)).ctl.inputs["notes"]
+    assert notes == ["only 41 day(s) of history: CTL needs ~42 to settle"]
+
+
+def test_anchor_source_counts_days_after_a_later_anchor():
+    m = _flat_model(5, [], [well(D0 + timedelta(days=1), ctl=30.0, atl=20.0)])
+    assert m.source.endswith("+ replay of 3 day(s) of load")
+
+
+def test_uncoupled_with_short_history():
+    one = acwr([70.0]).uncoupled  # no week before the acute one: chronic 0
+    assert one.value is None and one.reason == "chronic load is 0: ratio undefined"
+    # 10 days of 50 with history_days=1: days 8-10 back hold 150, chronic 150/28, ratio 50 / (150/28)
+    assert acwr([50.0] * 10, history_days=1).uncoupled.value == pytest.approx(50 / (150 / 28))
