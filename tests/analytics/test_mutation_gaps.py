@@ -165,6 +165,8 @@ def test_replay_within_tolerance_is_not_reanchored():
     assert _flat_model(5, [], w).source.startswith("replay")
     w = [well(D0 + timedelta(days=2), ctl=0.0, atl=1.0)]
     assert _flat_model(5, [], w).source.startswith("replay")
+    w = [well(D0 + timedelta(days=2), ctl=1.005, atl=0.0)]  # just beyond the tolerance: re-anchored
+    assert _flat_model(5, [], w).source.startswith("wellness CTL/ATL")
 
 
 def test_anchor_on_first_day_and_source_counts_replayed_days():
