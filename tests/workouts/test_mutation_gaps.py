@@ -129,3 +129,32 @@ def test_targets_that_cannot_be_resolved_stay_unresolved():
     assert hr_bpm(hr("%lthr", 90), zones_only) is None  # zones do not stand in for a missing LTHR
     assert mid_speed(pace("secs/km", 0), Thresholds()) is None  # 0 s/km is not a pace
     assert step_metres(Step(distance=Distance(0, "mtr")), Thresholds()) == 0.0
+
+
+def test_thresholds_read_from_a_sport_settings_record():
+    ss = {
+        "ftp": 250,
+        "lthr": 170,
+        "max_hr": 190,
+        "threshold_pace": 4.0,
+        "pace_units": "MINS_KM",
+        "power_zones": [55, 75, 90, 105, 120, 150, 999],
+        "hr_zones": [140, 155, 165, 175, 999],
+        "pace_zones": [80, 90, 100, 110, 999],
+        "sweet_spot_min": 88,
+        "sweet_spot_max": 94,
+    }
+    th = Thresholds.from_settings(ss, "Run")
+    assert (th.ftp, th.lthr, th.max_hr, th.threshold_pace) == (250.0, 170.0, 190.0, 4.0)
+    assert th.pace_units == "MINS_KM" and th.default_pace_units == "secs/km" and th.family == "run"
+    assert th.power_zones == [55.0, 75.0, 90.0, 105.0, 120.0, 150.0, 999.0]
+    assert th.hr_zones == [140.0, 155.0, 165.0, 175.0, 999.0]
+    assert th.pace_zones == [80.0, 90.0, 100.0, 110.0, 999.0]
+    assert (th.sweet_spot_min, th.sweet_spot_max) == (88.0, 94.0)
+
+
+def test_missing_or_unusable_settings_are_absent_not_zero():
+    th = Thresholds.from_settings({"ftp": 0, "lthr": -5, "pace_units": 3, "power_zones": "55,75"}, "Ride")
+    assert th.ftp is None and th.lthr is None and th.pace_units is None and th.power_zones is None
+    assert (th.sweet_spot_min, th.sweet_spot_max) == (84.0, 97.0)  # Intervals.icu's sweet-spot defaults
+    assert Thresholds.from_settings(None, "Swim").default_pace_units == "secs/100m"
