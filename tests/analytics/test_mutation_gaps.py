@@ -322,6 +322,7 @@ def test_acwr_min_history_setting_controls_the_unreliable_flag():
     ("z", "pi", "label"),
     [
         ((7500.0, 800.0, 1700.0), 2.2024, "polarized"),  # seconds, not fractions: 75/8/17 %
+        ((0.75, 0.08, 0.17), 2.01, "polarized"),  # PI just above 2
         ((0.45, 0.10, 0.45), 2.306, "high_intensity"),  # z1 = z3: not polarized, z3 ties for the top
         ((0.60, 0.15, 0.25), 2.0, "mixed"),  # z1 > z3 > z2 but PI = 2 is not > 2
         ((0.4, 0.4, 0.2), 1.6, "threshold"),  # z1 = z2: not pyramidal (strict), z2 ties for the top
