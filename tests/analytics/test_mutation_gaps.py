@@ -471,3 +471,10 @@ def test_uncoupled_with_short_history():
     assert one.value is None and one.reason == "chronic load is 0: ratio undefined"
     # 10 days of 50 with history_days=1: days 8-10 back hold 150, chronic 150/28, ratio 50 / (150/28)
     assert acwr([50.0] * 10, history_days=1).uncoupled.value == pytest.approx(50 / (150 / 28))
+
+
+def test_acwr_status_uses_the_callers_bands():
+    # metrics.md §2 vector: coupled 1.600. Red from 1.5 by default; with the danger zone moved to 2.0, amber.
+    spike = [50.0] * 28 + [100.0] * 7
+    assert acwr(spike).coupled.status == "red"
+    assert acwr(spike, settings=replace(AnalyticsSettings(), acwr_red=2.0)).coupled.status == "amber"
