@@ -57,3 +57,36 @@ mcp-tools: $(MCPB) $(INSPECTOR) $(CONFORMANCE)
 # Build dist/icucoach-<version>.mcpb, validated with the official mcpb tool.
 mcpb: $(STAMP) $(MCPB)
 	$(BIN)/python packaging/mcpb/build.py --mcpb $(MCPB)
+
+# --- Mutation testing (issue 10): mutmut 3 over the code whose numbers and guarantees matter --------------
+# Not part of `make test`, and mutmut is not a project dependency: it goes into .venv only. Each area is
+# mutated in a scratch copy outside the repo against its own tests (the config is generated there):
+#   make mutation MUTATION_AREA=analytics|workouts|mirror|mcp     then, to read the survivors:
+#   cd $(MUT_DIR) && $(CURDIR)/$(BIN)/mutmut results   (and `mutmut show <name>` for one mutant's diff)
+# mutmut 3 mutates function bodies only; the numeric defaults of analytics/settings.py are checked by hand.
+.PHONY: mutation
+MUTATION_AREA ?= analytics
+MUT_DIR := $(or $(TMPDIR),/tmp)/icucoach-mutation/$(MUTATION_AREA)
+MUT_SRC_analytics := $(addprefix src/icucoach/analytics/,load.py acwr.py monotony.py zones.py tid.py power.py)
+MUT_TESTS_analytics := tests/analytics
+# slow on a loaded 2-core machine (~1 mutant/s): test_status's hypothesis digest test covers every function
+# and takes ~10 s per surviving mutant; narrow the run with MUT_SRC_analytics=... if needed
+MUT_SRC_workouts := src/icucoach/workouts/resolve.py
+MUT_TESTS_workouts := $(addprefix tests/workouts/,test_corpus.py test_enrich.py test_exports.py \
+	test_templates.py test_validate.py test_roundtrip.py test_mutation_gaps.py)
+MUT_SRC_mirror := src/icucoach/mirror/files.py
+MUT_TESTS_mirror := $(addprefix tests/mirror/,test_writer_gaps.py test_faults.py test_golden.py test_incremental.py)
+# the other MCP tests run the server in a subprocess, where an in-process mutant cannot be seen
+MUT_SRC_mcp := src/icucoach/mcp/context.py
+MUT_TESTS_mcp := tests/mcp/test_write_guard_gaps.py
+
+mutation: $(STAMP)
+	$(BIN)/python -m pip install -q mutmut==3.8.1
+	rm -rf $(MUT_DIR) && mkdir -p $(MUT_DIR)
+	cp -r src tests bench pyproject.toml $(MUT_DIR)/
+	{ echo "[mutmut]"; echo "source_paths = src/"; echo "also_copy = bench/"; echo "only_mutate ="; \
+	  $(foreach f,$(MUT_SRC_$(MUTATION_AREA)),echo "    $(f)";) \
+	  echo "pytest_add_cli_args_test_selection ="; $(foreach t,$(MUT_TESTS_$(MUTATION_AREA)),echo "    $(t)";) \
+	  echo "pytest_add_cli_args = -p no:cacheprovider"; } > $(MUT_DIR)/setup.cfg
+	cd $(MUT_DIR) && nice -n 19 $(CURDIR)/$(BIN)/mutmut run --max-children 2; \
+	  $(CURDIR)/$(BIN)/mutmut results --all true | awk -F': ' '{print $$2}' | sort | uniq -c
