@@ -304,15 +304,13 @@ def test_monotone_mean_max_keeps_order_and_missing_durations():
     assert mono[:3] == pytest.approx([2 / 3, 1.0, 2 / 3]) and np.isnan(mono[3]) and np.isnan(mono[4])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: AnalyticsSettings.acwr_min_history_days is never read; acwr() flags 'unreliable' from "
-    "acwr_chronic_days instead (src/icucoach/analytics/acwr.py, `if hist < c_n`)",
-)
 def test_acwr_min_history_setting_controls_the_unreliable_flag():
-    # 30 days of history with the documented setting raised to 35: the ratios should be flagged unreliable.
+    # 30 days of history with the documented setting raised to 35: the ratios are flagged unreliable;
+    # lowered to 21, 25 days are enough (the chronic window alone no longer decides).
     s = replace(AnalyticsSettings(), acwr_min_history_days=35)
     assert "unreliable" in acwr([60.0] * 30, settings=s).coupled.inputs
+    s = replace(AnalyticsSettings(), acwr_min_history_days=21)
+    assert "unreliable" not in acwr([60.0] * 25, settings=s).coupled.inputs
 
 
 # --- tid.py: classification rules at their ties (Treff 2019: polarized only if z1 > z3 > z2 and PI > 2) ---

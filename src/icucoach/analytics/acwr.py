@@ -91,8 +91,10 @@ def acwr(
     hist = len(x) if history_days is None else history_days
     a_n, c_n = s.acwr_acute_days, s.acwr_chronic_days
     flags = {}
-    if hist < c_n:
-        flags["unreliable"] = f"only {hist} day(s) of history; the chronic window needs {c_n}"
+    if hist < s.acwr_min_history_days:
+        flags["unreliable"] = (
+            f"only {hist} day(s) of history; a reliable ratio needs {s.acwr_min_history_days}"
+        )
     base = {"acute_days": a_n, "chronic_days": c_n, "history_days": hist, **flags, **prov}
 
     def rolling(arr: np.ndarray, name: str, **extra) -> Metric:
