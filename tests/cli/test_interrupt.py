@@ -36,7 +36,7 @@ def test_ctrl_c_during_a_read_says_nothing_was_written() -> None:
         conn, _ = server.accept()
         with conn:
             proc.send_signal(signal.SIGINT)
-            stdout, stderr = proc.communicate(timeout=60)
+            _stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == int(Exit.INTERRUPTED), stderr
     text = plain(stderr)
     assert "Traceback" not in text and "Aborted" not in text
