@@ -67,7 +67,8 @@ mcpb: $(STAMP) $(MCPB)
 .PHONY: mutation
 MUTATION_AREA ?= analytics
 MUT_DIR := $(or $(TMPDIR),/tmp)/icucoach-mutation/$(MUTATION_AREA)
-MUT_SRC_analytics := $(addprefix src/icucoach/analytics/,load.py acwr.py monotony.py zones.py tid.py power.py)
+MUT_SRC_analytics := $(addprefix src/icucoach/analytics/,load.py acwr.py monotony.py zones.py tid.py power.py \
+	recovery.py readiness.py)
 MUT_TESTS_analytics := tests/analytics
 # slow on a loaded 2-core machine (~1 mutant/s): test_status's hypothesis digest test covers every function
 # and takes ~10 s per surviving mutant; narrow the run with MUT_SRC_analytics=... if needed
