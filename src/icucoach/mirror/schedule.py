@@ -7,13 +7,12 @@ exited silently when it was held). The file records the holder's pid and start t
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+
+from icucoach.filelock import holder, try_lock, unlock
 
 
 class LockHeld(RuntimeError):
@@ -27,27 +26,15 @@ class ExportLock:
 
     def acquire(self) -> ExportLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the lock's lifetime
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip()
-            fh.close()
-            raise LockHeld(
-                f"another export is running ({holder or 'unknown holder'}; lock {self.path})"
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
-        fh.flush()
+        fh = try_lock(self.path)
+        if fh is None:
+            raise LockHeld(f"another export is running ({holder(self.path)}; lock {self.path})")
         self._fh = fh
         return self
 
     def release(self) -> None:
         if self._fh is not None:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
+            unlock(self._fh)
             self._fh = None
 
     def __enter__(self) -> ExportLock:

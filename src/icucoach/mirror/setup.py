@@ -161,30 +161,12 @@ def run_setup(ask: Ask, path: Path | None = None, say: Say = print) -> Path:
         creds["base_url"] = base
     else:
         creds.pop("base_url", None)
-    mirror["week_start"] = ask_until_valid(
-        ask,
-        say,
-        "Training week starts on (mon..sun)",
-        str(mirror.get("week_start") or "mon"),
-        False,
-        _week_start,
-    )
-    mirror["zone_preference"] = ask_until_valid(
-        ask,
-        say,
-        "Zone preference per sport (e.g. run:hr,cycling:power; empty = automatic)",
-        str(mirror.get("zone_preference") or ""),
-        False,
-        _zones,
-    )
-    mirror["privacy"] = ask_until_valid(
-        ask,
-        say,
-        "Privacy level (none, standard, strict)",
-        str(mirror.get("privacy") or "standard"),
-        False,
-        _privacy,
-    )
+    for field, prompt, default, check in (
+        ("week_start", "Training week starts on (mon..sun)", "mon", _week_start),
+        ("zone_preference", "Zones per sport (e.g. run:hr,cycling:power; empty = automatic)", "", _zones),
+        ("privacy", "Privacy level (none, standard, strict)", "standard", _privacy),
+    ):
+        mirror[field] = ask_until_valid(ask, say, prompt, str(mirror.get(field) or default), False, check)
     return write_config(data, path)
 
 

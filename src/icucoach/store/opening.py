@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from icucoach.exitcodes import Exit
+from icucoach.filelock import holder, try_lock, unlock
 
 SUPPORTED = ("sqlite", "postgresql")
 ACCEPTED = "a SQLite file path, or postgresql+psycopg://user@host/db"
@@ -172,18 +172,8 @@ class WriterLock:
     def _try(self) -> bool:
         path = self._lock_path()
         if path is not None:
-            fh = open(path, "a+")  # noqa: SIM115 - held for the lock's lifetime
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                fh.close()
-                return False
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"pid {os.getpid()}\n")
-            fh.flush()
-            self._fh = fh
-            return True
+            self._fh = try_lock(path)
+            return self._fh is not None
         if self.engine.url.get_backend_name() == "postgresql":
             conn = self.engine.connect()
             if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}).scalar():
@@ -195,17 +185,11 @@ class WriterLock:
 
     def _holder(self) -> str:
         path = self._lock_path()
-        if path is not None:
-            try:
-                return path.read_text().strip() or "unknown pid"
-            except OSError:
-                return "unknown pid"
-        return "another session"
+        return holder(path) if path is not None else "another session"
 
     def release(self) -> None:
         if self._fh is not None:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
+            unlock(self._fh)
             self._fh = None
         if self._conn is not None:
             self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
