@@ -51,6 +51,13 @@ def assert_clean_failure(
     assert "Traceback" not in stderr and "Traceback" not in result.stdout, context
     errors = [line for line in stderr.splitlines() if line.lstrip().lower().startswith("error:")]
     assert len(errors) == 1, f"expected exactly one 'error:' line; {context}"
+    # Click's own usage errors say their fix as "Try 'icucoach … --help' for help."
+    fixes = [
+        line
+        for line in stderr.splitlines()
+        if line.lstrip().lower().startswith("fix:") or (line.startswith("Try '") and "--help" in line)
+    ]
+    assert len(fixes) == 1, f"expected exactly one 'fix:' line naming the remedy; {context}"
     low = stderr.lower()
     for word in fix_words:
         assert word.lower() in low, f"the message should name {word!r}; {context}"

@@ -62,7 +62,11 @@ def demo(
         try:
             pinned = date.fromisoformat(today)
         except ValueError:
-            fail(f"--today must be a date like 2026-11-23, got {today!r}", code=Exit.USAGE)
+            fail(
+                f"--today must be a date like 2026-11-23, got {today!r}",
+                "Write the date as YYYY-MM-DD.",
+                Exit.USAGE,
+            )
     if keep_running:
         port = port or MCP_PORT
         sandbox_port = sandbox_port or SANDBOX_PORT

@@ -83,7 +83,11 @@ def _read(path: str) -> str:
     try:
         return p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CliError(f"file {path!r} does not exist", "check the path", Exit.NOT_FOUND) from None
+        raise CliError(
+            f"file {path!r} does not exist",
+            "check the path, or pass - to read the workout from stdin",
+            Exit.NOT_FOUND,
+        ) from None
     except IsADirectoryError:
         raise CliError(f"{path!r} is a folder, not a workout file", "name the file", Exit.USAGE) from None
     except UnicodeDecodeError:
