@@ -31,11 +31,6 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 T = TypeVar("T")
 
-# The old names, for command modules not yet moved to ``icucoach.exitcodes.Exit``.
-EXIT_CONFIG = Exit.CONFIG
-EXIT_UPSTREAM = Exit.UPSTREAM
-
-
 def print_error(message: str, hint: str | None = None) -> None:
     """``error: <message>`` and, when there is one, ``fix: <hint>``: each said once, on stderr."""
     err.print(f"[bold red]error:[/] {escape(message)}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from icucoach.commands._console import err, out, sync_progress
+from icucoach.commands._console import err, out, print_error, sync_progress
 from icucoach.exitcodes import Exit
 from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient
 from icucoach.mirror.exporter import ExportResult, export_async
@@ -38,9 +38,7 @@ from icucoach.store.opening import StoreError
 
 def _error(message: str, hint: str | None, code: int) -> int:
     """The one error message of a failed run (``error:`` then ``fix:``, on stderr); returns ``code``."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    if hint:
-        err.print(f"[yellow]fix:[/] {hint}", highlight=False)
+    print_error(message, hint)
     return code
 
 

@@ -36,6 +36,8 @@ FORMATS = ("text", "json", "workout_doc", "zwo", "fit")
 
 
 def _fail(exc: CliError) -> typer.Exit:
+    # The same error/fix lines as ``_console.print_error``, written plainly: importing Rich here would cost
+    # ``workout check`` most of its start-up budget.
     sys.stderr.write(f"error: {exc.message}\n")
     if exc.fix:
         sys.stderr.write(f"fix: {exc.fix}\n")
