@@ -108,15 +108,17 @@ def demo(
 
 
 def _check_port(option: str, port: int | None) -> None:
-    from icucoach.mcp.connect import port_in_use
+    from icucoach.serving import PortUnavailableError, listen_socket
 
     if port is None:
         return
     if not 0 < port < 65536:
         fail(f"{option} {port} is not a TCP port", f"pass {option} between 1 and 65535", Exit.USAGE)
-    if port_in_use("127.0.0.1", port):
+    try:
+        listen_socket("127.0.0.1", port).close()
+    except PortUnavailableError as exc:
         fail(
-            f"{option} {port} is already in use on 127.0.0.1",
+            f"{option} {port}: {exc.message}",
             f"pass another {option}, or stop what listens there",
             Exit.USAGE,
         )

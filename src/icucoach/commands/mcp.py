@@ -35,8 +35,9 @@ def mcp(
 
 def serve_http(host: str, port: int) -> None:
     from icucoach.commands._console import fail
-    from icucoach.mcp.connect import http_lines, port_in_use
+    from icucoach.mcp.connect import http_lines
     from icucoach.mcp.server import TOKEN_ENV, TOKEN_FIX, run_http, token_from_env
+    from icucoach.serving import PortUnavailableError, listen_socket
 
     try:
         token = token_from_env()
@@ -44,12 +45,10 @@ def serve_http(host: str, port: int) -> None:
         fail(str(exc), TOKEN_FIX, Exit.CONFIG)
     if not 0 < port < 65536:
         fail(f"--port {port} is not a TCP port", "pass --port between 1 and 65535", Exit.USAGE)
-    if port_in_use(host, port):
-        fail(
-            f"port {port} on {host} is already in use",
-            "pass another --port, or stop the other server",
-            Exit.USAGE,
-        )
+    try:
+        sock = listen_socket(host, port)
+    except PortUnavailableError as exc:
+        fail(exc.message, exc.hint, Exit.USAGE)
     url = f"http://{host}:{port}/mcp"
 
     def ready() -> None:
@@ -61,6 +60,6 @@ def serve_http(host: str, port: int) -> None:
         print("\n".join(lines), file=sys.stderr, flush=True)
 
     try:
-        run_http(host=host, port=port, token=token, on_ready=ready)
+        run_http(sock, token=token, on_ready=ready)
     except KeyboardInterrupt:
         print("icucoach MCP server stopped.", file=sys.stderr, flush=True)

@@ -9,7 +9,6 @@ demo token it generated itself. The lines are plain text, one per command, never
 from __future__ import annotations
 
 import shlex
-import socket
 import sys
 from pathlib import Path
 
@@ -27,17 +26,6 @@ def launcher() -> list[str]:
 
 def shell(words: list[str]) -> str:
     return " ".join(w if w == TOKEN_REF else shlex.quote(w) for w in words)
-
-
-def port_in_use(host: str, port: int) -> bool:
-    """Whether something already listens on ``host:port`` (checked before a server claims it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return True
-    return False
 
 
 def http_lines(url: str, token: str = TOKEN_REF) -> list[str]:
@@ -66,4 +54,4 @@ def stdio_lines(env: dict[str, str]) -> list[str]:
     ]
 
 
-__all__ = ["TOKEN_REF", "http_lines", "launcher", "port_in_use", "shell", "stdio_lines"]
+__all__ = ["TOKEN_REF", "http_lines", "launcher", "shell", "stdio_lines"]

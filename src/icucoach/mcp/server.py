@@ -9,9 +9,9 @@ the same endpoint. Logs go to stderr only (``logs``); secrets and training data 
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -112,28 +112,17 @@ def http_app(token: str, path: str = "/mcp", session: Session | None = None) -> 
 
 
 def run_http(
-    host: str = "127.0.0.1",
-    port: int = 8766,
+    sock: socket.socket,
     token: str | None = None,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
-    """Serve until SIGINT/SIGTERM (then ``KeyboardInterrupt`` is raised after a clean shutdown);
-    ``on_ready`` runs once the port is bound, so nothing claims the server runs before it does."""
-    import uvicorn
+    """Serve on the already bound ``sock`` (``serving.listen_socket``) until SIGINT/SIGTERM (then
+    ``KeyboardInterrupt`` is raised after a clean shutdown); ``on_ready`` runs once it accepts connections,
+    so nothing claims the server runs before it does."""
+    from icucoach.serving import serve_foreground
 
     logs.configure()
-    app = http_app(token or token_from_env())
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
-
-    async def serve() -> None:
-        task = asyncio.ensure_future(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.02)
-        if server.started and on_ready is not None:
-            on_ready()
-        await task
-
-    asyncio.run(serve())
+    serve_foreground(http_app(token or token_from_env()), sock, on_ready=on_ready or (lambda: None))
 
 
 __all__ = [
