@@ -1,0 +1,402 @@
+"""The service's database access: accounts, URL tokens, coaches and grants, email links, the audit log.
+
+One ``ServiceStore`` per process over a SQLAlchemy engine (SQLite by default, PostgreSQL by URL); every
+method is one short transaction, synchronous (callers on the event loop use ``anyio.to_thread``). The schema
+is created and upgraded by Alembic (``migrations/``), in its own version table so the service can share a
+database with the archive. Tokens are looked up by hash; the Intervals.icu token and the URL tokens the
+dashboard shows again are Fernet ciphertext (``crypto.Vault``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from icucoach.service.crypto import Vault, new_token, token_hash
+from icucoach.service.models import Account, AuditEntry, Coach, EmailLink, Grant, UrlToken, utcnow
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "icucoach_service_version"
+
+
+class LinkError(ValueError):
+    """An email link that cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CoachView:
+    id: int
+    email: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class GrantView:
+    athlete_id: str
+    athlete_name: str | None
+    coach_id: int
+    coach_email: str
+    tools: tuple[str, ...]
+    status: str
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:  # WAL: readers never wait for the one writer
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class ServiceStore:
+    def __init__(self, url: str, vault: Vault) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        self.vault = vault
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as s:
+            yield s
+
+    # -- accounts ---------------------------------------------------------------------------------------
+    def upsert_account(
+        self, athlete_id: str, name: str | None, email: str | None, token: str, scope: str | None
+    ) -> tuple[Account, bool]:
+        """Create or reconnect the athlete's account with a fresh token; (account, created)."""
+        with self.session() as s:
+            acc = s.get(Account, athlete_id)
+            created = acc is None
+            if acc is None:
+                acc = Account(athlete_id=athlete_id)
+                s.add(acc)
+            acc.name = name or acc.name
+            acc.email = email or acc.email
+            acc.token_enc = self.vault.seal(token)
+            acc.scope = scope
+            acc.status = "connected"
+            return acc, created
+
+    def account(self, athlete_id: str) -> Account | None:
+        with self.session() as s:
+            return s.get(Account, athlete_id)
+
+    def accounts(self) -> list[Account]:
+        with self.session() as s:
+            return list(s.scalars(select(Account).order_by(Account.created_at)))
+
+    def upstream_token(self, athlete_id: str) -> str | None:
+        """The athlete's Intervals.icu token, decrypted; None when disconnected."""
+        acc = self.account(athlete_id)
+        if acc is None or acc.status != "connected" or not acc.token_enc:
+            return None
+        return self.vault.open(acc.token_enc)
+
+    def disconnect(self, athlete_id: str) -> bool:
+        """Forget the token at once (status ``disconnected``); grants and URLs stay for a reconnect."""
+        with self.session() as s:
+            acc = s.get(Account, athlete_id)
+            if acc is None:
+                return False
+            acc.token_enc = None
+            acc.status = "disconnected"
+            return True
+
+    def set_scope(self, athlete_id: str, scope: str) -> None:
+        with self.session() as s:
+            acc = s.get(Account, athlete_id)
+            if acc is not None:
+                acc.scope = scope
+
+    def delete_account(self, athlete_id: str) -> None:
+        """Everything about the athlete: account, URL tokens, grants, their audit entries."""
+        with self.session() as s:
+            s.execute(delete(AuditEntry).where(AuditEntry.athlete_id == athlete_id))
+            s.execute(delete(UrlToken).where(UrlToken.athlete_id == athlete_id))
+            grant_ids = list(s.scalars(select(Grant.id).where(Grant.athlete_id == athlete_id)))
+            if grant_ids:
+                s.execute(delete(EmailLink).where(EmailLink.grant_id.in_(grant_ids)))
+            s.execute(delete(Grant).where(Grant.athlete_id == athlete_id))
+            s.execute(delete(Account).where(Account.athlete_id == athlete_id))
+
+    # -- URL tokens (personal MCP URL, iCal feed) ------------------------------------------------------------
+    def url_token(self, athlete_id: str, kind: str) -> str:
+        """The athlete's current token of ``kind``, issued on first use."""
+        with self.session() as s:
+            row = s.scalars(
+                select(UrlToken).where(UrlToken.athlete_id == athlete_id, UrlToken.kind == kind)
+            ).first()
+            if row is not None:
+                plain = self.vault.open(row.token_enc)
+                if plain is not None:
+                    return plain
+        return self.regenerate_url_token(athlete_id, kind)
+
+    def regenerate_url_token(self, athlete_id: str, kind: str) -> str:
+        """A new token; the old one stops working at once (its hash is gone)."""
+        token = new_token()
+        with self.session() as s:
+            s.execute(delete(UrlToken).where(UrlToken.athlete_id == athlete_id, UrlToken.kind == kind))
+            s.add(
+                UrlToken(
+                    hash=token_hash(token), kind=kind, athlete_id=athlete_id, token_enc=self.vault.seal(token)
+                )
+            )
+        return token
+
+    def athlete_for_token(self, token: str, kind: str) -> Account | None:
+        """The connected-or-not account a URL token belongs to (None: unknown or regenerated)."""
+        with self.session() as s:
+            row = s.get(UrlToken, token_hash(token))
+            if row is None or row.kind != kind:
+                return None
+            return s.get(Account, row.athlete_id)
+
+    # -- coaches and grants --------------------------------------------------------------------------------
+    def invite_coach(self, athlete_id: str, email: str, tools: list[str], ttl: int) -> tuple[CoachView, str]:
+        """Create (or update) the grant for the coach at ``email``; returns the coach and a confirm-link
+        token. A coach already confirmed keeps their URL; the grant is active at once for them."""
+        email = email.strip().lower()
+        with self.session() as s:
+            coach = s.scalars(select(Coach).where(Coach.email == email)).first()
+            if coach is None:
+                coach = Coach(email=email)
+                s.add(coach)
+                s.flush()
+            grant = s.scalars(
+                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach.id)
+            ).first()
+            if grant is None:
+                grant = Grant(athlete_id=athlete_id, coach_id=coach.id, tools=list(tools), status="pending")
+                s.add(grant)
+                s.flush()
+            else:
+                grant.tools = list(tools)
+            link = self._new_link(s, coach.id, "confirm", grant.id, ttl)
+            return CoachView(coach.id, coach.email, coach.confirmed_at is not None), link
+
+    def _new_link(self, s: Session, coach_id: int, purpose: str, grant_id: int | None, ttl: int) -> str:
+        token = new_token()
+        s.add(
+            EmailLink(
+                hash=token_hash(token),
+                purpose=purpose,
+                coach_id=coach_id,
+                grant_id=grant_id,
+                expires_at=utcnow() + timedelta(seconds=ttl),
+            )
+        )
+        return token
+
+    def coach_link(self, email: str, purpose: str, ttl: int) -> tuple[CoachView, str] | None:
+        """A link for a known coach (``resend`` / ``regenerate``); None for an unknown address."""
+        with self.session() as s:
+            coach = s.scalars(select(Coach).where(Coach.email == email.strip().lower())).first()
+            if coach is None:
+                return None
+            return CoachView(coach.id, coach.email, coach.confirmed_at is not None), self._new_link(
+                s, coach.id, purpose, None, ttl
+            )
+
+    def use_link(self, token: str, purpose: str | None = None) -> EmailLink:
+        """Consume a link once; ``LinkError`` when unknown, used, expired or for another purpose."""
+        with self.session() as s:
+            link = s.get(EmailLink, token_hash(token), with_for_update=True)
+            if link is None or (purpose is not None and link.purpose != purpose):
+                raise LinkError("unknown")
+            if link.used_at is not None:
+                raise LinkError("used")
+            expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=utcnow().tzinfo)
+            if expires < utcnow():
+                raise LinkError("expired")
+            link.used_at = utcnow()
+            s.flush()
+            return link
+
+    def confirm_grant(self, link: EmailLink) -> str:
+        """After a confirm link: the grant becomes active and the coach has a URL; returns the URL token."""
+        with self.session() as s:
+            if link.grant_id is not None:
+                grant = s.get(Grant, link.grant_id)
+                if grant is not None:
+                    grant.status = "active"
+            coach = s.get(Coach, link.coach_id)
+            assert coach is not None
+            if coach.confirmed_at is None:
+                coach.confirmed_at = utcnow()
+        return self.coach_token(link.coach_id)
+
+    def coach_token(self, coach_id: int) -> str:
+        """The coach's URL token (issued on first use; kept by "resend")."""
+        with self.session() as s:
+            coach = s.get(Coach, coach_id)
+            assert coach is not None
+            if coach.token_enc:
+                plain = self.vault.open(coach.token_enc)
+                if plain is not None:
+                    return plain
+        return self.regenerate_coach_token(coach_id)
+
+    def regenerate_coach_token(self, coach_id: int) -> str:
+        token = new_token()
+        with self.session() as s:
+            coach = s.get(Coach, coach_id)
+            assert coach is not None
+            coach.token_hash = token_hash(token)
+            coach.token_enc = self.vault.seal(token)
+        return token
+
+    def coach_for_token(self, token: str) -> CoachView | None:
+        with self.session() as s:
+            coach = s.scalars(select(Coach).where(Coach.token_hash == token_hash(token))).first()
+            return None if coach is None else CoachView(coach.id, coach.email, coach.confirmed_at is not None)
+
+    def coach(self, coach_id: int) -> CoachView | None:
+        with self.session() as s:
+            c = s.get(Coach, coach_id)
+            return None if c is None else CoachView(c.id, c.email, c.confirmed_at is not None)
+
+    def _grant_views(self, s: Session, where: Any) -> list[GrantView]:
+        rows = s.execute(
+            select(Grant, Account, Coach)
+            .join(Account, Account.athlete_id == Grant.athlete_id)
+            .join(Coach, Coach.id == Grant.coach_id)
+            .where(where)
+            .order_by(Account.name, Coach.email)
+        )
+        return [
+            GrantView(a.athlete_id, a.name, c.id, c.email, tuple(g.tools or ()), g.status)
+            for g, a, c in rows
+        ]
+
+    def grants_of_athlete(self, athlete_id: str) -> list[GrantView]:
+        with self.session() as s:
+            return self._grant_views(s, Grant.athlete_id == athlete_id)
+
+    def grants_of_coach(self, coach_id: int) -> list[GrantView]:
+        """Active grants from athletes who are still connected: the coach's roster."""
+        with self.session() as s:
+            return self._grant_views(
+                s, (Grant.coach_id == coach_id) & (Grant.status == "active") & (Account.status == "connected")
+            )
+
+    def set_grant_tools(self, athlete_id: str, coach_id: int, tools: list[str]) -> bool:
+        with self.session() as s:
+            grant = s.scalars(
+                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
+            ).first()
+            if grant is None:
+                return False
+            grant.tools = list(tools)
+            return True
+
+    def revoke_grant(self, athlete_id: str, coach_id: int) -> bool:
+        with self.session() as s:
+            found = s.execute(
+                delete(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
+            ).rowcount
+            return bool(found)
+
+    # -- audit -----------------------------------------------------------------------------------------------
+    def record(
+        self,
+        *,
+        athlete_id: str | None,
+        actor: str,
+        tool: str,
+        kind: str,
+        result: str,
+        detail: str | None = None,
+        coach_id: int | None = None,
+    ) -> None:
+        with self.session() as s:
+            s.add(
+                AuditEntry(
+                    athlete_id=athlete_id,
+                    actor=actor[:120],
+                    coach_id=coach_id,
+                    tool=tool[:80],
+                    kind=kind,
+                    result=result,
+                    detail=(detail or None) and detail[:300],
+                )
+            )
+
+    def activity(self, athlete_id: str, limit: int = 100) -> list[AuditEntry]:
+        with self.session() as s:
+            return list(
+                s.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.athlete_id == athlete_id)
+                    .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                    .limit(limit)
+                )
+            )
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                "accounts": s.scalar(select(func.count()).select_from(Account)) or 0,
+                "coaches": s.scalar(select(func.count()).select_from(Coach)) or 0,
+                "grants": s.scalar(select(func.count()).select_from(Grant)) or 0,
+            }
+
+    # -- key rotation ----------------------------------------------------------------------------------------
+    def rotate_keys(self) -> int:
+        """Re-encrypt every secret under the current key; returns how many values were rewritten."""
+        n = 0
+        with self.session() as s:
+            for acc in s.scalars(select(Account).where(Account.token_enc.is_not(None))):
+                acc.token_enc = self.vault.rotate(acc.token_enc or "")
+                n += 1
+            for row in s.scalars(select(UrlToken)):
+                row.token_enc = self.vault.rotate(row.token_enc)
+                n += 1
+            for coach in s.scalars(select(Coach).where(Coach.token_enc.is_not(None))):
+                coach.token_enc = self.vault.rotate(coach.token_enc or "")
+                n += 1
+        return n
+
+
+def now() -> datetime:
+    return utcnow()
+
+
+__all__ = ["CoachView", "GrantView", "LinkError", "ServiceStore"]
