@@ -35,6 +35,7 @@ from icucoach.intervals import (
     normalize_athlete_id,
 )
 from icucoach.intervals.cache import CachedClient, CacheTtl
+from icucoach.mcp.registry import Answer
 
 AthleteArg = Annotated[
     str | None,
@@ -244,6 +245,54 @@ class Session:
             timezone=athlete.timezone,
             today=self.fixed_today or athlete_today(athlete.timezone),
             access=access,
+        )
+
+    async def list_answer(self) -> Answer:
+        """What ``icu_list_athletes`` answers (an adapter with its own idea of a roster overrides this)."""
+        roster = await self.roster()
+        me = await self.athlete("0")
+        roster_rows: list[dict[str, Any]]
+        if roster is None:  # OAuth tokens cannot list athletes: the token's own athlete only
+            roster_rows = [{"id": me.id, "name": me.name, "access": "OWNER", "timezone": None}]
+        else:
+            owner = str(roster[0].id) if roster else me.id
+            roster_rows = [
+                {
+                    "id": str(a.id),
+                    "name": a.name,
+                    "timezone": a.timezone,
+                    "access": "OWNER" if str(a.id) == owner else (a.icu_permission or "READ"),
+                }
+                for a in roster
+            ]
+        chosen = self.selected
+        selected = chosen.id if chosen else None
+        for r in roster_rows:
+            r["selected"] = r["id"] == selected
+        names = ", ".join(f"{r['name']} ({r['id']}, {r['access']})" for r in roster_rows)
+        return Answer(
+            f"Key owner {me.label}; {len(roster_rows)} athlete(s): {names}",
+            {"athlete": me.to_dict(), "athletes": roster_rows, "selected": selected},
+        )
+
+    async def choose(self, athlete_id: str) -> Answer:
+        """What ``icu_select_athlete`` does and answers."""
+        self.require_scope()
+        roster = await self.roster()
+        ref: AthleteRef = await self.athlete(athlete_id)
+        access = "OWNER" if athlete_id == "0" else None
+        if roster is not None:
+            owner = str(roster[0].id) if roster else None
+            match = next((a for a in roster if str(a.id) == ref.id), None)
+            if match is None:
+                raise ToolError(
+                    f"{ref.id} has not shared their account with this key; icu_list_athletes shows who has"
+                )
+            access = "OWNER" if ref.id == owner else (match.icu_permission or "READ")
+        self.select(ref)
+        return Answer(
+            f"Selected {ref.label} ({access} access); later calls are about this athlete",
+            {"athlete": ref.to_dict(), "selected": {**ref.to_dict(), "access": access}},
         )
 
 

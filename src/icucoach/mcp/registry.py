@@ -21,6 +21,7 @@ import json
 import time
 import typing
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,16 @@ class ToolSpec:
 
 TOOLS: list[ToolSpec] = []
 
+# The tool being run (set around each call), so an adapter deciding access (the hosted service's coach
+# grants) knows which tool is asking without every tool passing its name.
+CURRENT_TOOL: ContextVar[ToolSpec | None] = ContextVar("icucoach_current_tool", default=None)
+
+# Called after every tool call with (tool name, athlete id or None, status, duration ms); status is "ok",
+# "refused", "bad arguments" or "upstream <ErrorClass>". The hosted service records its audit log here.
+# Observers get no arguments and no answer: only what a transparency page may show.
+CallObserver = Callable[[str, str | None, str, float], None]
+OBSERVERS: list[CallObserver] = []
+
 ATHLETE_SCHEMA: dict[str, Any] = {"type": "object", "description": "who: id, name, today (local date)"}
 
 
@@ -161,6 +172,7 @@ def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
     @functools.wraps(fn)
     async def run(*args: Any, **kwargs: Any) -> ToolResult:
         started = time.perf_counter()
+        CURRENT_TOOL.set(spec)
         try:
             answer = await fn(*args, **kwargs)
         except ToolError as exc:
@@ -186,9 +198,11 @@ def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
 
 
 def _logged(name: str, athlete: Any, status: str, answer: str, started: float) -> None:
-    logs.tool_call(
-        name, str(athlete) if athlete else None, status, len(answer), (time.perf_counter() - started) * 1e3
-    )
+    elapsed = (time.perf_counter() - started) * 1e3
+    who = str(athlete) if athlete else None
+    logs.tool_call(name, who, status, len(answer), elapsed)
+    for observe in OBSERVERS:
+        observe(name, who, status, elapsed)
 
 
 def terse(schema: dict[str, Any]) -> dict[str, Any]:
@@ -230,8 +244,10 @@ def install(server: FastMCP, module_order: tuple[str, ...] = ()) -> None:
 
 
 __all__ = [
+    "CURRENT_TOOL",
     "DELETE",
     "EDIT",
+    "OBSERVERS",
     "READ",
     "SESSION",
     "TOOLS",

@@ -80,4 +80,14 @@ def describe(tools: list[str]) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["ALWAYS", "GROUPS", "PRESETS", "ToolChoice", "catalogue", "clean", "describe", "group_of", "names_in"]
+__all__ = [
+    "ALWAYS",
+    "GROUPS",
+    "PRESETS",
+    "ToolChoice",
+    "catalogue",
+    "clean",
+    "describe",
+    "group_of",
+    "names_in",
+]

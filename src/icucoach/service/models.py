@@ -36,7 +36,7 @@ class Account(Base):
 
 
 class UrlToken(Base):
-    """A secret URL's token (looked up by hash): ``mcp`` = the athlete's personal MCP URL, ``ical`` = the feed."""
+    """A secret URL's token, looked up by hash: ``mcp`` = personal MCP URL, ``ical`` = the feed."""
 
     __tablename__ = "url_tokens"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +243,9 @@ class ServiceStore:
                 raise LinkError("unknown")
             if link.used_at is not None:
                 raise LinkError("used")
-            expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=utcnow().tzinfo)
+            expires = link.expires_at
+            if expires.tzinfo is None:  # SQLite gives naive datetimes back (stored as UTC)
+                expires = expires.replace(tzinfo=UTC)
             if expires < utcnow():
                 raise LinkError("expired")
             link.used_at = utcnow()
@@ -302,8 +304,7 @@ class ServiceStore:
             .order_by(Account.name, Coach.email)
         )
         return [
-            GrantView(a.athlete_id, a.name, c.id, c.email, tuple(g.tools or ()), g.status)
-            for g, a, c in rows
+            GrantView(a.athlete_id, a.name, c.id, c.email, tuple(g.tools or ()), g.status) for g, a, c in rows
         ]
 
     def grants_of_athlete(self, athlete_id: str) -> list[GrantView]:

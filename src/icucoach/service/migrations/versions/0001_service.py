@@ -16,6 +16,10 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
+def _athlete_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("accounts.athlete_id", ondelete="CASCADE")
+
+
 def upgrade() -> None:
     op.create_table(
         "accounts",
@@ -33,7 +37,10 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), primary_key=True),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column(
-            "athlete_id", sa.String(32), sa.ForeignKey("accounts.athlete_id", ondelete="CASCADE"), nullable=False
+            "athlete_id",
+            sa.String(32),
+            sa.ForeignKey("accounts.athlete_id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("token_enc", sa.Text, nullable=False),
         sa.Column("created_at", TS, nullable=False),
@@ -52,7 +59,10 @@ def upgrade() -> None:
         "grants",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "athlete_id", sa.String(32), sa.ForeignKey("accounts.athlete_id", ondelete="CASCADE"), nullable=False
+            "athlete_id",
+            sa.String(32),
+            sa.ForeignKey("accounts.athlete_id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("coach_id", sa.Integer, sa.ForeignKey("coaches.id", ondelete="CASCADE"), nullable=False),
         sa.Column("tools", sa.JSON, nullable=False),
