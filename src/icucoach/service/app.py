@@ -1,0 +1,105 @@
+"""The hosted service as one ASGI application (``create_app``), and what ``icucoach serve`` runs.
+
+Routing, outermost first:
+
+- ``TokenPaths``: ``/u/{token}/mcp`` and ``/c/{token}/mcp`` → the MCP tools without OAuth (the URL is the
+  credential), the principal looked up per request;
+- ``/mcp`` → the same tools behind MCP authorization (``mcp_auth``: FastMCP's OAuth proxy, we are the
+  authorization server, Intervals.icu the upstream), with its discovery and OAuth endpoints at the root;
+- ``/ical/{token}.ics``, ``/webhooks/intervals``, ``/healthz`` and the pages (``web``).
+
+Both MCP apps are built from ``icucoach.mcp.server.build_server`` with one ``ServiceSession``: the service is
+an adapter around the same tools, not a second server. Schema migrations run once per process start here
+(``icucoach serve`` runs them in the parent before starting workers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from icucoach.intervals.cache import CacheTtl
+from icucoach.mcp import registry
+from icucoach.mcp.server import build_server
+from icucoach.service.crypto import Vault
+from icucoach.service.hub import Hub, Mailer
+from icucoach.service.mcp_adapter import AuditObserver, ServiceSession
+from icucoach.service.principal import TokenPaths
+from icucoach.service.settings import ServiceSettings
+from icucoach.service.store import ServiceStore
+from icucoach.service.upstream import UpstreamClients
+
+# Training data is only ever in memory, briefly: shorter than the single-user server's defaults.
+SERVICE_TTL = CacheTtl()
+
+
+def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
+    store = ServiceStore(settings.database_url, Vault(settings.secret_keys))
+    clients = UpstreamClients(settings.intervals_base_url, ttl=SERVICE_TTL)
+    return Hub(settings=settings, store=store, clients=clients, mailer=mailer)
+
+
+def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
+    server = build_server(ServiceSession(hub))
+    if auth is not None:
+        server.auth = auth
+    settings = hub.settings
+    return server.http_app(
+        path="/mcp",
+        json_response=True,
+        host_origin_protection=True,
+        allowed_hosts=[settings.host],
+        allowed_origins=[settings.public_url],
+    )
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migrate: bool = True) -> Any:
+    """The whole service for ``settings`` (see the module docstring)."""
+    hub = build_hub(settings, mailer)
+    if migrate:
+        hub.store.migrate()
+    token_app = _mcp_http_app(hub)
+    routes: list[BaseRoute] = [Route("/healthz", _health)]
+    routes.extend(_optional_routes(hub))
+    observer = AuditObserver(hub)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        registry.OBSERVERS.append(observer)
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(token_app.lifespan(token_app))
+            for extra in hub.extras.get("lifespans", []):
+                await stack.enter_async_context(extra(app))
+            try:
+                yield
+            finally:
+                await observer.drain()
+                registry.OBSERVERS.remove(observer)
+                await hub.aclose()
+
+    inner = Starlette(routes=routes, lifespan=lifespan)
+    inner.state.hub = hub
+    return TokenPaths(inner, token_app, hub)
+
+
+def _optional_routes(hub: Hub) -> list[BaseRoute]:
+    """The parts other modules add (pages, iCal, webhooks, OAuth); filled in as they land."""
+    return []
+
+
+def create_app_from_env() -> Any:
+    """Factory for ``uvicorn --factory`` / ``icucoach serve --workers N`` (settings from the environment)."""
+    return create_app(ServiceSettings.from_env(), migrate=False)
+
+
+__all__ = ["build_hub", "create_app", "create_app_from_env"]

@@ -1,0 +1,268 @@
+"""The MCP tools of ``icucoach.mcp``, served to many people: ``ServiceSession`` replaces the single-user
+``Session`` (one API key from the environment) with one that asks, on every call, who is calling
+(``principal``) and which athlete the call is about, and then uses *that athlete's* Intervals.icu token.
+
+- An athlete (OAuth or personal URL) reaches their own account only, with every tool.
+- A coach reaches the athletes who granted them access, each limited to the tools that athlete ticked; a
+  refused tool says which grant is missing. Revocation is read from the database on each call.
+- Writes by a coach need an explicitly chosen athlete (``athlete_id`` or ``icu_select_athlete``), as in
+  the single-user server.
+- Every call lands in the audit log (who, tool, read/write, outcome — never arguments or answers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextvars import ContextVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from fastmcp.exceptions import ToolError
+from fastmcp.server.dependencies import get_access_token, get_http_request
+
+from icucoach.intervals import ConfigurationError, athlete_today, normalize_athlete_id
+from icucoach.mcp import registry
+from icucoach.mcp.context import AthleteRef, Session, selection_scope
+from icucoach.mcp.registry import Answer
+from icucoach.service import grants
+from icucoach.service.principal import SCOPE_KEY, Principal
+from icucoach.service.store import GrantView
+
+if TYPE_CHECKING:
+    from icucoach.intervals.cache import CachedClient
+    from icucoach.service.hub import Hub
+
+# The athlete the running tool call resolved to (and that athlete's client), for ``icu()`` and the audit.
+_TARGET: ContextVar[tuple[str, Any] | None] = ContextVar("icucoach_service_target", default=None)
+
+
+def current_principal() -> Principal:
+    """The caller of the current MCP request (``ToolError`` when there is none: a misrouted request)."""
+    try:
+        request = get_http_request()
+    except RuntimeError:
+        request = None
+    if request is not None:
+        found = request.scope.get(SCOPE_KEY)
+        if isinstance(found, Principal):
+            return found
+    token = get_access_token()
+    athlete = (token.claims or {}).get("athlete_id") if token is not None else None
+    if athlete:
+        return Principal("athlete", athlete_id=str(athlete), via="OAuth")
+    raise ToolError("Not signed in: connect this MCP server with its OAuth sign-in or a personal URL.")
+
+
+class ServiceSession(Session):
+    def __init__(self, hub: Hub) -> None:
+        super().__init__(settings_factory=_no_env_settings)
+        self.hub = hub
+
+    # -- selection, per principal and MCP session ----------------------------------------------------------
+    def _scope_key(self) -> str | None:
+        scope = selection_scope()
+        if scope is None:
+            return None
+        return f"{current_principal().key}|{scope}"
+
+    @property
+    def selected(self) -> AthleteRef | None:
+        key = self._scope_key()
+        return None if key is None else self._selections.get(key)
+
+    def require_scope(self) -> str:
+        key = self._scope_key()
+        if key is None:
+            raise ToolError(
+                "This connection has no MCP session (stateless HTTP), so a selection could not be kept "
+                "between calls: pass athlete_id on each call instead."
+            )
+        return key
+
+    def select(self, ref: AthleteRef) -> None:
+        key = self.require_scope()
+        self._selections[key] = ref
+        self._selections.move_to_end(key)
+
+    # -- who the call is about -----------------------------------------------------------------------------
+    async def _grants(self, principal: Principal) -> list[GrantView]:
+        assert principal.coach_id is not None
+        return await self.hub.db(self.hub.store.grants_of_coach, principal.coach_id)
+
+    async def _coach_target(self, principal: Principal, athlete_id: str | None, write: bool) -> GrantView:
+        roster = await self._grants(principal)
+        selected = self.selected
+        wanted: str | None = None
+        if athlete_id not in (None, "0"):
+            wanted = _normalized(athlete_id)
+        elif selected is not None:
+            wanted = selected.id
+        if wanted is not None:
+            grant = next((g for g in roster if g.athlete_id == wanted), None)
+            if grant is None:
+                raise ToolError(
+                    f"Athlete {wanted} has not granted you access (or revoked it). icu_list_athletes shows "
+                    "the athletes you can work with."
+                )
+            return grant
+        if not roster:
+            raise ToolError(
+                "No athlete has granted you access yet (or every grant was revoked). Ask the athlete to "
+                "invite you from their icucoach dashboard."
+            )
+        if len(roster) == 1 and not write:
+            return roster[0]
+        names = ", ".join(f"{g.athlete_name} ({g.athlete_id})" for g in roster[:8])
+        action = "write" if write else "read"
+        raise ToolError(
+            f"Choose the athlete first: you coach {len(roster)} athlete(s) ({names}) and a {action} needs an "
+            "explicit choice. Pass athlete_id, or call icu_select_athlete."
+        )
+
+    async def athlete(self, athlete_id: str | None = None, *, write: bool = False) -> AthleteRef:
+        principal = current_principal()
+        spec = registry.CURRENT_TOOL.get()
+        tool = spec.name if spec is not None else None
+        if principal.kind == "athlete":
+            target = str(principal.athlete_id)
+            if athlete_id not in (None, "0") and _normalized(athlete_id) != target:
+                raise ToolError(
+                    f"This connection belongs to athlete {target} and reaches their account only; "
+                    f"{athlete_id} is someone else. Leave athlete_id empty."
+                )
+            access = "OWNER"
+        else:
+            grant = await self._coach_target(principal, athlete_id, write)
+            target = grant.athlete_id
+            _TARGET.set((target, None))
+            if tool is not None and tool not in grants.ALWAYS and tool not in grant.tools:
+                group = grants.group_of(tool) or "read"
+                raise ToolError(
+                    f"{grant.athlete_name or target} ({target}) has not granted you {tool} "
+                    f"({grants.GROUPS[group].lower()}). Ask them to tick it for you on their icucoach "
+                    "dashboard; the tools you may use for this athlete are listed by icu_list_athletes."
+                )
+            access = "WRITE" if any(grants.group_of(t) != "read" for t in grant.tools) else "READ"
+        client = await self.hub.upstream(target)
+        if client is None:
+            raise ToolError(
+                f"Athlete {target} has disconnected icucoach from Intervals.icu, so nothing can be read or "
+                f"written. They can reconnect at {self.hub.settings.public_url}/connect."
+            )
+        _TARGET.set((target, client))
+        record = await client.get_athlete(target)
+        return AthleteRef(
+            id=str(record.id or target),
+            name=record.name,
+            timezone=record.timezone,
+            today=self.fixed_today or athlete_today(record.timezone),
+            access=access,
+        )
+
+    async def icu(self) -> CachedClient:
+        current = _TARGET.get()
+        if current is None or current[1] is None:
+            await self.athlete(None)
+            current = _TARGET.get()
+        assert current is not None
+        client: CachedClient = current[1]
+        return client
+
+    async def roster(self) -> list[Any] | None:
+        principal = current_principal()
+        if principal.kind == "athlete":
+            return None
+        return [
+            SimpleNamespace(id=g.athlete_id, name=g.athlete_name, timezone=None, icu_permission="WRITE")
+            for g in await self._grants(principal)
+        ]
+
+    async def list_answer(self) -> Answer:
+        principal = current_principal()
+        if principal.kind == "athlete":
+            me = await self.athlete(None)
+            row = {"id": me.id, "name": me.name, "access": "OWNER", "tools": "all", "selected": True}
+            return Answer(
+                f"This connection is {me.label}'s own account",
+                {"athlete": me.to_dict(), "athletes": [row], "selected": me.id},
+            )
+        roster = await self._grants(principal)
+        chosen = self.selected
+        rows = [
+            {
+                "id": g.athlete_id,
+                "name": g.athlete_name,
+                "grant": grants.describe(list(g.tools)),
+                "tools": list(g.tools),
+                "selected": chosen is not None and chosen.id == g.athlete_id,
+            }
+            for g in roster
+        ]
+        names = ", ".join(f"{r['name']} ({r['id']}: {r['grant']})" for r in rows) or "none yet"
+        who = {"id": None, "name": f"coach {principal.coach_email}", "today": None}
+        return Answer(
+            f"Coach {principal.coach_email}; {len(rows)} athlete(s): {names}",
+            {"athlete": who, "athletes": rows, "selected": chosen.id if chosen else None},
+        )
+
+    async def choose(self, athlete_id: str) -> Answer:
+        self.require_scope()
+        ref = await self.athlete(athlete_id)
+        self.select(ref)
+        return Answer(
+            f"Selected {ref.label} ({ref.access} access); later calls are about this athlete",
+            {"athlete": ref.to_dict(), "selected": {**ref.to_dict(), "access": ref.access}},
+        )
+
+
+def _normalized(athlete_id: str | None) -> str:
+    try:
+        return normalize_athlete_id(athlete_id)
+    except ConfigurationError:
+        raise ValueError(f"`athlete_id` {athlete_id!r} is not an athlete id: use 'i12345'") from None
+
+
+def _no_env_settings() -> Any:
+    raise ToolError("internal: the hosted service has no server-wide Intervals.icu key")
+
+
+class AuditObserver:
+    """Writes one audit row per tool call, off the event loop (the call's answer is not delayed)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def __call__(self, tool: str, athlete: str | None, status: str, _ms: float) -> None:
+        try:
+            principal = current_principal()
+        except ToolError:
+            return
+        target = _TARGET.get()
+        athlete_id = (target[0] if target else None) or athlete or principal.athlete_id
+        group = grants.group_of(tool) or "read"
+        result = "ok" if status == "ok" else "refused" if status == "refused" else "error"
+        detail = None if status in ("ok", "refused") else status
+        if status == "refused" and principal.kind == "coach" and tool not in grants.ALWAYS:
+            detail = "not granted or not allowed"
+        task = asyncio.get_running_loop().create_task(
+            self.hub.db(
+                self.hub.store.record,
+                athlete_id=athlete_id,
+                actor=principal.actor,
+                coach_id=principal.coach_id,
+                tool=tool,
+                kind="read" if group == "read" else "write",
+                result=result,
+                detail=detail,
+            )
+        )
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self) -> None:
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+__all__ = ["AuditObserver", "ServiceSession", "current_principal"]
