@@ -99,7 +99,7 @@ def test_every_shown_event_once_with_stable_uid(feed: dict[str, Any]) -> None:
 def test_workout_steps_in_description(feed: dict[str, Any]) -> None:
     sweet = next(e for e in feed["events"] if e.get("name") == "Sweet spot 2x15m")
     vev = _vevents(feed["body"])[f"{sweet['id']}@icucoach"]
-    assert str(vev["SUMMARY"]) == "Sweet spot 2x15m (Ride)"
+    assert str(vev["SUMMARY"]) == "✓ Sweet spot 2x15m (Ride)"  # done: paired with a recorded ride
     desc = str(vev["DESCRIPTION"])
     assert desc.startswith(
         "Warmup 15m ramp 50–70% FTP · 2x (15m 90% FTP / 5m 55% FTP) · Cooldown 10m 55% FTP"
@@ -108,6 +108,15 @@ def test_workout_steps_in_description(feed: dict[str, Any]) -> None:
     assert "km" not in desc  # the ride has no planned distance: nothing like "0 km"
     assert vev["DTSTART"].dt == date(2026, 11, 12)  # all-day
     assert vev["DTEND"].dt == date(2026, 11, 13)
+
+
+def test_done_workouts_are_ticked(feed: dict[str, Any]) -> None:
+    vevents = _vevents(feed["body"])
+    for ev in feed["events"]:
+        if ev["category"] == "WORKOUT":
+            ticked = str(vevents[f"{ev['id']}@icucoach"]["SUMMARY"]).startswith("✓ ")
+            assert ticked == bool(ev.get("paired_activity_id")), ev["name"]
+    assert any(ev.get("paired_activity_id") for ev in feed["events"])
 
 
 def test_swim_distances_in_metres(feed: dict[str, Any]) -> None:

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from icucoach.service.mail import (
     ConsoleMailer,
@@ -126,7 +133,7 @@ async def test_dead_port_gives_clear_error() -> None:
         await mailer.send("coach@example.org", "hi", "text")
     message = str(err.value)
     assert message.startswith(f"cannot connect to SMTP server 127.0.0.1:{port}")
-    assert "ICUCOACH_SMTP_URL" in message and "hunter2" not in message
+    assert "ICUCOACH_SMTP_URL" in message and "hunter2" not in message and "mail server is running" in message
     assert err.value.__cause__ is None and err.value.__suppress_context__  # no chained traceback to log
 
 
@@ -204,3 +211,86 @@ def test_invite_with_write_tools_is_not_called_read_only() -> None:
     )
     assert "add workouts to your calendar" in msg.text and "read-only" not in msg.text
     assert msg.html is not None and "A &lt;script&gt;" in msg.html and "<script>" not in msg.html
+
+
+# ------------------------------------------------------------------------------------------ TLS
+@dataclass
+class Tls:
+    server: ssl.SSLContext
+    client: ssl.SSLContext  # trusts the test certificate (and nothing else)
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+    """A throwaway certificate for 127.0.0.1, so the TLS paths run against a real handshake."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    d: Path = tmp_path_factory.mktemp("tls")
+    (d / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (d / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(d / "cert.pem", d / "key.pem")
+    client = ssl.create_default_context(cafile=str(d / "cert.pem"))
+    return Tls(server, client)
+
+
+def _serve(box: Sink, **kwargs: Any) -> Controller:
+    controller = Controller(box, hostname="127.0.0.1", port=box.port, authenticator=_authenticate, **kwargs)
+    controller.start()
+    return controller
+
+
+async def test_starttls_then_login(tls: Tls) -> None:
+    box = Sink(_free_port())
+    controller = _serve(box, tls_context=tls.server, require_starttls=True)  # AUTH only after STARTTLS
+    try:
+        url = (
+            f"smtp+starttls://{USER}:{PASSWORD.replace('@', '%40').replace(' ', '%20')}@127.0.0.1:{box.port}"
+        )
+        mailer = SmtpMailer.from_url(url, "noreply@coach.example", tls_context=tls.client)
+        await mailer.send("coach@example.org", "over STARTTLS", "text")
+        # plain smtp:// upgrades too when the server offers STARTTLS
+        opportunistic = SmtpMailer.from_url(
+            url.replace("smtp+starttls", "smtp"), "noreply@coach.example", tls_context=tls.client
+        )
+        await opportunistic.send("coach@example.org", "opportunistic", "text")
+    finally:
+        controller.stop()
+    assert [m["Subject"] for _, _, m in box.received] == ["over STARTTLS", "opportunistic"]
+
+
+async def test_implicit_tls_and_untrusted_certificate(tls: Tls) -> None:
+    box = Sink(_free_port())
+    controller = _serve(box, ssl_context=tls.server, auth_require_tls=False)
+    try:
+        url = f"smtps://127.0.0.1:{box.port}"
+        await SmtpMailer.from_url(url, "noreply@coach.example", tls_context=tls.client).send(
+            "coach@example.org", "over TLS", "text"
+        )
+        untrusting = SmtpMailer.from_url(url, "noreply@coach.example", timeout=5)  # system CAs only
+        with pytest.raises(MailError) as err:
+            await untrusting.send("coach@example.org", "x", "text")
+    finally:
+        controller.stop()
+    assert [m["Subject"] for _, _, m in box.received] == ["over TLS"]
+    assert f"127.0.0.1:{box.port}" in str(err.value)
+    assert "TLS certificate is not trusted" in str(err.value) and "SSL_CERT_FILE" in str(err.value)

@@ -242,9 +242,11 @@ def _summary(ev: Json) -> str:
         return f"Holiday: {name}" if name else "Holiday (no training)"
     if cat == "NOTE":
         return f"Note: {name}" if name else "Note"
+    # a planned workout already matched with a recorded activity shows as done
+    done = "✓ " if _text(ev.get("paired_activity_id")) else ""
     if name and sport:
-        return f"{name} ({sport})"
-    return name or (f"{sport} workout" if sport else "Workout")
+        return f"{done}{name} ({sport})"
+    return done + (name or (f"{sport} workout" if sport else "Workout"))
 
 
 def _description(ev: Json) -> str | None:

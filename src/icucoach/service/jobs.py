@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Function, Retry, Worker, func
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,13 @@ class JobQueue:
             await self.start()
         assert self._pool is not None
         job_id = f"{name}:{_key}" if _key is not None else None
-        await self._pool.enqueue_job(name, _job_id=job_id, _queue_name=self.queue_name, **kwargs)
+        try:
+            await self._pool.enqueue_job(name, _job_id=job_id, _queue_name=self.queue_name, **kwargs)
+        except (RedisError, OSError) as exc:
+            raise JobQueueError(
+                f"cannot queue job {name!r}: Redis at {_redis_where(self.redis_url)} failed "
+                f"({type(exc).__name__}); check that Redis is running"
+            ) from None
 
     def _enqueue_local(self, name: str, key: str | None, kwargs: dict[str, Any]) -> None:
         if name not in self._functions:

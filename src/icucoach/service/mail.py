@@ -111,8 +111,16 @@ class SmtpMailer:
         self._tls_context = tls_context
 
     @classmethod
-    def from_url(cls, smtp_url: str, mail_from: str, *, timeout: float = TIMEOUT_SECONDS) -> SmtpMailer:
-        """``smtp://``, ``smtp+starttls://`` or ``smtps://`` (see the module docstring)."""
+    def from_url(
+        cls,
+        smtp_url: str,
+        mail_from: str,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        tls_context: ssl.SSLContext | None = None,
+    ) -> SmtpMailer:
+        """``smtp://``, ``smtp+starttls://`` or ``smtps://`` (see the module docstring). ``tls_context``
+        defaults to the system's trusted CAs with hostname checks."""
         parts = urlsplit(smtp_url.strip())
         scheme = parts.scheme.lower()
         if scheme not in _SCHEMES:
@@ -143,6 +151,7 @@ class SmtpMailer:
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password is not None else None,
             timeout=timeout,
+            tls_context=tls_context,
         )
 
     def __repr__(self) -> str:
@@ -156,7 +165,7 @@ class SmtpMailer:
         msg = EmailMessage()
         msg["From"] = self.mail_from
         msg["To"] = to
-        msg["Subject"] = subject
+        msg["Subject"] = " ".join(subject.split())  # a header is one line (names come from users)
         msg["Date"] = formatdate(localtime=False, usegmt=True)
         domain = parseaddr(self.mail_from)[1].rpartition("@")[2] or None
         msg["Message-ID"] = make_msgid(domain=domain)
@@ -216,27 +225,38 @@ class SmtpMailer:
                 f"{self._where()} did not answer within {self.timeout:g} s: check the host and port in "
                 "ICUCOACH_SMTP_URL and that a firewall lets the service reach it"
             ) from None
-        except aiosmtplib.SMTPConnectError as exc:
-            raise MailError(
-                f"cannot connect to {self._where()} ({_reason(exc)}): check the host and port in "
-                "ICUCOACH_SMTP_URL and that the mail server is running"
-            ) from None
         except (ssl.SSLError, aiosmtplib.SMTPException, OSError) as exc:
-            hint = (
-                "check the scheme in ICUCOACH_SMTP_URL: smtps:// for TLS on connect (465), "
-                "smtp+starttls:// for STARTTLS (587)"
-                if isinstance(exc, ssl.SSLError) or "tls" in str(exc).lower()
-                else "check ICUCOACH_SMTP_URL and the mail server's log"
+            verb = (
+                "cannot connect to" if isinstance(exc, aiosmtplib.SMTPConnectError) else "sending email via"
             )
-            raise MailError(
-                f"sending email through {self._where()} failed ({_reason(exc)}): {hint}"
-            ) from None
+            reason = _reason(exc)
+            if self._password:  # belt and braces: a server could echo what it was sent
+                reason = reason.replace(self._password, "***")
+            raise MailError(f"{verb} {self._where()} ({reason}): {_hint(exc)}") from None
         finally:
             if client.is_connected:
                 try:
                     await client.quit()
                 except (TimeoutError, aiosmtplib.SMTPException, OSError):
                     client.close()
+
+
+def _hint(exc: BaseException) -> str:
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (
+            "the mail server's TLS certificate is not trusted; give it a certificate from a public CA, "
+            "or point SSL_CERT_FILE at your private CA"
+        )
+    if "WRONG_VERSION_NUMBER" in text or "record layer" in text:
+        return "the server does not speak TLS on connect: use smtp+starttls:// (usually port 587)"
+    if isinstance(exc, ssl.SSLError) or "tls" in text.lower():
+        return (
+            "check the scheme in ICUCOACH_SMTP_URL: smtps:// for TLS on connect (465), smtp+starttls:// (587)"
+        )
+    if isinstance(exc, aiosmtplib.SMTPConnectError):
+        return "check the host and port in ICUCOACH_SMTP_URL and that the mail server is running"
+    return "check ICUCOACH_SMTP_URL and the mail server's log"
 
 
 def _reason(exc: BaseException) -> str:
