@@ -104,7 +104,7 @@ async def test_invite_arrives_with_its_link(sink: Sink) -> None:
     text = _text_part(msg)
     links = [w for w in text.split() if w.startswith("http")]
     assert links == [CONFIRM]  # the one link in the body is exactly the confirmation link
-    assert "read your fitness, fatigue and form" in text
+    assert "read their fitness, fatigue and form" in text
     assert "read-only access" in text
     assert "Tuesday 1 December 2026, 18:00 UTC" in text
     html = msg.get_body(preferencelist=("html",))
@@ -209,7 +209,7 @@ def test_invite_with_write_tools_is_not_called_read_only() -> None:
         confirm_url=CONFIRM,
         expires_at=EXPIRES,
     )
-    assert "add workouts to your calendar" in msg.text and "read-only" not in msg.text
+    assert "add workouts to their calendar" in msg.text and "read-only" not in msg.text
     assert msg.html is not None and "A &lt;script&gt;" in msg.html and "<script>" not in msg.html
 
 

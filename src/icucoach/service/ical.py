@@ -26,11 +26,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
+
+if TYPE_CHECKING:
+    from icucoach.intervals.calendar_api import CalendarApi
 
 log = logging.getLogger(__name__)
 
@@ -437,20 +440,16 @@ def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
     }
 
 
-async def fetch_feed_events(client: Any, athlete_id: str, today: date) -> list[dict]:
-    """The feed's window (two weeks back, twelve ahead) of shown categories, as API-shaped dicts.
-
-    ``client`` is an :class:`icucoach.intervals.IntervalsClient` (or anything with its ``list_events``)."""
+async def fetch_feed_events(client: CalendarApi, athlete_id: str, today: date) -> list[dict]:
+    """The feed's window (two weeks back, twelve ahead; ``today`` is the athlete's local date) of the shown
+    categories, as dicts with the API's field names (``client``: an ``IntervalsClient``)."""
     events = await client.list_events(
         today - timedelta(days=FEED_DAYS_BACK),
         today + timedelta(days=FEED_DAYS_AHEAD),
         category=list(SHOWN_CATEGORIES),
         athlete_id=athlete_id,
     )
-    return [
-        e.model_dump(mode="json", by_alias=True, exclude_none=True) if hasattr(e, "model_dump") else dict(e)
-        for e in events
-    ]
+    return [e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in events]
 
 
 __all__ = [

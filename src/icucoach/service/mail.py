@@ -304,27 +304,29 @@ _env = Environment(
     keep_trailing_newline=True,
 )
 
-# What a granted MCP tool lets the coach do, in the athlete's words. Unknown tools fall back to their name.
+# What a granted MCP tool lets the coach do, said to the coach ("their" = the athlete's). Unknown tools
+# fall back to their name.
 TOOL_WORDS: dict[str, str] = {
-    "icu_list_athletes": "see which athletes they coach",
-    "icu_select_athlete": "switch between their athletes",
-    "icu_get_profile": "read your profile and thresholds (FTP, threshold pace, heart-rate zones)",
-    "icu_list_activities": "list your completed activities",
+    "icu_list_athletes": "see which athletes you coach",
+    "icu_select_athlete": "switch between your athletes",
+    "icu_get_profile": "read their profile and thresholds (FTP, threshold pace, heart-rate zones)",
+    "icu_list_activities": "list their completed activities",
     "icu_get_activity": "read a completed activity in detail",
     "icu_get_streams": "read the recorded data of an activity (power, heart rate, pace over time)",
-    "icu_get_wellness": "read your wellness records (HRV, sleep, resting heart rate, weight)",
-    "icu_get_fitness": "read your fitness, fatigue and form",
-    "icu_get_curves": "read your power, pace and heart-rate curves",
-    "icu_get_best_efforts": "read your personal bests",
-    "icu_get_training_summary": "read your training totals and intensity distribution",
-    "icu_get_training_status": "read your daily training status digest",
-    "icu_list_events": "read your calendar (planned workouts, races, notes)",
-    "icu_preview_workout": "check a workout against your zones (nothing is written)",
-    "icu_create_workout": "add workouts to your calendar",
-    "icu_update_workout": "change planned workouts on your calendar",
-    "icu_delete_events": "delete items from your calendar",
-    "icu_add_note": "put notes on your calendar",
+    "icu_get_wellness": "read their wellness records (HRV, sleep, resting heart rate, weight)",
+    "icu_get_fitness": "read their fitness, fatigue and form",
+    "icu_get_curves": "read their power, pace and heart-rate curves",
+    "icu_get_best_efforts": "read their personal bests",
+    "icu_get_training_summary": "read their training totals and intensity distribution",
+    "icu_get_training_status": "read their daily training status digest",
+    "icu_list_events": "read their calendar (planned workouts, races, notes)",
+    "icu_preview_workout": "check a workout against their zones (nothing is written)",
+    "icu_create_workout": "add workouts to their calendar",
+    "icu_update_workout": "change planned workouts on their calendar",
+    "icu_delete_events": "delete items from their calendar",
+    "icu_add_note": "put notes on their calendar",
 }
+WRITE_TOOLS = frozenset({"icu_create_workout", "icu_update_workout", "icu_delete_events", "icu_add_note"})
 
 
 def tool_words(tools: Sequence[str]) -> list[str]:
@@ -355,16 +357,13 @@ def coach_invite(
     expires_at: datetime,
 ) -> Message:
     """Sent to a coach the athlete invited: who, what they may do, and the confirmation link."""
-    can_write = any(
-        t in ("icu_create_workout", "icu_update_workout", "icu_delete_events", "icu_add_note") for t in tools
-    )
     return _render(
         "coach_invite",
         to,
         f"{athlete_name} invited you to coach them on icucoach",
         athlete_name=athlete_name,
         granted=tool_words(tools),
-        can_write=can_write,
+        can_write=any(t in WRITE_TOOLS for t in tools),
         confirm_url=confirm_url,
         expires=_when(expires_at),
     )
