@@ -3,15 +3,12 @@ coach can click, and the one clear error for every way SMTP can fail."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import ipaddress
 import socket
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +29,7 @@ from icucoach.service.mail import (
     coach_url_regenerated,
     send_message,
 )
+from service.service_helpers import Sink, text_part
 
 USER, PASSWORD = "relay-user", "s3cret p@ss"
 CONFIRM = "http://127.0.0.1:8800/coach/confirm/Zx8_token-abc"
@@ -42,20 +40,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@dataclass
-class Sink:
-    """What the SMTP server received: one parsed message per DATA."""
-
-    port: int
-    received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(msg, EmailMessage)
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
-        return "250 OK"
 
 
 def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -81,12 +65,6 @@ def sink() -> Iterator[Sink]:
         controller.stop()
 
 
-def _text_part(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
-
-
 async def test_invite_arrives_with_its_link(sink: Sink) -> None:
     mailer = SmtpMailer.from_url(f"smtp://127.0.0.1:{sink.port}", "icucoach <noreply@coach.example>")
     invite = coach_invite(
@@ -101,7 +79,7 @@ async def test_invite_arrives_with_its_link(sink: Sink) -> None:
     mail_from, rcpt, msg = sink.received[0]
     assert (mail_from, rcpt) == ("noreply@coach.example", ["coach@example.org"])
     assert msg["Subject"] == "Maya Lindqvist invited you to coach them on icucoach"
-    text = _text_part(msg)
+    text = text_part(msg)
     links = [w for w in text.split() if w.startswith("http")]
     assert links == [CONFIRM]  # the one link in the body is exactly the confirmation link
     assert "read their fitness, fatigue and form" in text

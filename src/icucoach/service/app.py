@@ -27,7 +27,9 @@ from starlette.routing import BaseRoute, Route
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
+from icucoach.service import notify
 from icucoach.service.crypto import Vault
+from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
 from icucoach.service.mcp_adapter import AuditObserver, ServiceSession
 from icucoach.service.principal import TokenPaths
@@ -39,10 +41,25 @@ from icucoach.service.upstream import UpstreamClients
 SERVICE_TTL = CacheTtl()
 
 
+def default_mailer(settings: ServiceSettings) -> Mailer | None:
+    """SMTP when ``ICUCOACH_SMTP_URL`` is set; printed to stdout in dev/demo mode; otherwise none (pages
+    then say email is not configured)."""
+    from icucoach.service.mail import ConsoleMailer, SmtpMailer
+
+    if settings.smtp_url is not None:
+        return SmtpMailer.from_url(settings.smtp_url.get_secret_value(), settings.mail_from)
+    return ConsoleMailer() if settings.dev else None
+
+
 def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
+    from icucoach.service.jobs import JobQueue
+
     store = ServiceStore(settings.database_url, Vault(settings.secret_keys))
     clients = UpstreamClients(settings.intervals_base_url, ttl=SERVICE_TTL)
-    return Hub(settings=settings, store=store, clients=clients, mailer=mailer)
+    hub = Hub(settings=settings, store=store, clients=clients, mailer=mailer or default_mailer(settings))
+    hub.jobs = JobQueue(settings.redis_url)
+    notify.register(hub)
+    return hub
 
 
 def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
@@ -78,6 +95,8 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
         registry.OBSERVERS.append(observer)
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(token_app.lifespan(token_app))
+            await hub.jobs.start()
+            stack.push_async_callback(hub.jobs.stop)
             for extra in hub.extras.get("lifespans", []):
                 await stack.enter_async_context(extra(app))
             try:
@@ -93,8 +112,8 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
 
 
 def _optional_routes(hub: Hub) -> list[BaseRoute]:
-    """The parts other modules add (pages, iCal, webhooks, OAuth); filled in as they land."""
-    return []
+    """The parts other modules add (pages, iCal, webhooks, OAuth)."""
+    return [feed_route(hub)]
 
 
 def create_app_from_env() -> Any:
