@@ -12,6 +12,7 @@ service's per-athlete adapter is not part of this module); identity is asserted 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
@@ -20,7 +21,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,7 +34,7 @@ from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 from pydantic import AnyUrl
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine, text
 
 from icucoach.intervals import ClientSettings
 from icucoach.mcp import context
@@ -42,9 +42,9 @@ from icucoach.mcp.context import Session
 from icucoach.mcp.server import build_server
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
-from icucoach.serving import free_port, serve_in_background
 from icucoach.service.kvstore import KV_METADATA, encrypted_kv
 from icucoach.service.mcp_auth import SCOPES, VerifiedAthlete, build_oauth_proxy
+from icucoach.serving import free_port, serve_in_background
 from mcp import Client
 
 REDIRECT_URI = "http://127.0.0.1:1/callback"  # never contacted: the test browser stops at the client redirect
@@ -56,6 +56,8 @@ class Service:
     url: str  # the MCP endpoint
     base: str  # public URL (the authorization server)
     sandbox: RunningSandbox
+    signing_key: bytes
+    engine: Engine
     verified: list[VerifiedAthlete] = field(default_factory=list)
 
 
@@ -65,7 +67,7 @@ def service(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Ite
     KV_METADATA.create_all(engine)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    svc = Service(url=f"{base}/mcp", base=base, sandbox=sb)
+    svc = Service(f"{base}/mcp", base, sb, secrets.token_bytes(32), engine)
 
     async def on_verified(athlete: VerifiedAthlete) -> None:
         svc.verified.append(athlete)
@@ -75,7 +77,7 @@ def service(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Ite
         intervals_base_url=sb.base_url,
         client_id=SANDBOX_OAUTH_CLIENT.client_id,
         client_secret=SANDBOX_OAUTH_CLIENT.client_secret,
-        signing_key=secrets.token_bytes(32),
+        signing_key=svc.signing_key,
         storage=encrypted_kv(engine, [Fernet.generate_key().decode()]),
         on_verified=on_verified,
         verify_cache_seconds=1.0,
@@ -174,7 +176,10 @@ class Browser:
                     q = dict(response.request.url.params)
                     scopes = q["scope"].split(",")
                     form2: dict[str, Any] = {
-                        **{k: q.get(k, "") for k in ("client_id", "redirect_uri", "scope", "state", "response_type")},
+                        **{
+                            k: q.get(k, "")
+                            for k in ("client_id", "redirect_uri", "scope", "state", "response_type")
+                        },
                         "athlete_id": self.athlete_id,
                         "decision": self.intervals_decision,
                         "grants": "1",
@@ -247,6 +252,10 @@ async def test_official_client_signs_in_and_calls_tools(service: Service, mode: 
     assert athlete.athlete_id == ATHLETE and athlete.upstream_token not in storage.tokens.access_token
     assert set(athlete.scopes) == set(SCOPES)
     assert storage.tokens.refresh_token is None  # Intervals issues none, so neither do we
+    # the proxy's records are encrypted at rest: neither the Intervals token nor our JWT is in the table
+    with service.engine.connect() as conn:
+        rows = " ".join(r.value for r in conn.execute(text("SELECT value FROM kv")))
+    assert rows and athlete.upstream_token not in rows and claims["jti"] not in rows
 
 
 def _claims(token: str) -> dict[str, Any]:
@@ -255,3 +264,275 @@ def _claims(token: str) -> dict[str, Any]:
 
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+# -- helpers for the refusals: the same steps as the official client, one at a time ---------------------
+
+
+def pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    return verifier, challenge
+
+
+async def register(svc: Service, redirect_uri: str = REDIRECT_URI) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(
+            f"{svc.base}/register",
+            json={
+                "client_name": "manual test client",
+                "redirect_uris": [redirect_uri],
+                "grant_types": ["authorization_code", "refresh_token"],
+                "response_types": ["code"],
+                "token_endpoint_auth_method": "none",
+            },
+        )
+
+
+async def authorize(svc: Service, client_id: str, browser: Browser, **params: str) -> dict[str, str]:
+    """Run /authorize through both consent pages; the query the client's redirect URI received."""
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": REDIRECT_URI,
+        "state": secrets.token_urlsafe(8),
+        "scope": " ".join(SCOPES),
+        "resource": svc.url,
+        **params,
+    }
+    await browser.walk(str(httpx.URL(f"{svc.base}/authorize", params=query)))
+    return browser.redirect_query
+
+
+async def exchange(svc: Service, client_id: str, code: str, verifier: str | None) -> httpx.Response:
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": client_id,
+        "redirect_uri": REDIRECT_URI,
+        "resource": svc.url,
+    }
+    if verifier is not None:
+        form["code_verifier"] = verifier
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(f"{svc.base}/token", data=form)
+
+
+async def signed_in(svc: Service, browser: Browser | None = None) -> tuple[str, httpx.Response]:
+    """Register, authorize and exchange; (client_id, token response)."""
+    client_id = (await register(svc)).json()["client_id"]
+    verifier, challenge = pkce()
+    answer = await authorize(
+        svc, client_id, browser or Browser(), code_challenge=challenge, code_challenge_method="S256"
+    )
+    assert "code" in answer, answer
+    return client_id, await exchange(svc, client_id, answer["code"], verifier)
+
+
+async def mcp_post(svc: Service, token: str | None) -> httpx.Response:
+    """A modern-era tools/list with ``token`` as bearer (or none)."""
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/list",
+    }
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/list",
+        "params": {
+            "_meta": {
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {},
+            }
+        },
+    }
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(svc.url, json=body, headers=headers)
+
+
+def forge(svc: Service, *, key: bytes, audience: str, jti: str = "made-up") -> str:
+    now = int(time.time())
+    claims = {
+        "iss": svc.base + "/",
+        "aud": audience,
+        "client_id": "someone",
+        "scope": " ".join(SCOPES),
+        "iat": now,
+        "exp": now + 3600,
+        "jti": jti,
+    }
+    return jwt.encode(
+        {"alg": "HS256", "typ": "JWT"}, claims, jwk.import_key(key, "oct"), algorithms=["HS256"]
+    )
+
+
+# -- discovery and refusals ----------------------------------------------------------------------------
+
+
+async def test_discovery_metadata_and_challenge(service: Service) -> None:
+    response = await mcp_post(service, None)
+    assert response.status_code == 401
+    challenge = response.headers["www-authenticate"]
+    prm_url = f"{service.base}/.well-known/oauth-protected-resource/mcp"
+    assert challenge.startswith("Bearer ") and f'resource_metadata="{prm_url}"' in challenge
+    async with httpx.AsyncClient(timeout=30) as http:
+        prm = (await http.get(prm_url)).json()
+        assert prm["resource"] == service.url
+        assert [a.rstrip("/") for a in prm["authorization_servers"]] == [service.base]
+        assert prm["scopes_supported"] == list(SCOPES)
+        asm = (await http.get(f"{service.base}/.well-known/oauth-authorization-server")).json()
+    assert asm["issuer"].rstrip("/") == service.base
+    assert asm["code_challenge_methods_supported"] == ["S256"]
+    assert asm["registration_endpoint"] == f"{service.base}/register"
+    assert asm["client_id_metadata_document_supported"] is True
+    assert "none" in asm["token_endpoint_auth_methods_supported"]
+    assert asm["authorization_response_iss_parameter_supported"] is True
+    assert asm["scopes_supported"] == list(SCOPES)
+
+
+async def test_forged_and_foreign_tokens_are_refused(service: Service) -> None:
+    _, token_response = await signed_in(service)
+    assert token_response.status_code == 200, token_response.text
+    good = token_response.json()["access_token"]
+    assert (await mcp_post(service, good)).status_code == 200
+    jti = _claims(good)["jti"]
+    other_audience = forge(service, key=service.signing_key, audience="http://127.0.0.1:1/mcp", jti=jti)
+    wrong_key = forge(service, key=secrets.token_bytes(32), audience=service.url, jti=jti)
+    unknown_jti = forge(service, key=service.signing_key, audience=service.url)
+    for bad in (other_audience, wrong_key, unknown_jti, good[:-4] + "AAAA"):
+        response = await mcp_post(service, bad)
+        assert response.status_code == 401, response.text
+        assert 'error="invalid_token"' in response.headers["www-authenticate"]
+
+
+async def test_an_intervals_token_is_not_accepted_directly(service: Service) -> None:
+    await signed_in(service)
+    upstream = service.verified[-1].upstream_token
+    async with httpx.AsyncClient(timeout=30) as http:  # it is a live Intervals token...
+        me = await http.get(
+            f"{service.sandbox.base_url}/api/v1/athlete/0", headers={"Authorization": f"Bearer {upstream}"}
+        )
+    assert me.status_code == 200
+    response = await mcp_post(service, upstream)  # ...but not a token for us: no passthrough
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("who", ["intervals", "us"])
+async def test_refused_consent_gives_the_client_an_error_and_no_token(service: Service, who: str) -> None:
+    browser = Browser(intervals_decision="deny") if who == "intervals" else Browser(our_action="deny")
+    storage = MemoryTokenStorage()
+    with pytest.raises(Exception) as failure:
+        async with oauth_client(service, "legacy", browser, storage) as client:
+            await client.list_tools()
+    assert "access_denied" in _all_messages(failure.value)
+    assert browser.redirect_query["error"] == "access_denied"
+    assert storage.tokens is None
+    if who == "us":
+        assert "/oauth/authorize" not in browser.hops  # never sent to Intervals
+
+
+def _all_messages(exc: BaseException) -> str:
+    """Every message in an exception and the groups/causes it wraps."""
+    parts = [str(exc)]
+    for inner in getattr(exc, "exceptions", ()) or ():
+        parts.append(_all_messages(inner))
+    if exc.__cause__ is not None:
+        parts.append(_all_messages(exc.__cause__))
+    return " | ".join(parts)
+
+
+async def test_pkce_is_required_and_s256_only(service: Service) -> None:
+    client_id = (await register(service)).json()["client_id"]
+    verifier, challenge = pkce()
+    async with httpx.AsyncClient(timeout=30) as http:
+        for extra in ({"code_challenge": verifier, "code_challenge_method": "plain"}, {}):
+            params = {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": REDIRECT_URI,
+                "state": "s",
+                **extra,
+            }
+            response = await http.get(f"{service.base}/authorize", params=params)
+            assert response.status_code in (302, 400), response.text
+            where = response.headers.get("location", "")
+            assert "code=" not in where and "/consent" not in where
+            assert "invalid_request" in (where or response.text)
+    answer = await authorize(
+        service, client_id, Browser(), code_challenge=challenge, code_challenge_method="S256"
+    )
+    missing = await exchange(service, client_id, answer["code"], None)
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+    wrong = await exchange(service, client_id, answer["code"], pkce()[0])
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_grant"
+
+
+async def test_an_authorization_code_works_once(service: Service) -> None:
+    client_id = (await register(service)).json()["client_id"]
+    verifier, challenge = pkce()
+    answer = await authorize(
+        service, client_id, Browser(), code_challenge=challenge, code_challenge_method="S256"
+    )
+    first = await exchange(service, client_id, answer["code"], verifier)
+    assert first.status_code == 200, first.text
+    again = await exchange(service, client_id, answer["code"], verifier)
+    assert again.status_code == 401 and again.json()["error"] == "invalid_grant"
+
+
+async def test_partial_grant_and_missing_settings_scope(service: Service) -> None:
+    # the athlete unticks CALENDAR:WRITE: the token carries what Intervals granted, not what was asked
+    _, response = await signed_in(
+        service, Browser(grants=["SETTINGS:READ", "ACTIVITY:READ", "CALENDAR:READ"])
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["scope"].split() == ["settings:read", "activity:read", "calendar:read"]
+    # without SETTINGS:READ we cannot tell whose account it is: refused with the fix
+    _, response = await signed_in(service, Browser(grants=["ACTIVITY:READ", "WELLNESS:READ"]))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_scope" and "SETTINGS:READ" in body["error_description"]
+
+
+async def test_revoked_upstream_token_is_refused_and_the_client_signs_in_again(service: Service) -> None:
+    browser, storage = Browser(), MemoryTokenStorage()
+    async with oauth_client(service, "2026-07-28", browser, storage) as client:
+        assert not (await client.call_tool("whoami", {})).is_error
+        token = storage.tokens.access_token  # type: ignore[union-attr]
+        upstream = service.verified[-1].upstream_token
+        async with httpx.AsyncClient(timeout=30) as http:
+            gone = await http.delete(
+                f"{service.sandbox.base_url}/api/v1/disconnect-app",
+                headers={"Authorization": f"Bearer {upstream}"},
+            )
+        assert gone.status_code == 200
+        await asyncio.sleep(1.2)  # the fixture's verification cache (production: 60 s)
+        refused = await mcp_post(service, token)
+        assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["www-authenticate"]
+        # the official client reacts to the 401 by authorizing again (a new Intervals token), then succeeds
+        count = len(service.verified)
+        assert not (await client.call_tool("whoami", {})).is_error
+        assert len(service.verified) == count + 1 and storage.tokens.access_token != token  # type: ignore[union-attr]
+
+
+async def test_redirect_uris_and_cimd_urls_are_checked(service: Service) -> None:
+    refused = await register(service, "https://evil.example/callback")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"
+    assert (await register(service, "https://claude.ai/api/mcp/auth_callback")).status_code == 201
+    # a CIMD client id on a private address is never fetched (SSRF guard)
+    _, challenge = pkce()
+    params = {
+        "response_type": "code",
+        "client_id": "https://127.0.0.1:1/client.json",
+        "redirect_uri": REDIRECT_URI,
+        "state": "s",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    async with httpx.AsyncClient(timeout=30) as http:
+        response = await http.get(f"{service.base}/authorize", params=params)
+    assert response.status_code == 400, response.text
+    assert "/consent" not in response.headers.get("location", "")

@@ -127,7 +127,9 @@ class SqlKeyValue:
                     conn.execute(update(kv_table).where(where).values(**values))
 
     def _remove(self, collection: str, keys: Sequence[str]) -> int:
-        match = and_(kv_table.c.collection == collection, kv_table.c.key_hash.in_({_key_hash(k) for k in keys}))
+        match = and_(
+            kv_table.c.collection == collection, kv_table.c.key_hash.in_({_key_hash(k) for k in keys})
+        )
         live = or_(kv_table.c.expires_at.is_(None), kv_table.c.expires_at > time.time())
         with self._engine.begin() as conn:
             found = conn.execute(select(func.count()).select_from(kv_table).where(match, live)).scalar_one()
@@ -144,10 +146,14 @@ class SqlKeyValue:
     async def get(self, key: str, *, collection: str | None = None) -> dict[str, Any] | None:
         return (await self.ttl(key, collection=collection))[0]
 
-    async def ttl(self, key: str, *, collection: str | None = None) -> tuple[dict[str, Any] | None, float | None]:
+    async def ttl(
+        self, key: str, *, collection: str | None = None
+    ) -> tuple[dict[str, Any] | None, float | None]:
         return (await self.ttl_many([key], collection=collection))[0]
 
-    async def get_many(self, keys: Sequence[str], *, collection: str | None = None) -> list[dict[str, Any] | None]:
+    async def get_many(
+        self, keys: Sequence[str], *, collection: str | None = None
+    ) -> list[dict[str, Any] | None]:
         return [value for value, _ in await self.ttl_many(keys, collection=collection)]
 
     async def ttl_many(
@@ -177,8 +183,13 @@ class SqlKeyValue:
     ) -> None:
         if len(keys) != len(values):
             raise ValueError("put_many needs as many values as keys")
-        items = [(_key_hash(k), json.dumps(dict(v), separators=(",", ":"))) for k, v in zip(keys, values, strict=True)]
-        await anyio.to_thread.run_sync(self._write, collection or self.default_collection, items, _expiry(ttl))
+        items = [
+            (_key_hash(k), json.dumps(dict(v), separators=(",", ":")))
+            for k, v in zip(keys, values, strict=True)
+        ]
+        await anyio.to_thread.run_sync(
+            self._write, collection or self.default_collection, items, _expiry(ttl)
+        )
 
     async def delete(self, key: str, *, collection: str | None = None) -> bool:
         return await self.delete_many([key], collection=collection) > 0
@@ -206,7 +217,9 @@ def kv_fernet(secret_keys: Sequence[str]) -> MultiFernet:
     """The store's MultiFernet: one derived key per service secret key, current first."""
     keys = [k.strip() for k in secret_keys if k.strip()]
     if not keys:
-        raise ValueError("no secret keys: set ICUCOACH_SECRET_KEYS (comma-separated Fernet keys, current first)")
+        raise ValueError(
+            "no secret keys: set ICUCOACH_SECRET_KEYS (comma-separated Fernet keys, current first)"
+        )
     return MultiFernet([Fernet(derive_fernet_key(k, "icucoach-oauth-kv")) for k in keys])
 
 

@@ -26,10 +26,10 @@ scope gets all of them requested (the athlete still decides upstream).
 Who is calling, in a tool (works in both protocol eras, legacy sessions and 2026-07-28 stateless; tested)::
 
     from fastmcp.server.dependencies import get_access_token
-    token = get_access_token()            # None when the server runs without auth (stdio)
-    athlete_id = token.claims["athlete_id"]   # "i12345", from Intervals' GET /athlete/0, never from the client
-    token.subject == athlete_id; token.scopes == ["activity:read", ...]; token.client_id = MCP client id
-    token.token                           # the Intervals.icu bearer token of *this* grant: call Intervals with it
+    token = get_access_token()               # None when the server runs without auth (stdio)
+    athlete_id = token.claims["athlete_id"]  # "i12345": from Intervals' GET /athlete/0, never from the client
+    token.subject == athlete_id; token.scopes == ["activity:read", ...]; token.client_id == MCP client id
+    token.token                              # the Intervals.icu bearer token of *this* grant
 
 Never log the ``AccessToken`` object (its ``token`` is the Intervals token).
 
@@ -184,7 +184,9 @@ class IntervalsTokenVerifier(TokenVerifier):
             raise UpstreamUnavailableError("Intervals.icu sent an athlete record without an id") from None
         name = body.get("name")
         email = body.get("email")
-        return _Identity(athlete_id, name if isinstance(name, str) else None, email if isinstance(email, str) else None)
+        return _Identity(
+            athlete_id, name if isinstance(name, str) else None, email if isinstance(email, str) else None
+        )
 
     async def check(self, token: str) -> _Identity | None:
         """``identify`` through the cache (see the class docstring)."""
@@ -289,7 +291,8 @@ class IntervalsOAuthProxy(OAuthProxy):
         return await super().exchange_authorization_code(client, authorization_code)
 
     async def load_access_token(self, token: str) -> AccessToken | None:  # type: ignore[override]
-        validated = await super().load_access_token(token)  # our JWT → stored Intervals token → upstream check
+        # our JWT → its stored Intervals token → the upstream check (IntervalsTokenVerifier)
+        validated = await super().load_access_token(token)
         if validated is None:
             return None
         try:
@@ -301,17 +304,19 @@ class IntervalsOAuthProxy(OAuthProxy):
         if not athlete_id:
             return None
         claims.update(
-            iss=payload.get("iss"), aud=payload.get("aud"), jti=payload.get("jti"), client_id=payload.get("client_id")
+            iss=payload.get("iss"),
+            aud=payload.get("aud"),
+            jti=payload.get("jti"),
+            client_id=payload.get("client_id"),
         )
-        return validated.model_copy(
-            update={
-                "client_id": str(payload.get("client_id") or ""),
-                "scopes": str(payload.get("scope") or "").split(),
-                "expires_at": int(payload["exp"]) if payload.get("exp") else None,
-                "subject": str(athlete_id),
-                "resource": str(payload.get("aud") or "") or None,
-                "claims": claims,
-            }
+        return AccessToken(
+            token=validated.token,  # the Intervals token of this grant, for calls made on the user's behalf
+            client_id=str(payload.get("client_id") or ""),
+            scopes=str(payload.get("scope") or "").split(),
+            expires_at=int(payload["exp"]) if payload.get("exp") else None,
+            subject=str(athlete_id),
+            resource=str(payload.get("aud") or "") or None,
+            claims=claims,
         )
 
 
@@ -340,7 +345,9 @@ def build_oauth_proxy(
     """
     base = public_url.rstrip("/")
     upstream = intervals_base_url.rstrip("/")
-    verifier = IntervalsTokenVerifier(upstream, cache_seconds=verify_cache_seconds, required_scopes=[REQUIRED_SCOPE])
+    verifier = IntervalsTokenVerifier(
+        upstream, cache_seconds=verify_cache_seconds, required_scopes=[REQUIRED_SCOPE]
+    )
     proxy = IntervalsOAuthProxy(
         upstream_authorization_endpoint=f"{upstream}/oauth/authorize",
         upstream_token_endpoint=f"{upstream}/api/oauth/token",
