@@ -251,7 +251,8 @@ async def test_official_client_signs_in_and_calls_tools(service: Service, mode: 
     athlete = service.verified[-1]
     assert athlete.athlete_id == ATHLETE and athlete.upstream_token not in storage.tokens.access_token
     assert set(athlete.scopes) == set(SCOPES)
-    assert storage.tokens.refresh_token is None  # Intervals issues none, so neither do we
+    # Intervals issues neither expiry nor refresh token; we issue short access tokens and refresh tokens
+    assert storage.tokens.expires_in == 3600 and storage.tokens.refresh_token
     # the proxy's records are encrypted at rest: neither the Intervals token nor our JWT is in the table
     with service.engine.connect() as conn:
         rows = " ".join(r.value for r in conn.execute(text("SELECT value FROM kv")))
@@ -536,3 +537,37 @@ async def test_redirect_uris_and_cimd_urls_are_checked(service: Service) -> None
         response = await http.get(f"{service.base}/authorize", params=params)
     assert response.status_code == 400, response.text
     assert "/consent" not in response.headers.get("location", "")
+
+
+async def refresh(svc: Service, client_id: str, refresh_token: str) -> httpx.Response:
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(f"{svc.base}/token", data=form)
+
+
+async def test_refresh_tokens_rotate_and_stop_when_the_app_is_disconnected(service: Service) -> None:
+    client_id, first = await signed_in(service)
+    tokens = first.json()
+    upstream = service.verified[-1].upstream_token
+    again = await refresh(service, client_id, tokens["refresh_token"])
+    assert again.status_code == 200, again.text
+    renewed = again.json()
+    assert (
+        renewed["access_token"] != tokens["access_token"]
+        and renewed["refresh_token"] != tokens["refresh_token"]
+    )
+    assert renewed["scope"] == tokens["scope"]
+    assert (await mcp_post(service, renewed["access_token"])).status_code == 200
+    assert service.verified[-1].upstream_token == upstream  # same Intervals token, no new on_verified
+    replay = await refresh(service, client_id, tokens["refresh_token"])  # rotation: one use only
+    assert replay.status_code == 401 and replay.json()["error"] == "invalid_grant"
+    other_client = (await register(service)).json()["client_id"]
+    stolen = await refresh(service, other_client, renewed["refresh_token"])  # bound to its client
+    assert stolen.status_code == 401 and stolen.json()["error"] == "invalid_grant"
+    async with httpx.AsyncClient(timeout=30) as http:
+        await http.delete(
+            f"{service.sandbox.base_url}/api/v1/disconnect-app",
+            headers={"Authorization": f"Bearer {upstream}"},
+        )
+    revoked = await refresh(service, client_id, renewed["refresh_token"])
+    assert revoked.status_code == 401 and revoked.json()["error"] == "invalid_grant"

@@ -33,11 +33,14 @@ Who is calling, in a tool (works in both protocol eras, legacy sessions and 2026
 
 Never log the ``AccessToken`` object (its ``token`` is the Intervals token).
 
-Token lifetimes: Intervals returns no ``expires_in`` and no refresh token. FastMCP would then issue an access
-token valid one year without a refresh token; we cap ours at ``access_token_seconds`` (default 30 days), after
-which the client runs the authorization again. Every request re-checks the Intervals token
-(``IntervalsTokenVerifier``, cached ``verify_cache_seconds``), so an app disconnected on Intervals.icu makes
-``/mcp`` answer 401 (→ the client re-authorizes) within that time.
+Token lifetimes: Intervals returns no ``expires_in`` and no refresh token (its tokens live until the athlete
+disconnects the app). FastMCP would then issue one access token valid a year and no refresh token. Instead
+the Intervals client we give the proxy (``_IntervalsTokenClient``) marks every new Intervals token as
+refreshable; "refreshing" never calls Intervals — it re-checks the same token with ``GET /athlete/0`` and
+keeps it. So clients get access tokens of ``access_token_seconds`` (default 1 h) and rotating one-time
+refresh tokens valid ``refresh_token_seconds`` from sign-in (default 180 days); an app disconnected on
+Intervals.icu makes the next refresh fail (``invalid_grant``) and ``/mcp`` answer 401 within
+``verify_cache_seconds`` (every request re-checks the Intervals token), and the client signs in again.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 from fastmcp.server.auth import AccessToken, TokenVerifier
 from fastmcp.server.auth.oauth_proxy import OAuthProxy
+from fastmcp.server.auth.oauth_proxy.upstream import OAuthError
 from joserfc.errors import JoseError
 from key_value.aio.protocols import AsyncKeyValue
 from mcp.server.auth.provider import AuthorizationCode, AuthorizationParams, TokenError
@@ -82,7 +86,10 @@ ALLOWED_CLIENT_REDIRECT_URIS: tuple[str, ...] = (
     "http://localhost:*",
     "http://127.0.0.1:*",
 )
-DEFAULT_ACCESS_TOKEN_SECONDS = 30 * 24 * 3600
+DEFAULT_ACCESS_TOKEN_SECONDS = 3600
+DEFAULT_REFRESH_TOKEN_SECONDS = 180 * 24 * 3600
+# marks the stand-in refresh token the proxy stores next to an Intervals token (see _IntervalsTokenClient)
+_LOCAL_REFRESH = "icucoach-local-refresh:"
 SCOPE_FIX = "Connect again and leave 'SETTINGS:READ' ticked on the Intervals.icu page"
 
 
@@ -226,6 +233,45 @@ class IntervalsTokenVerifier(TokenVerifier):
         )
 
 
+class _IntervalsTokenClient:
+    """The proxy's upstream token client (FastMCP's documented ``_create_upstream_oauth_client`` hook).
+
+    ``fetch_token`` exchanges the code at Intervals as usual and adds a stand-in refresh token (the marker
+    plus the access token, stored encrypted with it), so FastMCP issues short access tokens and rotating
+    refresh tokens. ``refresh_token`` never reaches Intervals (it has no refresh grant): it re-checks the
+    same access token and hands it back, or fails with ``invalid_grant`` once the athlete has disconnected
+    the app."""
+
+    def __init__(self, real: Any, verifier: IntervalsTokenVerifier) -> None:
+        self._real = real
+        self._verifier = verifier
+        self.client_id = real.client_id
+        self.client_secret = real.client_secret
+
+    async def aclose(self) -> None:
+        await self._real.aclose()
+
+    async def fetch_token(self, url: str, **params: Any) -> dict[str, Any]:
+        tokens: dict[str, Any] = await self._real.fetch_token(url=url, **params)
+        access = tokens.get("access_token")
+        if isinstance(access, str) and access and not tokens.get("refresh_token"):
+            tokens["refresh_token"] = _LOCAL_REFRESH + access
+        return tokens
+
+    async def refresh_token(
+        self, url: str, *, refresh_token: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        if not refresh_token or not refresh_token.startswith(_LOCAL_REFRESH):
+            raise OAuthError(error="invalid_grant", description="not a refresh token icucoach issued")
+        access = refresh_token[len(_LOCAL_REFRESH) :]
+        self._verifier.forget(access)  # a refresh is the moment to look again, not to trust the cache
+        if await self._verifier.check(access) is None:
+            raise OAuthError(
+                error="invalid_grant", description="Intervals.icu access was revoked; connect again"
+            )
+        return {"access_token": access, "token_type": "Bearer", "refresh_token": refresh_token}
+
+
 class IntervalsOAuthProxy(OAuthProxy):
     """``OAuthProxy`` adapted to Intervals.icu: scope translation both ways, the mandatory
     ``settings:read``, ``on_verified`` at the code exchange, and access tokens whose scopes and identity come
@@ -237,6 +283,9 @@ class IntervalsOAuthProxy(OAuthProxy):
         super().__init__(token_verifier=token_verifier, **kwargs)
         self._intervals = token_verifier
         self._on_verified = on_verified
+
+    def _create_upstream_oauth_client(self) -> Any:
+        return _IntervalsTokenClient(super()._create_upstream_oauth_client(), self._intervals)
 
     def get_challenge_scopes(self, required_scopes: list[str] | None = None) -> list[str]:
         # The 401 challenge names every scope, so a client asks for all of them up front (the athlete
@@ -332,6 +381,7 @@ def build_oauth_proxy(
     mcp_path: str = "/mcp",
     verify_cache_seconds: float = 60.0,
     access_token_seconds: int = DEFAULT_ACCESS_TOKEN_SECONDS,
+    refresh_token_seconds: int = DEFAULT_REFRESH_TOKEN_SECONDS,
 ) -> IntervalsOAuthProxy:
     """The authorization server for ``{public_url}{mcp_path}`` in front of Intervals.icu (module docstring).
 
@@ -367,6 +417,7 @@ def build_oauth_proxy(
         client_storage=storage,
         require_authorization_consent=True,  # never disable: the consent page stops confused-deputy attacks
         fallback_access_token_expiry_seconds=access_token_seconds,
+        fallback_refresh_token_expiry_seconds=refresh_token_seconds,
         enable_cimd=True,
     )
     proxy.set_mcp_path(mcp_path)  # audience = canonical MCP URL, available before the routes are built
