@@ -58,7 +58,44 @@ class Service:
     sandbox: RunningSandbox
     signing_key: bytes
     engine: Engine
+    storage_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
     verified: list[VerifiedAthlete] = field(default_factory=list)
+
+    def worker(self) -> Any:
+        """One worker's ASGI app: a new server and proxy on the shared configuration and database (what each
+        process of the hosted service builds at start-up)."""
+
+        async def on_verified(athlete: VerifiedAthlete) -> None:
+            self.verified.append(athlete)
+
+        proxy = build_oauth_proxy(
+            public_url=self.base,
+            intervals_base_url=self.sandbox.base_url,
+            client_id=SANDBOX_OAUTH_CLIENT.client_id,
+            client_secret=SANDBOX_OAUTH_CLIENT.client_secret,
+            signing_key=self.signing_key,
+            storage=encrypted_kv(self.engine, [self.storage_key]),
+            on_verified=on_verified,
+            verify_cache_seconds=1.0,
+        )
+        key = self.sandbox.account("athlete", 0).api_key
+        server = build_server(Session(lambda: ClientSettings(api_key=key, base_url=self.sandbox.base_url)))
+        server.auth = proxy
+
+        @server.tool
+        def whoami() -> dict[str, Any]:
+            """The caller as the access token says (test-only tool)."""
+            token = get_access_token()
+            assert token is not None
+            return {
+                "athlete_id": token.claims["athlete_id"],
+                "name": token.claims.get("name"),
+                "subject": token.subject,
+                "client_id": token.client_id,
+                "scopes": token.scopes,
+            }
+
+        return server.http_app(path="/mcp", json_response=True)
 
 
 @pytest.fixture(scope="module")
@@ -68,40 +105,8 @@ def service(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Ite
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     svc = Service(f"{base}/mcp", base, sb, secrets.token_bytes(32), engine)
-
-    async def on_verified(athlete: VerifiedAthlete) -> None:
-        svc.verified.append(athlete)
-
-    proxy = build_oauth_proxy(
-        public_url=base,
-        intervals_base_url=sb.base_url,
-        client_id=SANDBOX_OAUTH_CLIENT.client_id,
-        client_secret=SANDBOX_OAUTH_CLIENT.client_secret,
-        signing_key=svc.signing_key,
-        storage=encrypted_kv(engine, [Fernet.generate_key().decode()]),
-        on_verified=on_verified,
-        verify_cache_seconds=1.0,
-    )
-    key = sb.account("athlete", 0).api_key
     previous = context.SESSION_HOLDER.get("s")
-    server = build_server(Session(lambda: ClientSettings(api_key=key, base_url=sb.base_url)))
-    server.auth = proxy
-
-    @server.tool
-    def whoami() -> dict[str, Any]:
-        """The caller as the access token says (test-only tool)."""
-        token = get_access_token()
-        assert token is not None
-        return {
-            "athlete_id": token.claims["athlete_id"],
-            "name": token.claims.get("name"),
-            "subject": token.subject,
-            "client_id": token.client_id,
-            "scopes": token.scopes,
-        }
-
-    app = server.http_app(path="/mcp", json_response=True)
-    with serve_in_background(app, port=port, name="icucoach-mcp-oauth"):
+    with serve_in_background(svc.worker(), port=port, name="icucoach-mcp-oauth"):
         yield svc
     if previous is not None:
         context.SESSION_HOLDER["s"] = previous
@@ -571,3 +576,25 @@ async def test_refresh_tokens_rotate_and_stop_when_the_app_is_disconnected(servi
         )
     revoked = await refresh(service, client_id, renewed["refresh_token"])
     assert revoked.status_code == 401 and revoked.json()["error"] == "invalid_grant"
+
+
+async def test_workers_share_the_store_and_it_survives_a_restart(service: Service) -> None:
+    """Register on one worker, authorize on another, exchange and call on a third that started later."""
+    with serve_in_background(service.worker(), port=free_port()) as port_b:
+        b = f"http://127.0.0.1:{port_b}"
+        as_b = Service(f"{b}/mcp", b, service.sandbox, service.signing_key, service.engine)
+        client_id = (await register(as_b)).json()["client_id"]
+        verifier, challenge = pkce()
+        # the public URL is the first worker's, so the browser's whole walk happens there
+        answer = await authorize(
+            service, client_id, Browser(), code_challenge=challenge, code_challenge_method="S256"
+        )
+        assert "code" in answer, answer
+        tokens = (await exchange(as_b, client_id, answer["code"], verifier)).json()
+    with serve_in_background(service.worker(), port=free_port()) as port_c:  # "after a restart"
+        c = f"http://127.0.0.1:{port_c}"
+        as_c = Service(f"{c}/mcp", c, service.sandbox, service.signing_key, service.engine)
+        assert (await mcp_post(as_c, tokens["access_token"])).status_code == 200
+        renewed = await refresh(as_c, client_id, tokens["refresh_token"])
+        assert renewed.status_code == 200, renewed.text
+    assert (await mcp_post(service, renewed.json()["access_token"])).status_code == 200
