@@ -28,6 +28,7 @@ import httpx
 import httpx2
 import pytest
 from cryptography.fernet import Fernet
+from fastmcp.server.auth import require_scopes
 from fastmcp.server.dependencies import get_access_token
 from joserfc import jwk, jwt
 from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
@@ -94,6 +95,11 @@ class Service:
                 "client_id": token.client_id,
                 "scopes": token.scopes,
             }
+
+        @server.tool(auth=require_scopes("calendar:write"))
+        def write_probe() -> str:
+            """Visible only to tokens with calendar:write (test-only tool)."""
+            return "ok"
 
         return server.http_app(path="/mcp", json_response=True)
 
@@ -360,6 +366,12 @@ async def mcp_post(svc: Service, token: str | None) -> httpx.Response:
         return await http.post(svc.url, json=body, headers=headers)
 
 
+async def tool_names(svc: Service, token: str) -> list[str]:
+    response = await mcp_post(svc, token)
+    assert response.status_code == 200, response.text
+    return [t["name"] for t in response.json()["result"]["tools"]]
+
+
 def forge(svc: Service, *, key: bytes, audience: str, jti: str = "made-up") -> str:
     now = int(time.time())
     claims = {
@@ -477,6 +489,22 @@ async def test_pkce_is_required_and_s256_only(service: Service) -> None:
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_grant"
 
 
+async def test_a_token_for_another_resource_is_not_issued(service: Service) -> None:
+    client_id = (await register(service)).json()["client_id"]
+    _, challenge = pkce()
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": REDIRECT_URI,
+        "state": "s",
+        "code_challenge": challenge,
+        "resource": "https://other.example/mcp",
+    }
+    async with httpx.AsyncClient(timeout=30) as http:
+        response = await http.get(f"{service.base}/authorize", params=params)
+    assert response.status_code == 302 and "error=invalid_target" in response.headers["location"]
+
+
 async def test_an_authorization_code_works_once(service: Service) -> None:
     client_id = (await register(service)).json()["client_id"]
     verifier, challenge = pkce()
@@ -496,6 +524,9 @@ async def test_partial_grant_and_missing_settings_scope(service: Service) -> Non
     )
     assert response.status_code == 200, response.text
     assert response.json()["scope"].split() == ["settings:read", "activity:read", "calendar:read"]
+    assert "write_probe" not in await tool_names(service, response.json()["access_token"])  # hidden, not 403
+    _, full = await signed_in(service)
+    assert "write_probe" in await tool_names(service, full.json()["access_token"])
     # without SETTINGS:READ we cannot tell whose account it is: refused with the fix
     _, response = await signed_in(service, Browser(grants=["ACTIVITY:READ", "WELLNESS:READ"]))
     assert response.status_code == 400
