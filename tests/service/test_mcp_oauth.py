@@ -260,7 +260,8 @@ async def test_official_client_signs_in_and_calls_tools(service: Service, mode: 
     assert claims["aud"] == service.url
     assert len(service.verified) == before + 1
     athlete = service.verified[-1]
-    assert athlete.athlete_id == ATHLETE and athlete.upstream_token not in storage.tokens.access_token
+    assert athlete.athlete_id == ATHLETE
+    assert athlete.upstream_token not in storage.tokens.access_token + str(storage.tokens.refresh_token)
     assert set(athlete.scopes) == set(SCOPES)
     # Intervals issues neither expiry nor refresh token; we issue short access tokens and refresh tokens
     assert storage.tokens.expires_in == 3600 and storage.tokens.refresh_token

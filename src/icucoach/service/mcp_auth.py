@@ -75,7 +75,6 @@ INTERVALS_SCOPES: dict[str, str] = {
 }
 SCOPES: tuple[str, ...] = tuple(INTERVALS_SCOPES)
 REQUIRED_SCOPE = "settings:read"
-_FROM_INTERVALS = {v: k for k, v in INTERVALS_SCOPES.items()}
 
 CALLBACK_PATH = "/auth/callback"
 ALLOWED_CLIENT_REDIRECT_URIS: tuple[str, ...] = (
@@ -141,6 +140,10 @@ class _Identity:
     email: str | None
 
 
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class IntervalsTokenVerifier(TokenVerifier):
     """Checks an Intervals.icu OAuth token with ``GET {intervals}/api/v1/athlete/0`` (Bearer).
 
@@ -195,30 +198,35 @@ class IntervalsTokenVerifier(TokenVerifier):
             athlete_id, name if isinstance(name, str) else None, email if isinstance(email, str) else None
         )
 
-    async def check(self, token: str) -> _Identity | None:
-        """``identify`` through the cache (see the class docstring)."""
-        key = hashlib.sha256(token.encode()).hexdigest()
+    async def lookup(self, token: str) -> _Identity | None:
+        """``identify``, remembering the answer (raises ``UpstreamUnavailableError`` like it)."""
+        identity = await self.identify(token)
+        key = _token_key(token)
+        self._cache[key] = (time.monotonic(), identity)
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._max_entries:
+            self._cache.popitem(last=False)
+        return identity
+
+    async def check(self, token: str, *, fresh: bool = False) -> _Identity | None:
+        """The token's owner, or None when it is not (or no longer) valid: the cached answer unless
+        ``fresh``, else Intervals' (a recent positive answer stands in while Intervals is unreachable)."""
+        cached = self._cache.get(_token_key(token))
         now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self._cache_seconds:
+        if not fresh and cached is not None and now - cached[0] < self._cache_seconds:
             return cached[1]
         try:
-            identity = await self.identify(token)
+            return await self.lookup(token)
         except UpstreamUnavailableError as exc:
             if cached is not None and cached[1] is not None and now - cached[0] < self._stale_seconds:
                 log.warning("%s; using a recent verification of this token", exc)
                 return cached[1]
             log.warning("%s; token refused", exc)
             return None
-        self._cache[key] = (now, identity)
-        self._cache.move_to_end(key)
-        while len(self._cache) > self._max_entries:
-            self._cache.popitem(last=False)
-        return identity
 
     def forget(self, token: str) -> None:
         """Drop a token's cached answer (after we learn it was revoked)."""
-        self._cache.pop(hashlib.sha256(token.encode()).hexdigest(), None)
+        self._cache.pop(_token_key(token), None)
 
     async def verify_token(self, token: str) -> AccessToken | None:
         identity = await self.check(token)
@@ -264,8 +272,7 @@ class _IntervalsTokenClient:
         if not refresh_token or not refresh_token.startswith(_LOCAL_REFRESH):
             raise OAuthError(error="invalid_grant", description="not a refresh token icucoach issued")
         access = refresh_token[len(_LOCAL_REFRESH) :]
-        self._verifier.forget(access)  # a refresh is the moment to look again, not to trust the cache
-        if await self._verifier.check(access) is None:
+        if await self._verifier.check(access, fresh=True) is None:  # look again, do not trust the cache
             raise OAuthError(
                 error="invalid_grant", description="Intervals.icu access was revoked; connect again"
             )
@@ -328,7 +335,7 @@ class IntervalsOAuthProxy(OAuthProxy):
                 "icucoach needs SETTINGS:READ to know whose Intervals.icu account this is. " + SCOPE_FIX,
             )
         try:
-            identity = await self._intervals.identify(access)
+            identity = await self._intervals.lookup(access)  # also primes the cache for the first calls
         except UpstreamUnavailableError as exc:
             raise TokenError("invalid_grant", f"{exc}; try connecting again in a minute") from None
         if identity is None:
