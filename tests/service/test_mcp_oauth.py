@@ -1,107 +1,52 @@
 """MCP authorization end to end: the official ``mcp`` client signs in to our ``/mcp`` through our OAuth
 proxy (DCR, our consent page, the sandbox's Intervals.icu consent page, ``/auth/callback``, PKCE code
 exchange) and calls tools in both protocol eras; then the refusals: no token, foreign or forged tokens, an
-Intervals token used directly, a denied consent, PKCE ``plain``/missing verifier, a reused code, a revoked
-upstream token, an unticked SETTINGS:READ, a CIMD client id on a private address.
+Intervals token used directly, a denied consent, PKCE ``plain``/missing verifier, a foreign resource, a
+reused code, a revoked upstream token, an unticked SETTINGS:READ, redirect URIs and CIMD URLs; refresh-token
+rotation; workers sharing the store across a restart.
 
 Everything runs over real HTTP on loopback: the sandbox (``sb``) is Intervals.icu, the MCP server is
-``build_server()`` with ``auth=`` our proxy, served by uvicorn in a thread. The browser is an ``httpx`` client
-that keeps cookies and submits the two consent forms. Tools read data with the demo athlete's API key (the
-service's per-athlete adapter is not part of this module); identity is asserted through the access token.
+``build_server()`` with ``server.auth`` = our proxy, served by uvicorn in a thread (``oauth_flow``). The
+browser is an ``httpx`` client that keeps cookies and submits the two consent forms. Tools read data with the
+demo athlete's API key (the service's per-athlete adapter is not part of this module); identity is asserted
+through the access token (test-only ``whoami`` tool).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import re
 import secrets
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Iterator
 
 import httpx
-import httpx2
 import pytest
-from cryptography.fernet import Fernet
-from fastmcp.server.auth import require_scopes
-from fastmcp.server.dependencies import get_access_token
-from joserfc import jwk, jwt
-from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
-from pydantic import AnyUrl
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 
-from icucoach.intervals import ClientSettings
 from icucoach.mcp import context
-from icucoach.mcp.context import Session
-from icucoach.mcp.server import build_server
 from icucoach.sandbox import RunningSandbox
-from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
-from icucoach.service.kvstore import KV_METADATA, encrypted_kv
-from icucoach.service.mcp_auth import SCOPES, VerifiedAthlete, build_oauth_proxy
+from icucoach.service.kvstore import KV_METADATA
+from icucoach.service.mcp_auth import SCOPES
 from icucoach.serving import free_port, serve_in_background
-from mcp import Client
 
-REDIRECT_URI = "http://127.0.0.1:1/callback"  # never contacted: the test browser stops at the client redirect
-ATHLETE = "i100001"
-
-
-@dataclass
-class Service:
-    url: str  # the MCP endpoint
-    base: str  # public URL (the authorization server)
-    sandbox: RunningSandbox
-    signing_key: bytes
-    engine: Engine
-    storage_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
-    verified: list[VerifiedAthlete] = field(default_factory=list)
-
-    def worker(self) -> Any:
-        """One worker's ASGI app: a new server and proxy on the shared configuration and database (what each
-        process of the hosted service builds at start-up)."""
-
-        async def on_verified(athlete: VerifiedAthlete) -> None:
-            self.verified.append(athlete)
-
-        proxy = build_oauth_proxy(
-            public_url=self.base,
-            intervals_base_url=self.sandbox.base_url,
-            client_id=SANDBOX_OAUTH_CLIENT.client_id,
-            client_secret=SANDBOX_OAUTH_CLIENT.client_secret,
-            signing_key=self.signing_key,
-            storage=encrypted_kv(self.engine, [self.storage_key]),
-            on_verified=on_verified,
-            verify_cache_seconds=1.0,
-        )
-        key = self.sandbox.account("athlete", 0).api_key
-        server = build_server(Session(lambda: ClientSettings(api_key=key, base_url=self.sandbox.base_url)))
-        server.auth = proxy
-
-        @server.tool
-        def whoami() -> dict[str, Any]:
-            """The caller as the access token says (test-only tool)."""
-            token = get_access_token()
-            assert token is not None
-            return {
-                "athlete_id": token.claims["athlete_id"],
-                "name": token.claims.get("name"),
-                "subject": token.subject,
-                "client_id": token.client_id,
-                "scopes": token.scopes,
-            }
-
-        @server.tool(auth=require_scopes("calendar:write"))
-        def write_probe() -> str:
-            """Visible only to tokens with calendar:write (test-only tool)."""
-            return "ok"
-
-        return server.http_app(path="/mcp", json_response=True)
+from .oauth_flow import (
+    ATHLETE,
+    REDIRECT_URI,
+    Browser,
+    MemoryTokenStorage,
+    Service,
+    all_messages,
+    authorize,
+    claims_of,
+    exchange,
+    forge,
+    mcp_post,
+    oauth_client,
+    pkce,
+    refresh,
+    register,
+    signed_in,
+    tool_names,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,119 +64,6 @@ def service(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Ite
     else:
         context.SESSION_HOLDER.pop("s", None)
     engine.dispose()
-
-
-class MemoryTokenStorage:
-    """The client's token store (``mcp.client.auth.TokenStorage``), in memory."""
-
-    def __init__(self) -> None:
-        self.tokens: OAuthToken | None = None
-        self.client_info: OAuthClientInformationFull | None = None
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client_info
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client_info = client_info
-
-
-def _hidden(html: str, name: str) -> str:
-    found = re.search(rf"name=['\"]{name}['\"][^>]*value=['\"]([^'\"]*)['\"]", html)
-    assert found, f"no hidden field {name!r} in page"
-    return found.group(1)
-
-
-@dataclass
-class Browser:
-    """A user agent that keeps cookies, follows the authorization chain and clicks the consent buttons.
-
-    ``our_action`` / ``intervals_decision`` choose the buttons; ``grants`` (Intervals scopes) unticks the
-    rest on the sandbox page. The walk stops at the client's redirect URI and records its query."""
-
-    our_action: str = "approve"
-    intervals_decision: str = "approve"
-    athlete_id: str = ATHLETE
-    grants: list[str] | None = None
-    redirect_query: dict[str, str] = field(default_factory=dict)
-    hops: list[str] = field(default_factory=list)
-
-    async def walk(self, url: str) -> None:
-        async with httpx.AsyncClient(timeout=30) as http:
-            response = await http.get(url)
-            while True:
-                self.hops.append(urlsplit(str(response.request.url)).path)
-                if response.status_code in (302, 303, 307):
-                    location = response.headers["location"]
-                    if location.startswith(REDIRECT_URI):
-                        self.redirect_query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-                        return
-                    response = await http.get(location)
-                    continue
-                assert response.status_code == 200, (response.status_code, response.text[:500])
-                path = urlsplit(str(response.request.url)).path
-                if path == "/consent":
-                    form = {
-                        "txn_id": _hidden(response.text, "txn_id"),
-                        "csrf_token": _hidden(response.text, "csrf_token"),
-                        "submit": "true",
-                        "action": self.our_action,
-                    }
-                    response = await http.post(str(response.request.url), data=form)
-                elif path == "/oauth/authorize":  # the sandbox's Intervals.icu consent page
-                    q = dict(response.request.url.params)
-                    scopes = q["scope"].split(",")
-                    form2: dict[str, Any] = {
-                        **{
-                            k: q.get(k, "")
-                            for k in ("client_id", "redirect_uri", "scope", "state", "response_type")
-                        },
-                        "athlete_id": self.athlete_id,
-                        "decision": self.intervals_decision,
-                        "grants": "1",
-                        "grant": self.grants if self.grants is not None else scopes,
-                    }
-                    action = str(response.request.url).split("?")[0]
-                    response = await http.post(action, data=form2)
-                else:
-                    raise AssertionError(f"unexpected page {path}: {response.text[:300]}")
-
-    async def redirect(self, url: str) -> None:
-        await self.walk(url)
-
-    async def callback(self) -> AuthorizationCodeResult:
-        q = self.redirect_query
-        if "code" not in q:
-            raise RuntimeError(f"authorization refused: {q.get('error')} {q.get('error_description', '')}")
-        return AuthorizationCodeResult(code=q["code"], state=q.get("state"), iss=q.get("iss"))
-
-
-def provider(svc: Service, browser: Browser, storage: MemoryTokenStorage) -> OAuthClientProvider:
-    metadata = OAuthClientMetadata(
-        client_name="icucoach test client",
-        redirect_uris=[AnyUrl(REDIRECT_URI)],
-        grant_types=["authorization_code", "refresh_token"],
-        response_types=["code"],
-        token_endpoint_auth_method="none",
-    )
-    return OAuthClientProvider(svc.url, metadata, storage, browser.redirect, browser.callback)
-
-
-@asynccontextmanager
-async def oauth_client(
-    svc: Service, mode: str, browser: Browser | None = None, storage: MemoryTokenStorage | None = None
-) -> AsyncIterator[Client]:
-    auth = provider(svc, browser or Browser(), storage or MemoryTokenStorage())
-    async with (
-        httpx2.AsyncClient(auth=auth, timeout=60) as http,
-        Client(streamable_http_client(svc.url, http_client=http), mode=mode) as client,  # type: ignore[arg-type]
-    ):
-        yield client
 
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
@@ -256,7 +88,7 @@ async def test_official_client_signs_in_and_calls_tools(service: Service, mode: 
     assert browser.redirect_query["iss"].rstrip("/") == service.base
     # our token is a JWT for our audience; the Intervals token went to on_verified, not to the client
     assert storage.tokens is not None
-    claims = _claims(storage.tokens.access_token)
+    claims = claims_of(storage.tokens.access_token)
     assert claims["aud"] == service.url
     assert len(service.verified) == before + 1
     athlete = service.verified[-1]
@@ -269,124 +101,6 @@ async def test_official_client_signs_in_and_calls_tools(service: Service, mode: 
     with service.engine.connect() as conn:
         rows = " ".join(r.value for r in conn.execute(text("SELECT value FROM kv")))
     assert rows and athlete.upstream_token not in rows and claims["jti"] not in rows
-
-
-def _claims(token: str) -> dict[str, Any]:
-    """A JWT's payload without verifying it (the test only reads ``aud``)."""
-    import json
-
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-
-
-# -- helpers for the refusals: the same steps as the official client, one at a time ---------------------
-
-
-def pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    return verifier, challenge
-
-
-async def register(svc: Service, redirect_uri: str = REDIRECT_URI) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=30) as http:
-        return await http.post(
-            f"{svc.base}/register",
-            json={
-                "client_name": "manual test client",
-                "redirect_uris": [redirect_uri],
-                "grant_types": ["authorization_code", "refresh_token"],
-                "response_types": ["code"],
-                "token_endpoint_auth_method": "none",
-            },
-        )
-
-
-async def authorize(svc: Service, client_id: str, browser: Browser, **params: str) -> dict[str, str]:
-    """Run /authorize through both consent pages; the query the client's redirect URI received."""
-    query = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": REDIRECT_URI,
-        "state": secrets.token_urlsafe(8),
-        "scope": " ".join(SCOPES),
-        "resource": svc.url,
-        **params,
-    }
-    await browser.walk(str(httpx.URL(f"{svc.base}/authorize", params=query)))
-    return browser.redirect_query
-
-
-async def exchange(svc: Service, client_id: str, code: str, verifier: str | None) -> httpx.Response:
-    form = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "client_id": client_id,
-        "redirect_uri": REDIRECT_URI,
-        "resource": svc.url,
-    }
-    if verifier is not None:
-        form["code_verifier"] = verifier
-    async with httpx.AsyncClient(timeout=30) as http:
-        return await http.post(f"{svc.base}/token", data=form)
-
-
-async def signed_in(svc: Service, browser: Browser | None = None) -> tuple[str, httpx.Response]:
-    """Register, authorize and exchange; (client_id, token response)."""
-    client_id = (await register(svc)).json()["client_id"]
-    verifier, challenge = pkce()
-    answer = await authorize(
-        svc, client_id, browser or Browser(), code_challenge=challenge, code_challenge_method="S256"
-    )
-    assert "code" in answer, answer
-    return client_id, await exchange(svc, client_id, answer["code"], verifier)
-
-
-async def mcp_post(svc: Service, token: str | None) -> httpx.Response:
-    """A modern-era tools/list with ``token`` as bearer (or none)."""
-    headers = {
-        "Content-Type": "application/json",
-        "Accept": "application/json, text/event-stream",
-        "MCP-Protocol-Version": "2026-07-28",
-        "Mcp-Method": "tools/list",
-    }
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    body = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "tools/list",
-        "params": {
-            "_meta": {
-                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                "io.modelcontextprotocol/clientCapabilities": {},
-            }
-        },
-    }
-    async with httpx.AsyncClient(timeout=30) as http:
-        return await http.post(svc.url, json=body, headers=headers)
-
-
-async def tool_names(svc: Service, token: str) -> list[str]:
-    response = await mcp_post(svc, token)
-    assert response.status_code == 200, response.text
-    return [t["name"] for t in response.json()["result"]["tools"]]
-
-
-def forge(svc: Service, *, key: bytes, audience: str, jti: str = "made-up") -> str:
-    now = int(time.time())
-    claims = {
-        "iss": svc.base + "/",
-        "aud": audience,
-        "client_id": "someone",
-        "scope": " ".join(SCOPES),
-        "iat": now,
-        "exp": now + 3600,
-        "jti": jti,
-    }
-    return jwt.encode(
-        {"alg": "HS256", "typ": "JWT"}, claims, jwk.import_key(key, "oct"), algorithms=["HS256"]
-    )
 
 
 # -- discovery and refusals ----------------------------------------------------------------------------
@@ -418,7 +132,7 @@ async def test_forged_and_foreign_tokens_are_refused(service: Service) -> None:
     assert token_response.status_code == 200, token_response.text
     good = token_response.json()["access_token"]
     assert (await mcp_post(service, good)).status_code == 200
-    jti = _claims(good)["jti"]
+    jti = claims_of(good)["jti"]
     other_audience = forge(service, key=service.signing_key, audience="http://127.0.0.1:1/mcp", jti=jti)
     wrong_key = forge(service, key=secrets.token_bytes(32), audience=service.url, jti=jti)
     unknown_jti = forge(service, key=service.signing_key, audience=service.url)
@@ -447,21 +161,11 @@ async def test_refused_consent_gives_the_client_an_error_and_no_token(service: S
     with pytest.raises(Exception) as failure:
         async with oauth_client(service, "legacy", browser, storage) as client:
             await client.list_tools()
-    assert "access_denied" in _all_messages(failure.value)
+    assert "access_denied" in all_messages(failure.value)
     assert browser.redirect_query["error"] == "access_denied"
     assert storage.tokens is None
     if who == "us":
         assert "/oauth/authorize" not in browser.hops  # never sent to Intervals
-
-
-def _all_messages(exc: BaseException) -> str:
-    """Every message in an exception and the groups/causes it wraps."""
-    parts = [str(exc)]
-    for inner in getattr(exc, "exceptions", ()) or ():
-        parts.append(_all_messages(inner))
-    if exc.__cause__ is not None:
-        parts.append(_all_messages(exc.__cause__))
-    return " | ".join(parts)
 
 
 async def test_pkce_is_required_and_s256_only(service: Service) -> None:
@@ -574,12 +278,6 @@ async def test_redirect_uris_and_cimd_urls_are_checked(service: Service) -> None
         response = await http.get(f"{service.base}/authorize", params=params)
     assert response.status_code == 400, response.text
     assert "/consent" not in response.headers.get("location", "")
-
-
-async def refresh(svc: Service, client_id: str, refresh_token: str) -> httpx.Response:
-    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
-    async with httpx.AsyncClient(timeout=30) as http:
-        return await http.post(f"{svc.base}/token", data=form)
 
 
 async def test_refresh_tokens_rotate_and_stop_when_the_app_is_disconnected(service: Service) -> None:
