@@ -35,7 +35,7 @@ from icucoach.mcp.server import build_server
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
 from icucoach.service.kvstore import encrypted_kv
-from icucoach.service.mcp_auth import SCOPES, VerifiedAthlete, build_oauth_proxy
+from icucoach.service.mcp_auth import SCOPES, IntervalsOAuthProxy, VerifiedAthlete, build_oauth_proxy
 from mcp import Client
 
 REDIRECT_URI = "http://127.0.0.1:1/callback"  # never contacted: the test browser stops at the client redirect
@@ -51,6 +51,7 @@ class Service:
     engine: Engine
     storage_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
     verified: list[VerifiedAthlete] = field(default_factory=list)
+    proxies: list[IntervalsOAuthProxy] = field(default_factory=list)
 
     def worker(self) -> Any:
         """One worker's ASGI app: a new server and proxy on the shared configuration and database (what each
@@ -69,6 +70,7 @@ class Service:
             on_verified=on_verified,
             verify_cache_seconds=1.0,
         )
+        self.proxies.append(proxy)
         key = self.sandbox.account("athlete", 0).api_key
         server = build_server(Session(lambda: ClientSettings(api_key=key, base_url=self.sandbox.base_url)))
         server.auth = proxy

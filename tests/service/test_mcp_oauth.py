@@ -260,6 +260,14 @@ async def test_revoked_upstream_token_is_refused_and_the_client_signs_in_again(s
         assert len(service.verified) == count + 1 and storage.tokens.access_token != token  # type: ignore[union-attr]
 
 
+async def test_a_tool_that_meets_a_revoked_token_ends_the_grant_at_once(service: Service) -> None:
+    _, response = await signed_in(service)
+    token = response.json()["access_token"]
+    assert (await mcp_post(service, token)).status_code == 200
+    service.proxies[0].upstream_token_rejected(service.verified[-1].upstream_token)  # what the adapter does
+    assert (await mcp_post(service, token)).status_code == 401
+
+
 async def test_redirect_uris_and_cimd_urls_are_checked(service: Service) -> None:
     refused = await register(service, "https://evil.example/callback")
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"

@@ -31,7 +31,9 @@ Who is calling, in a tool (works in both protocol eras, legacy sessions and 2026
     token.subject == athlete_id; token.scopes == ["activity:read", ...]; token.client_id == MCP client id
     token.token                              # the Intervals.icu bearer token of *this* grant
 
-Never log the ``AccessToken`` object (its ``token`` is the Intervals token).
+Never log the ``AccessToken`` object (its ``token`` is the Intervals token). When Intervals answers 401
+to a call made with it, return a tool error saying to reconnect and call
+``proxy.upstream_token_rejected(token)``.
 
 Token lifetimes: Intervals returns no ``expires_in`` and no refresh token (its tokens live until the athlete
 disconnects the app). FastMCP would then issue one access token valid a year and no refresh token. Instead
@@ -225,8 +227,13 @@ class IntervalsTokenVerifier(TokenVerifier):
             return None
 
     def forget(self, token: str) -> None:
-        """Drop a token's cached answer (after we learn it was revoked)."""
+        """Drop a token's cached answer: the next check asks Intervals again."""
         self._cache.pop(_token_key(token), None)
+
+    def refuse(self, token: str) -> None:
+        """Remember the token as invalid (Intervals answered 401 to a call made with it)."""
+        self._cache[_token_key(token)] = (time.monotonic(), None)
+        self._cache.move_to_end(_token_key(token))
 
     async def verify_token(self, token: str) -> AccessToken | None:
         identity = await self.check(token)
@@ -290,6 +297,12 @@ class IntervalsOAuthProxy(OAuthProxy):
         super().__init__(token_verifier=token_verifier, **kwargs)
         self._intervals = token_verifier
         self._on_verified = on_verified
+
+    def upstream_token_rejected(self, upstream_token: str) -> None:
+        """Call when Intervals answers 401 to a tool's call made with ``get_access_token().token``: this
+        worker then answers 401 to the grant's next request at once (the client signs in again) instead of
+        after ``verify_cache_seconds``; the tool itself should return an error saying to reconnect."""
+        self._intervals.refuse(upstream_token)
 
     def _create_upstream_oauth_client(self) -> Any:
         return _IntervalsTokenClient(super()._create_upstream_oauth_client(), self._intervals)
