@@ -30,7 +30,13 @@ TOOLS = {
     "icu_add_note": "write",
     "icu_delete_events": "delete",
 }
-REFUSALS = ("has not granted you", "reaches their account only", "not valid any more", "Choose the athlete")
+REFUSALS = (
+    "has not granted you",
+    "No athlete has granted you access",
+    "reaches their account only",
+    "not valid any more",
+    "Choose the athlete",
+)
 EXAMPLES = int(os.environ.get("XT_EXAMPLES", "25"))
 CALLS_PER_EXAMPLE = 42  # 25 x 42 = 1,050 calls
 _titles = itertools.count()
@@ -103,8 +109,11 @@ class World:
             return False
         if who.startswith("u:"):
             return athlete in (None, who[2:])
-        if athlete is None:
-            return False  # a coach always names the athlete in this model
+        if athlete is None:  # a coach with exactly one athlete may read without naming them
+            mine = [a for (coach, a) in self.grants if coach == who[2:]]
+            if len(mine) != 1 or TOOLS[tool] != "read":
+                return False
+            athlete = mine[0]
         return tool in self.grants.get((who[2:], athlete), frozenset())
 
 
