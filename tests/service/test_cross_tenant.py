@@ -37,8 +37,8 @@ REFUSALS = (
     "not valid any more",
     "Choose the athlete",
 )
-EXAMPLES = int(os.environ.get("XT_EXAMPLES", "25"))
-CALLS_PER_EXAMPLE = 42  # 25 x 42 = 1,050 calls
+EXAMPLES = int(os.environ.get("XT_EXAMPLES", "60"))
+CALLS_PER_EXAMPLE = 40  # about 20-50 calls per program: 60 programs give 1,000+ calls
 _titles = itertools.count()
 
 # ("call", who, athlete, tool) | ("grant", coach, athlete, tools) | ("revoke", coach, athlete) | ("regen", w)

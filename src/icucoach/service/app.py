@@ -31,7 +31,7 @@ from icucoach.service import notify
 from icucoach.service.crypto import Vault
 from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
-from icucoach.service.mcp_adapter import AuditObserver, ServiceSession
+from icucoach.service.mcp_adapter import AuditObserver, CoachToolFilter, ServiceSession
 from icucoach.service.principal import TokenPaths
 from icucoach.service.settings import ServiceSettings
 from icucoach.service.store import ServiceStore
@@ -63,7 +63,9 @@ def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
 
 
 def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
-    server = build_server(ServiceSession(hub))
+    server = build_server()
+    hub.extras.setdefault("session", ServiceSession(hub))
+    server.add_middleware(CoachToolFilter(hub))
     if auth is not None:
         server.auth = auth
     settings = hub.settings
@@ -156,7 +158,7 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
 
     inner = Starlette(routes=routes, lifespan=lifespan)
     inner.state.hub = hub
-    return TokenPaths(inner, token_app, hub)
+    return TokenPaths(inner, token_app, hub, session=hub.extras["session"])
 
 
 def _optional_routes(hub: Hub) -> list[BaseRoute]:
