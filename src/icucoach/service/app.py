@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
-from icucoach.service import notify
+from icucoach.service import notify, reactions
 from icucoach.service.crypto import Vault
 from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
@@ -59,6 +59,7 @@ def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
     hub = Hub(settings=settings, store=store, clients=clients, mailer=mailer or default_mailer(settings))
     hub.jobs = JobQueue(settings.redis_url)
     notify.register(hub)
+    reactions.install(hub)
     return hub
 
 
@@ -145,6 +146,8 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(token_app.lifespan(token_app))
             await stack.enter_async_context(oauth_app.lifespan(oauth_app))
+            await hub.extras["broadcast"].start()
+            stack.push_async_callback(hub.extras["broadcast"].stop)
             await hub.jobs.start()
             stack.push_async_callback(hub.jobs.stop)
             for extra in hub.extras.get("lifespans", []):
