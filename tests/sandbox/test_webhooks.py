@@ -1,7 +1,7 @@
 """The sandbox sends Intervals.icu webhooks over real HTTP: batch shape and secret, retries until a 200, only
 to apps the athlete authorized, APP_SCOPE_CHANGED on disconnect and re-authorization, never slowing the API.
 
-Receivers are small Starlette apps on free ports (``serve_in_background``) that answer a scripted list of
+Receivers are small Starlette apps on free ports (``webhook_kit.receiving``) that answer a scripted list of
 statuses and record what arrived.
 """
 
@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from cli.harness import assert_clean_failure, run
 from icucoach.exitcodes import Exit
@@ -28,9 +22,11 @@ from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.sandbox import SandboxOptions, serve_in_thread
 from icucoach.sandbox.runner import RunningSandbox
 from icucoach.sandbox.world import OAuthClient
-from icucoach.serving import free_port, serve_in_background
+from icucoach.serving import free_port
 
+from . import webhook_kit as kit
 from .conftest import CLIENT_ID, CLIENT_SECRET, key_auth, make_world
+from .webhook_kit import deliveries, emit, receiving, wait_for
 
 SECRET = "whsec-test-1"
 FAST = {
@@ -39,41 +35,6 @@ FAST = {
     "webhook_retry_base_seconds": 0.05,
     "webhook_retry_cap_seconds": 0.2,
 }
-
-
-@dataclass
-class Receiver:
-    """A webhook endpoint answering ``script`` in order (then 200 forever), recording headers and bodies."""
-
-    script: list[int] = field(default_factory=list)
-    delay: float = 0.0
-    received: list[tuple[dict[str, str], Any]] = field(default_factory=list)
-    url: str = ""
-
-    async def hook(self, request: Request) -> Response:
-        self.received.append((dict(request.headers), await request.json()))
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return Response(status_code=self.script.pop(0) if self.script else 200)
-
-    def events(self) -> list[dict[str, Any]]:
-        return [e for _, body in self.received for e in body["events"]]
-
-
-@contextmanager
-def receiving(*statuses: int, delay: float = 0.0) -> Iterator[Receiver]:
-    receiver = Receiver(list(statuses), delay)
-    app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
-    with serve_in_background(app, name="webhook-receiver") as port:
-        receiver.url = f"http://127.0.0.1:{port}/hook"
-        yield receiver
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out waiting for webhook delivery"
-        time.sleep(0.02)
 
 
 @contextmanager
@@ -85,48 +46,17 @@ def sandbox_with(**options: Any) -> Iterator[RunningSandbox]:
 def point_app(
     sb: RunningSandbox, url: str | None, secret: str | None = SECRET, client: str = CLIENT_ID
 ) -> None:
-    r = httpx.put(f"{sb.base_url}/_sandbox/apps/{client}/webhook", json={"url": url, "secret": secret})
-    assert r.status_code == 200, r.text
-    assert r.json() == {"client_id": client, "webhook_url": url}
+    kit.point_app(sb, client, url, secret)
 
 
 def connect(
     sb: RunningSandbox,
     athlete_id: str = "i1001",
-    scope: str = "CALENDAR:WRITE,WELLNESS:WRITE,ACTIVITY:WRITE,SETTINGS:WRITE",
+    scope: str = kit.ALL_WRITE,
     client_id: str = CLIENT_ID,
     client_secret: str = CLIENT_SECRET,
 ) -> str:
-    """The OAuth flow as a browser and an app run it; returns the bearer token."""
-    form = {
-        "client_id": client_id,
-        "redirect_uri": "http://127.0.0.1:9/cb",
-        "scope": scope,
-        "athlete_id": athlete_id,
-        "decision": "approve",
-    }
-    r = httpx.post(sb.base_url + "/oauth/authorize", data=form)
-    code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
-    r = httpx.post(
-        sb.base_url + "/api/oauth/token",
-        data={"client_id": client_id, "client_secret": client_secret, "code": code},
-    )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
-
-
-def deliveries(sb: RunningSandbox) -> list[dict[str, Any]]:
-    r = httpx.get(sb.base_url + "/_sandbox/webhooks/deliveries")
-    assert r.status_code == 200
-    return list(r.json())
-
-
-def emit(sb: RunningSandbox, athlete_id: str, type_: str, **payload: Any) -> int:
-    r = httpx.post(
-        sb.base_url + "/_sandbox/webhooks/emit", json={"athlete_id": athlete_id, "type": type_, **payload}
-    )
-    assert r.status_code == 200, r.text
-    return int(r.json()["queued"])
+    return kit.connect(sb, client_id, client_secret, athlete_id, scope)
 
 
 def test_batch_arrives_with_secret_and_is_retried_until_200() -> None:
