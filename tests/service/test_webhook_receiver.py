@@ -187,7 +187,10 @@ def test_payloads_are_never_logged(caplog: pytest.LogCaptureFixture) -> None:
         events = [{"athlete_id": "i7", "type": "WELLNESS_UPDATED", "records": [{"comments": marker}]}]
         assert _post(url, {"secret": SECRET, "events": events}).status_code == 200
         assert _post(url, {"secret": marker, "events": events}).status_code == 401
-        assert _post(url, {"secret": SECRET, "events": [{"athlete_id": "i7", "type": marker}]}).status_code == 200
+        assert (
+            _post(url, {"secret": SECRET, "events": [{"athlete_id": "i7", "type": marker}]}).status_code
+            == 200
+        )
     text = caplog.text
     assert "WELLNESS_UPDATED" in text and marker not in text and SECRET not in text
 
@@ -206,7 +209,9 @@ _event = st.fixed_dictionaries(
 )
 _bodies = (
     _json
-    | st.fixed_dictionaries({"secret": st.just(SECRET) | _json, "events": st.lists(_event | _json, max_size=5)})
+    | st.fixed_dictionaries(
+        {"secret": st.just(SECRET) | _json, "events": st.lists(_event | _json, max_size=5)}
+    )
     | st.binary(max_size=64)
 )
 
