@@ -113,13 +113,13 @@ def test_wrong_secret_is_refused_and_the_sandbox_keeps_retrying(world_sandbox: R
     with service() as (url, handler):
         point_app(sb, CLIENT, url, "not-the-secret")
         token = connect(sb, CLIENT, SANDBOX_OAUTH_CLIENT.client_secret, athlete, "WELLNESS:WRITE")
+        before = len(deliveries(sb))
         r = httpx.put(
             f"{sb.base_url}/api/v1/athlete/0/wellness/2026-11-22",
             headers={"Authorization": f"Bearer {token}"},
             json={"comments": "tired"},
         )
         assert r.status_code == 200
-        before = len(deliveries(sb))
         wait_for(lambda: len(deliveries(sb)) > before and len(deliveries(sb)[-1]["attempts"]) >= 3)
         assert {a["status"] for a in deliveries(sb)[-1]["attempts"]} == {401}
         assert deliveries(sb)[-1]["state"] == "pending" and handler.calls == []
