@@ -60,7 +60,10 @@ def connect(
 
 
 def test_batch_arrives_with_secret_and_is_retried_until_200() -> None:
-    with receiving(500, 500) as rx, sandbox_with(webhook_url=rx.url, webhook_secret=SECRET) as sb:
+    with (
+        receiving(500, 500) as rx,
+        sandbox_with(webhook_url=rx.url, webhook_secret=SECRET, webhook_window_seconds=1.0) as sb,
+    ):
         connect(sb)
         assert emit(sb, "i1001", "ACTIVITY_UPLOADED", activity={"id": "i9"}) == 1
         assert emit(sb, "i1001", "FITNESS_UPDATED", records=[]) == 1
@@ -134,7 +137,7 @@ def test_calendar_write_via_the_client_reaches_only_apps_the_athlete_authorized(
 
 
 def test_every_write_area_emits_its_event_type() -> None:
-    with receiving() as rx, sandbox_with() as sb:
+    with receiving() as rx, sandbox_with(webhook_window_seconds=1.0) as sb:  # 4 writes, one batch
         point_app(sb, rx.url)
         token = connect(sb)
         with httpx.Client(
