@@ -21,7 +21,8 @@ Sandbox-only control routes (not part of the real API; no authentication, the sa
   with ``url`` null, remove) the app's webhook → ``{"client_id", "webhook_url"}``; 404 for an unknown app.
 - ``POST /_sandbox/webhooks/emit`` JSON ``{"athlete_id", "type", …payload}``: emit any event type (e.g.
   ``ACTIVITY_UPLOADED``) for that athlete to the apps that athlete authorized → ``{"queued": n}`` (apps).
-- ``GET /_sandbox/webhooks/deliveries``: the delivery log, oldest first (``WebhookDelivery.to_json``).
+- ``GET /_sandbox/webhooks/deliveries``: the delivery log, oldest first, the last ``MAX_LOG`` batches
+  (``WebhookDelivery.to_json``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from icucoach.sandbox.world import Json, OAuthClient, WebhookAttempt, WebhookDel
 log = logging.getLogger("icucoach.sandbox.webhooks")
 
 USER_AGENT = "Java-http-client/17.0.8"
+MAX_LOG = 1000  # deliveries kept in the log (a long-running ``icucoach sandbox`` must not grow forever)
 _MAX_EVENT_TYPE = 64
 
 
@@ -115,7 +117,9 @@ class WebhookDispatcher:
             [str(e["type"]) for e in events],
             sorted({str(e["athlete_id"]) for e in events}),
         )
-        self.world.webhook_deliveries.append(delivery)
+        history = self.world.webhook_deliveries
+        history.append(delivery)
+        del history[:-MAX_LOG]  # an in-flight delivery keeps its own reference and still records its attempts
         task = asyncio.get_running_loop().create_task(self._deliver(delivery, events))
         self._tasks.add(task)  # keep a reference: the loop only holds tasks weakly
         task.add_done_callback(self._tasks.discard)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -46,7 +47,7 @@ _DOCUMENTED = frozenset(
         "CHAT_UPDATE",
     }
 )
-_MAX_ID_LENGTH = 64
+_ATHLETE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # "i317960"; very old ids are bare numbers
 
 
 class WebhookHandler(Protocol):
@@ -123,8 +124,8 @@ def _event(item: Any, n: int) -> _Event:
         raise _Refused(400, f"events[{n}] must be an object")
     athlete_id = item.get("athlete_id")
     if isinstance(athlete_id, int) and not isinstance(athlete_id, bool):
-        athlete_id = str(athlete_id)  # very old athlete ids are bare numbers
-    if not isinstance(athlete_id, str) or not 0 < len(athlete_id) <= _MAX_ID_LENGTH:
+        athlete_id = str(athlete_id)
+    if not isinstance(athlete_id, str) or not _ATHLETE_ID.fullmatch(athlete_id):
         raise _Refused(400, f"events[{n}].athlete_id must be an athlete id")
     event_type = item.get("type")
     if not isinstance(event_type, str) or not event_type:
