@@ -36,6 +36,7 @@ from icucoach.service.principal import TokenPaths
 from icucoach.service.settings import ServiceSettings
 from icucoach.service.store import ServiceStore
 from icucoach.service.upstream import UpstreamClients
+from icucoach.service.webhooks import webhook_route
 
 # Training data is only ever in memory, briefly: shorter than the single-user server's defaults.
 SERVICE_TTL = CacheTtl()
@@ -166,7 +167,11 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
 
 def _optional_routes(hub: Hub) -> list[BaseRoute]:
     """The parts other modules add (pages, iCal, webhooks, OAuth)."""
-    return [feed_route(hub)]
+    secret = hub.settings.webhook_secret
+    return [
+        feed_route(hub),
+        webhook_route(secret.get_secret_value() if secret else None, reactions.Reactions(hub)),
+    ]
 
 
 def create_app_from_env() -> Any:
