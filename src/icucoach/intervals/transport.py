@@ -2,10 +2,11 @@
 error mapping and JSON decoding.
 
 ``Transport.request`` is the only place a request leaves the process. Per attempt it takes a token from the
-client's bucket (and from its shared limiter, when it has one), sends with a per-request timeout, reads the *whole* body (a body cut short is an error, never
-partial data), decodes JSON and maps the outcome: success, a retryable fault (429, 502/503/504, timeout,
-connection failure, truncated/non-JSON body on an idempotent request) or a final error from
-``icucoach.intervals.errors``. ``request_count`` counts every HTTP attempt, retries included.
+client's bucket (then from its shared limiter, when it has one), sends with a per-request timeout, reads the
+*whole* body (a body cut short is an error, never partial data), decodes JSON and maps the outcome:
+success, a retryable fault (429, 502/503/504, timeout, connection failure, truncated/non-JSON body on an
+idempotent request) or a final error from ``icucoach.intervals.errors``. ``request_count`` counts every HTTP
+attempt, retries included.
 
 Credentials live only in the client's default headers; logs carry method, path, status, attempt and wait,
 and any text taken from a response is scrubbed of known secrets before it reaches an error message.
