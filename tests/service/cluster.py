@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 PG_ADMIN = os.environ.get("ICUCOACH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ICUCOACH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TODAY = date(2026, 11, 23)
+SANDBOX_UVICORN = (sys.executable, "-m", "uvicorn", "--factory", "cluster:sandbox_app", "--no-access-log")
 UVICORN = (sys.executable, "-m", "uvicorn", "--factory", "scale_app:create", "--host", "127.0.0.1")
 
 
@@ -122,6 +123,72 @@ def logged_sandbox(options: SandboxOptions) -> Iterator[LoggedSandbox]:
     with serve_in_background(logged, options.host, options.port or None, lifespan="off") as port:
         base = f"http://{options.host}:{port}"
         yield LoggedSandbox(RunningSandbox(base, world, faults, options), log)
+
+
+def sandbox_app() -> Any:
+    """Factory for a sandbox in its own process (``uvicorn --factory cluster:sandbox_app --lifespan off``),
+    so it does not share a GIL with a load generator: every ``/api/v1`` request is appended to the file
+    ``SCALE_SANDBOX_LOG`` as ``arrived<TAB>seconds handling<TAB>status<TAB>path?query``."""
+    options = SandboxOptions(seed=42, today=TODAY, rate_limit=False)
+    app = build_app(build_world(options), options, FaultPlan(options.faults))
+    # one line per request, line-buffered; the file lives as long as the process (closed at exit)
+    out = Path(os.environ["SCALE_SANDBOX_LOG"]).open("a", buffering=1)  # noqa: SIM115
+
+    async def timed(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/v1"):
+            await app(scope, receive, send)
+            return
+        arrived = time.monotonic()
+        status = [0]
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        await app(scope, receive, sending)
+        query = scope.get("query_string", b"").decode("latin-1")
+        out.write(f"{arrived:.6f}\t{time.monotonic() - arrived:.6f}\t{status[0]}\t{scope['path']}?{query}\n")
+
+    return timed
+
+
+@contextmanager
+def sandbox_process(log_path: Path) -> Iterator[Worker]:
+    """The logging sandbox (``sandbox_app``) as a subprocess; yields it as a ``Worker`` (url, process)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SCALE_SANDBOX_LOG": str(log_path),
+        "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+    }
+    out_path = log_path.with_suffix(".out")
+    with out_path.open("wb") as out:
+        proc = subprocess.Popen(
+            [*SANDBOX_UVICORN, "--port", str(port), "--lifespan", "off", "--log-level", "warning"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    w = Worker(f"http://127.0.0.1:{port}", proc, out_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"sandbox did not start: {out_path.read_text()[-2000:]}")
+            try:
+                httpx.get(f"{w.url}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        yield w
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def service_env(sandbox_url: str, database_url: str, keys: str, **extra: Any) -> dict[str, str]:
@@ -214,6 +281,8 @@ __all__ = [
     "new_keys",
     "pg_database",
     "redis_prefix",
+    "sandbox_app",
+    "sandbox_process",
     "service_env",
     "workers",
 ]

@@ -155,12 +155,12 @@ async def test_rate_limit_is_shared_by_the_workers(cluster: Cluster) -> None:
     assert httpx.post(f"{cluster.a.url}/u/{other}/mcp", json=INITIALIZE, headers=headers).status_code == 200
 
 
-def busiest_second(times: list[float]) -> int:
-    """The most requests that arrived within any 1-second window."""
+def busiest(times: list[float], window: float) -> int:
+    """The most requests that arrived within any ``window`` seconds."""
     times = sorted(times)
     best, j = 0, 0
     for i, t in enumerate(times):
-        while times[j] <= t - 1.0:
+        while times[j] <= t - window:
             j += 1
         best = max(best, i - j + 1)
     return best
@@ -189,5 +189,8 @@ async def test_upstream_budget_is_shared_by_the_workers(cluster: Cluster) -> Non
     trace = [(round(t - times[0], 3), s) for t, s in seen]
     # the sandbox never had to refuse (each worker alone may burst 10 and pace 5/s: together they would)
     assert [s for _, s in seen].count(429) == 0, trace
-    # the budget holds at the moment it is taken; arrivals lag that moment by a few ms to tens of ms
-    assert busiest_second(times) <= BUDGET + 2, trace
+    # The budget holds at the moment it is taken ("at most BUDGET in any second"); a request reaches the
+    # sandbox a few to ~100 ms later on a busy machine, so the arrival log is checked over windows 200 ms
+    # shorter than a second: BUDGET there means the shared budget held whenever that lag stayed < 200 ms.
+    # (Without the shared budget this run sees ~2x BUDGET and the sandbox answers 429s.)
+    assert busiest(times, 0.8) <= BUDGET, trace
