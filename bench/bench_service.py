@@ -6,7 +6,8 @@ Figures:
 
 - **service overhead per tool call** at 100 concurrent MCP sessions (the official ``mcp`` client, 50 on each
   worker, one athlete's personal URL): each session calls ``icu_get_wellness`` with a date range no other
-  call uses, then thinks 0.5-1.5 s. Overhead of a call = its latency at the client minus the upstream's own
+  call uses, then thinks 2-4 s (an AI client spends seconds generating between tool calls; ~33 calls/s in
+  all). Overhead of a call = its latency at the client minus the upstream's own
   time for it: the sandbox logs how long it took to handle each ``/api/v1`` request (from the request
   arriving at its ASGI app to the answer sent), and the call's requests are found by their unique
   ``oldest=``. What remains is everything the service adds: MCP transport, token lookup (database), rate
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SESSIONS = 100
 MEASURE_SECONDS = 20.0
 IDLE_SESSIONS = 200
+THINK = (2.0, 4.0)  # seconds between one session's calls
 ATHLETE = "i100001"
 
 
@@ -83,7 +85,7 @@ async def _load(
                 ready.set()
             await ready.wait()
             deadline = time.monotonic() + seconds
-            await asyncio.sleep(random.uniform(0, 1.0) if sessions > 1 else 0)
+            await asyncio.sleep(random.uniform(0, THINK[1]) if sessions > 1 else 0)
             while time.monotonic() < deadline:
                 oldest = start_day - timedelta(days=next(counter))
                 args = {"oldest": oldest.isoformat(), "newest": (oldest + timedelta(days=6)).isoformat()}
@@ -94,7 +96,7 @@ async def _load(
                     errors[0] += 1
                 else:
                     calls.append((oldest.isoformat(), took))
-                await asyncio.sleep(random.uniform(0.5, 1.5) if sessions > 1 else 0.02)
+                await asyncio.sleep(random.uniform(*THINK) if sessions > 1 else 0.02)
 
     await asyncio.gather(*(session(urls[i % len(urls)]) for i in range(sessions)))
     if errors[0]:

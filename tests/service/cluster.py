@@ -216,7 +216,9 @@ class Worker:
 
 
 @contextmanager
-def workers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[Worker]]:
+def workers(
+    count: int, env: dict[str, str], log_dir: Path, extra_args: tuple[str, ...] = ()
+) -> Iterator[list[Worker]]:
     """``count`` service worker processes, each on its own port (each its own public URL, since the MCP
     transport checks Host), sharing the database and Redis named in ``env``."""
     started: list[Worker] = []
@@ -233,7 +235,7 @@ def workers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[Wor
             log_path = log_dir / f"worker-{i}.log"
             with log_path.open("wb") as out:
                 proc = subprocess.Popen(
-                    [*UVICORN, "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                    [*UVICORN, "--port", str(port), "--log-level", "warning", "--no-access-log", *extra_args],
                     env=full,
                     stdout=out,
                     stderr=subprocess.STDOUT,
