@@ -67,6 +67,8 @@ async def test_coach_uses_only_granted_tools_and_revoke_is_immediate(
     assert svc.store.confirm_grant(svc.store.use_link(link2)) == token  # one URL for the whole roster
     url = f"{svc.url}/c/{token}/mcp"
     async with mcp_client(url) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert "icu_create_workout" in names and "icu_delete_events" not in names  # nobody granted deletes
         listed = structured(await client.call_tool("icu_list_athletes", {}))
         assert {a["id"] for a in listed["athletes"]} == {first, second}
         # several athletes: a read without a choice is refused, naming them
