@@ -66,3 +66,29 @@ def test_rotate_without_the_old_key_is_refused(tmp_path: Path) -> None:
     store.close()
     result = run("serve", "rotate-keys", env=env_for(db, Fernet.generate_key().decode()))
     assert_clean_failure(result, Exit.CONFIG, "old key")
+
+
+def test_rotate_keys_covers_the_oauth_store(tmp_path: Path) -> None:
+    import anyio
+
+    from icucoach.service.kvstore import encrypted_kv
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    db = tmp_path / "service.db"
+    store = ServiceStore(f"sqlite:///{db}", Vault([old]))
+    store.migrate()
+
+    async def put() -> None:
+        await encrypted_kv(store.engine, [old]).put("client-1", {"name": "Claude"}, collection="clients")
+
+    anyio.run(put)
+    store.close()
+    assert run("serve", "rotate-keys", env=env_for(db, f"{new},{old}")).returncode == 0
+
+    after = ServiceStore(f"sqlite:///{db}", Vault([new]))
+
+    async def get() -> object:
+        return await encrypted_kv(after.engine, [new]).get("client-1", collection="clients")
+
+    assert anyio.run(get) == {"name": "Claude"}
+    after.close()

@@ -188,7 +188,10 @@ async def _run(world: World, program: list[Op], client_for: Any) -> int:
 
 @pytest.fixture(scope="module")
 def world(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with running_service(sb, tmp_path_factory.mktemp("xt") / "service.db") as svc:
+    # not a test of rate limits: 1,000 calls in two minutes would meet the default 120/min per URL
+    with running_service(
+        sb, tmp_path_factory.mktemp("xt") / "service.db", ICUCOACH_RATE_PER_MINUTE=100_000
+    ) as svc:
         w = World(svc, sb)
         for athlete in ATHLETES:
             w.urls[f"u:{athlete}"] = connect_athlete(svc, sb, athlete)

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
     group.callback()(serve)
     group.command("keygen")(keygen)
     group.command("rotate-keys")(rotate_keys)
+    group.command("migrate")(migrate)
     app.add_typer(group, name="serve")
 
 
@@ -136,18 +137,26 @@ def keygen() -> None:
     out.print(generate_key(), highlight=False)
 
 
+def migrate() -> None:
+    """Create or upgrade the service's tables (run once before starting workers under another ASGI server)."""
+    _migrate(_settings())
+    err.print("the service database is up to date")
+
+
 def rotate_keys() -> None:
     """Re-encrypt every stored secret under the first key of ICUCOACH_SECRET_KEYS."""
     settings = _settings()
     _migrate(settings)
     from cryptography.fernet import InvalidToken
 
+    from icucoach.service import kvstore
     from icucoach.service.crypto import Vault
     from icucoach.service.store import ServiceStore
 
     store = ServiceStore(settings.database_url, Vault(settings.secret_keys))
     try:
         count = store.rotate_keys()
+        count += kvstore.rotate(store.engine, [k.get_secret_value() for k in settings.secret_keys])
     except InvalidToken:
         fail(
             "a stored secret opens with none of the keys in ICUCOACH_SECRET_KEYS",

@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
-from icucoach.service import notify, reactions
+from icucoach.service import limits, notify, reactions
 from icucoach.service.crypto import Vault
 from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
@@ -61,6 +61,7 @@ def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
     hub.jobs = JobQueue(settings.redis_url)
     notify.register(hub)
     reactions.install(hub)
+    limits.install(hub)
     return hub
 
 

@@ -223,6 +223,27 @@ def kv_fernet(secret_keys: Sequence[str]) -> MultiFernet:
     return MultiFernet([Fernet(derive_fernet_key(k, "icucoach-oauth-kv")) for k in keys])
 
 
+def rotate(engine: Engine, secret_keys: Sequence[str]) -> int:
+    """Re-encrypt every stored value under the current (first) key; ``InvalidToken`` when a value opens
+    with none of the keys (put the old key back and run again). Returns how many values were rewritten."""
+    fernet = kv_fernet(secret_keys)
+    count = 0
+    with engine.begin() as conn:
+        for row in conn.execute(select(kv_table)).all():
+            value = json.loads(row.value)
+            if not isinstance(value, dict) or "__encrypted_data__" not in value:
+                continue
+            token = base64.b64decode(value["__encrypted_data__"])
+            value["__encrypted_data__"] = base64.b64encode(fernet.rotate(token)).decode("ascii")
+            conn.execute(
+                update(kv_table)
+                .where(kv_table.c.collection == row.collection, kv_table.c.key_hash == row.key_hash)
+                .values(value=json.dumps(value, separators=(",", ":")))
+            )
+            count += 1
+    return count
+
+
 def encrypted_kv(engine: Engine, secret_keys: Sequence[str]) -> AsyncKeyValue:
     """The OAuth proxy's storage: ``SqlKeyValue`` with every value Fernet-encrypted. A value that no key can
     decrypt (all keys rotated away) reads as absent, so its client simply registers or signs in again."""
@@ -238,4 +259,5 @@ __all__ = [
     "encrypted_kv",
     "kv_fernet",
     "kv_table",
+    "rotate",
 ]

@@ -122,6 +122,21 @@ class ServiceSettings:
             raise SettingsError(
                 f"ICUCOACH_SIGNUP is {signup_mode!r}", "set ICUCOACH_SIGNUP to open or allowlist"
             )
+
+        def positive(name: str, default: float) -> float:
+            raw = (e.get(name) or "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if value <= 0:
+                raise SettingsError(
+                    f"{name} is {raw!r}", f"set {name} to a positive number (default {default:g})"
+                )
+            return value
+
         hook = (e.get("INTERVALS_WEBHOOK_SECRET") or "").strip()
         smtp = (e.get("ICUCOACH_SMTP_URL") or "").strip()
         return cls(
@@ -145,6 +160,8 @@ class ServiceSettings:
                 invite_codes=_csv(e.get("ICUCOACH_INVITE_CODES")),
             ),
             admins=_csv(e.get("ICUCOACH_ADMIN_ATHLETES")),
+            rate_per_minute=int(positive("ICUCOACH_RATE_PER_MINUTE", 120)),
+            upstream_per_second=positive("ICUCOACH_UPSTREAM_PER_SECOND", 10.0),
         )
 
 
