@@ -1,0 +1,205 @@
+"""Fixtures for the service's page tests, reusable by the end-to-end scenarios: the service (pages and MCP)
+on a free port in front of the sandbox, a recording mailer, an httpx "browser" that signs in through the
+sandbox's real consent page, and a real Chromium (Debian's ``chromium`` driven by Playwright).
+
+Without Chromium the browser tests skip locally with the reason, and fail under CI (``CI`` set) — CI
+installs the package, so a missing one there is a broken setup, not a reason to pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from icucoach.sandbox import RunningSandbox
+from icucoach.service.app import create_app
+from icucoach.service.settings import ServiceSettings
+from icucoach.serving import free_port, serve_in_background
+from service.service_helpers import settings_for
+
+CHROMIUM = os.environ.get("ICUCOACH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    text: str
+
+    def link(self) -> str:
+        """The first service link in the message."""
+        found = re.search(r"https?://\S+/coach/confirm/\S+", self.text)
+        assert found, f"no link in {self.text!r}"
+        return found.group(0)
+
+
+@dataclass
+class RecordingMailer:
+    """The ``Mailer`` protocol, keeping messages for the test to read (the SMTP path is tested with a real
+    sink where ``service.mail`` is)."""
+
+    sent: list[Mail] = field(default_factory=list)
+
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        self.sent.append(Mail(to, subject, text))
+
+    def last_to(self, to: str, wait: float = 5.0) -> Mail:
+        """The latest message to ``to``, waiting briefly: some are sent after the page has answered."""
+        deadline = time.monotonic() + wait
+        while not (mails := [m for m in self.sent if m.to == to]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert mails, f"no email to {to}; sent: {[m.to for m in self.sent]}"
+        return mails[-1]
+
+
+@dataclass
+class WebService:
+    url: str
+    app: Any
+    settings: ServiceSettings
+    mailer: RecordingMailer
+
+    @property
+    def hub(self) -> Any:
+        return self.app.hub
+
+    @property
+    def store(self) -> Any:
+        return self.app.hub.store
+
+
+def _with_pages(app: Any, settings: ServiceSettings) -> Any:
+    """``create_app``'s app, with the pages added if the factory does not mount them yet."""
+    from icucoach.service import web
+
+    inner = app.app
+    if not any(getattr(r, "path", None) == "/dashboard" for r in inner.routes):
+        inner.router.routes.extend(web.routes(app.hub))
+        inner.user_middleware[:0] = web.middleware(settings)
+        for key, fn in web.exception_handlers().items():
+            inner.add_exception_handler(key, fn)
+    return app
+
+
+@contextmanager
+def web_service(sb: RunningSandbox, db: Path, **env: Any) -> Iterator[WebService]:
+    port = free_port()
+    settings = settings_for(sb, db, port, **env)
+    mailer = RecordingMailer()
+    app = _with_pages(create_app(settings, mailer=mailer), settings)
+    with serve_in_background(app, port=port):
+        yield WebService(settings.public_url, app, settings, mailer)
+
+
+def athletes(sb: RunningSandbox) -> list[str]:
+    return [a.athlete_id for a in sb.world.accounts if a.role == "athlete"]
+
+
+@pytest.fixture(scope="module")
+def web(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebService]:
+    """The service with pages; the first sandbox athlete is its admin."""
+    db = tmp_path_factory.mktemp("web") / "service.db"
+    with web_service(sb, db, ICUCOACH_ADMIN_ATHLETES=athletes(sb)[0]) as running:
+        yield running
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "page has no CSRF field"
+    return found.group(1)
+
+
+def consent(sb: RunningSandbox, authorize_url: str, athlete_id: str, decision: str = "approve") -> str:
+    """Answer the sandbox's consent page as a person would; returns the callback URL it redirects to."""
+    q = {k: v[0] for k, v in parse_qs(urlsplit(authorize_url).query).items()}
+    with httpx.Client(base_url=sb.base_url) as http:
+        answer = http.post(
+            "/oauth/authorize",
+            data={
+                **{k: q[k] for k in ("client_id", "redirect_uri", "scope", "state")},
+                "athlete_id": athlete_id,
+                "decision": decision,
+            },
+        )
+    assert answer.status_code == 302, answer.text
+    return answer.headers["location"]
+
+
+def start_connect(client: httpx.Client, invite: str | None = None) -> str:
+    """Press Connect on /connect; returns the Intervals.icu authorize URL the service redirects to."""
+    page = client.get("/connect")
+    data = {"csrf": csrf_of(page.text)}
+    if invite is not None:
+        data["invite"] = invite
+    answer = client.post("/connect", data=data)
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"]
+
+
+def sign_in(client: httpx.Client, sb: RunningSandbox, athlete_id: str) -> httpx.Response:
+    """The whole sign-in for ``athlete_id``; returns the callback's answer (303 to /dashboard)."""
+    callback = consent(sb, start_connect(client), athlete_id)
+    return client.get(callback)
+
+
+@pytest.fixture
+def client(web: WebService) -> Iterator[httpx.Client]:
+    """A cookie-keeping HTTP client on the service that does not follow redirects."""
+    with httpx.Client(base_url=web.url, follow_redirects=False, timeout=30) as http:
+        yield http
+
+
+# -- real Chromium ----------------------------------------------------------------------------------------
+def chromium_or_skip() -> str:
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+        why = "Playwright for Python is not installed (pip install -c constraints.txt -e '.[dev]')"
+    else:
+        why = f"Chromium not found at {CHROMIUM} (install it: apt-get install -y chromium)"
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; CI must have it for the browser tests")
+        pytest.skip(why)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

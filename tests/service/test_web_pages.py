@@ -1,0 +1,327 @@
+"""The service's pages over real HTTP (uvicorn) against the sandbox's real OAuth endpoints: sign-in and every
+way it can fail without creating an account, the signup allowlist, CSRF, cookies, security headers, the
+dashboard's actions (regenerate, .mcpb, disconnect, delete), coaches and their links, the admin page."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+
+from icucoach.sandbox import RunningSandbox
+from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
+from service.conftest import (
+    WebService,
+    athletes,
+    consent,
+    csrf_of,
+    sign_in,
+    start_connect,
+    web_service,
+)
+
+
+@pytest.fixture
+def fresh(sb: RunningSandbox, tmp_path: Path) -> Iterator[WebService]:
+    """A service over an empty database (for tests that must start with no accounts)."""
+    with web_service(sb, tmp_path / "service.db") as running:
+        yield running
+
+
+def browser_for(svc: WebService) -> httpx.Client:
+    return httpx.Client(base_url=svc.url, follow_redirects=False, timeout=30)
+
+
+def with_query(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    q.update(changes)
+    return urlunsplit(parts._replace(query=urlencode(q)))
+
+
+def test_connect_creates_the_account_and_signs_in(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    with browser_for(fresh) as client:
+        authorize = start_connect(client)
+        q = parse_qs(urlsplit(authorize).query)
+        assert authorize.startswith(f"{sb.base_url}/oauth/authorize?")
+        assert q["client_id"] == [SANDBOX_OAUTH_CLIENT.client_id]
+        assert q["redirect_uri"] == [f"{fresh.url}/connect/callback"]
+        assert q["scope"] == ["ACTIVITY:READ,WELLNESS:READ,CALENDAR:WRITE,SETTINGS:READ"]
+        assert q["response_type"] == ["code"] and len(q["state"][0]) >= 20
+        answer = client.get(consent(sb, authorize, me))
+        assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
+        account = fresh.store.account(me)
+        assert account is not None and account.status == "connected" and account.name
+        assert fresh.store.upstream_token(me)
+        dash = client.get("/dashboard")
+        assert dash.status_code == 200 and dash.headers["cache-control"] == "no-store"
+        assert f"{fresh.url}/u/{fresh.store.url_token(me, 'mcp')}/mcp" in dash.text
+        assert f"{fresh.url}/mcp" in dash.text and f"{fresh.url}/ical/" in dash.text
+        assert [e.tool for e in fresh.store.activity(me)] == ["connected"]
+        assert "connected" in client.get("/activity").text
+
+
+def test_cancel_at_consent_creates_nothing(fresh: WebService, sb: RunningSandbox) -> None:
+    with browser_for(fresh) as client:
+        answer = client.get(consent(sb, start_connect(client), athletes(sb)[0], decision="deny"))
+        assert answer.status_code == 200 and "You cancelled" in answer.text
+        assert "no account was created" in answer.text
+        assert fresh.store.accounts() == []
+        assert client.get("/dashboard").status_code == 303  # still signed out
+
+
+def test_forged_or_missing_state_creates_nothing(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    with browser_for(fresh) as client:
+        callback = consent(sb, start_connect(client), me)
+        forged = client.get(with_query(callback, state="forged-state"))
+        assert forged.status_code == 400 and "could not be verified" in forged.text
+        assert "Start again" in forged.text
+    with browser_for(fresh) as other:  # a callback URL opened in another browser: no state in its session
+        callback = consent(sb, start_connect(httpx.Client(base_url=fresh.url)), me)
+        assert other.get(callback).status_code == 400
+    assert fresh.store.accounts() == []
+
+
+def test_reused_code_is_a_clear_page(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    with browser_for(fresh) as client, httpx.Client(base_url=sb.base_url) as thief:
+        callback = consent(sb, start_connect(client), me)
+        code = parse_qs(urlsplit(callback).query)["code"][0]
+        used = thief.post(
+            "/api/oauth/token",
+            data={
+                "client_id": SANDBOX_OAUTH_CLIENT.client_id,
+                "client_secret": SANDBOX_OAUTH_CLIENT.client_secret,
+                "code": code,
+            },
+        )
+        assert used.status_code == 200
+        answer = client.get(callback)
+        assert answer.status_code == 400 and "already used" in answer.text and "Start again" in answer.text
+        assert "Traceback" not in answer.text
+    assert fresh.store.accounts() == []
+
+
+def test_state_is_single_use(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    with browser_for(fresh) as client:
+        callback = consent(sb, start_connect(client), me)
+        assert client.get(callback).status_code == 303
+        assert client.get(callback).status_code == 400
+
+
+def test_allowlist_refuses_an_outsider_and_admits_an_invite_code(sb: RunningSandbox, tmp_path: Path) -> None:
+    insider, outsider = athletes(sb)[:2]
+    env = {
+        "ICUCOACH_SIGNUP": "allowlist",
+        "ICUCOACH_ALLOW_ATHLETES": insider,
+        "ICUCOACH_INVITE_CODES": "club",
+    }
+    with web_service(sb, tmp_path / "allow.db", **env) as svc:
+        with browser_for(svc) as client:
+            assert 'name="invite"' in client.get("/connect").text
+            answer = sign_in(client, sb, outsider)
+            assert answer.status_code == 403 and "invite-only" in answer.text
+            assert svc.store.account(outsider) is None
+            # the token the refusal produced was handed straight back to Intervals.icu
+            assert all(t.revoked for t in sb.world.oauth.tokens.values() if t.athlete_id == outsider)
+        with browser_for(svc) as client:
+            callback = consent(sb, start_connect(client, invite="club"), outsider)
+            assert client.get(callback).status_code == 303
+            assert svc.store.account(outsider) is not None
+        with browser_for(svc) as client:
+            assert sign_in(client, sb, insider).status_code == 303
+
+
+def test_cookies_are_httponly_samesite_and_headers_are_set(web: WebService, client: httpx.Client) -> None:
+    answer = client.get("/")
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie  # http public URL here; https gets Secure and the __Host- prefix
+    h = answer.headers
+    assert h["x-frame-options"] == "DENY"
+    assert h["x-content-type-options"] == "nosniff"
+    assert h["referrer-policy"] == "no-referrer"
+    csp = h["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    assert "strict-transport-security" not in h
+    static = client.get("/static/style.css")
+    assert static.status_code == 200 and static.headers["x-content-type-options"] == "nosniff"
+
+
+def test_https_public_url_gets_secure_cookies_and_hsts(sb: RunningSandbox, tmp_path: Path) -> None:
+    from icucoach.service.web.sessions import SessionMiddleware, cookie_name
+    from service.service_helpers import settings_for
+
+    settings = settings_for(sb, tmp_path / "s.db", 1, ICUCOACH_PUBLIC_URL="https://coach.example.org")
+    assert cookie_name(settings) == "__Host-icucoach"
+    cookie = SessionMiddleware(lambda *a: None, settings).cookie({"csrf": "x"})  # type: ignore[arg-type]
+    assert "; Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_a_form_without_csrf_is_refused(web: WebService, client: httpx.Client, sb: RunningSandbox) -> None:
+    me = athletes(sb)[1]
+    assert sign_in(client, sb, me).status_code == 303
+    before = web.store.url_token(me, "mcp")
+    for data, headers in (
+        ({"confirmed": "yes"}, {}),
+        ({"confirmed": "yes", "csrf": "wrong"}, {}),
+        (
+            {"confirmed": "yes", "csrf": csrf_of(client.get("/dashboard").text)},
+            {"Origin": "https://evil.example"},
+        ),
+    ):
+        answer = client.post("/dashboard/mcp/regenerate", data=data, headers=headers)
+        assert answer.status_code == 403 and "This form has expired" in answer.text
+    assert web.store.url_token(me, "mcp") == before
+
+
+def test_regenerate_asks_first_then_replaces_the_url(
+    web: WebService, client: httpx.Client, sb: RunningSandbox
+) -> None:
+    me = athletes(sb)[1]
+    sign_in(client, sb, me)
+    old = web.store.url_token(me, "mcp")
+    csrf = csrf_of(client.get("/dashboard").text)
+    asked = client.post("/dashboard/mcp/regenerate", data={"csrf": csrf})
+    assert asked.status_code == 200 and "stops working at once" in asked.text
+    assert web.store.url_token(me, "mcp") == old
+    done = client.post("/dashboard/mcp/regenerate", data={"csrf": csrf, "confirmed": "yes"})
+    assert done.status_code == 303
+    assert web.store.athlete_for_token(old, "mcp") is None
+    new = web.store.url_token(me, "mcp")
+    assert new != old and new in client.get("/dashboard").text
+
+
+def test_mcpb_bundle_points_at_the_secret_url(
+    web: WebService, client: httpx.Client, sb: RunningSandbox
+) -> None:
+    me = athletes(sb)[1]
+    sign_in(client, sb, me)
+    answer = client.get("/dashboard/icucoach.mcpb")
+    assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
+        assert sorted(zf.namelist()) == ["manifest.json", "server/index.js"]
+        manifest = json.loads(zf.read("manifest.json"))
+        index = zf.read("server/index.js").decode()
+    url = f"{web.url}/u/{web.store.url_token(me, 'mcp')}/mcp"
+    assert manifest["manifest_version"] == "0.4"
+    assert manifest["server"]["type"] == "node" and manifest["server"]["entry_point"] == "server/index.js"
+    assert manifest["server"]["mcp_config"]["command"] == "npx"
+    assert url in manifest["server"]["mcp_config"]["args"] and url in index
+    for required in ("name", "version", "description", "author"):
+        assert manifest[required]
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client: httpx.Client) -> None:
+    for path in ("/dashboard", "/activity", "/admin", "/dashboard/icucoach.mcpb"):
+        answer = client.get(path)
+        assert answer.status_code == 303 and answer.headers["location"] == "/?signin=1", path
+    assert "Please sign in" in client.get("/?signin=1").text
+
+
+def test_admin_page_refuses_a_non_admin(web: WebService, sb: RunningSandbox) -> None:
+    admin, other = athletes(sb)[:2]
+    with browser_for(web) as client:
+        sign_in(client, sb, other)
+        answer = client.get("/admin")
+        assert answer.status_code == 403 and "Admins only" in answer.text
+        assert 'href="/admin"' not in client.get("/dashboard").text
+    with browser_for(web) as client:
+        sign_in(client, sb, admin)
+        answer = client.get("/admin")
+        assert answer.status_code == 200
+        for athlete_id in (admin, other):
+            assert athlete_id in answer.text
+
+
+def test_coach_invite_confirm_and_single_use_link(web: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    coach_email = "pages-coach@example.org"
+    with browser_for(web) as athlete:
+        sign_in(athlete, sb, me)
+        csrf = csrf_of(athlete.get("/dashboard").text)
+        answer = athlete.post(
+            "/dashboard/coaches", data={"csrf": csrf, "email": coach_email, "preset": "plan"}
+        )
+        assert answer.status_code == 303
+        assert coach_email in athlete.get("/dashboard").text
+    link = web.mailer.last_to(coach_email).link()
+    path = urlsplit(link).path
+    with browser_for(web) as coach:
+        shown = coach.get(path)
+        assert shown.status_code == 200 and "Continue" in shown.text
+        assert coach.get(path).status_code == 200  # looking at it uses nothing up
+        used = coach.post(path, data={"csrf": csrf_of(shown.text)})
+        assert used.status_code == 303 and used.headers["location"] == "/coach/me"
+        me_page = coach.get("/coach/me")
+        coach_id = web.store.coach_for_token(me_page.text.split("/c/")[1].split("/mcp")[0]).id
+        assert me_page.status_code == 200 and "/c/" in me_page.text and me in me_page.text
+        again = coach.post(path, data={"csrf": csrf_of(shown.text)})
+        assert again.status_code == 410 and "already used" in again.text and 'href="/coach"' in again.text
+    roster = web.store.grants_of_coach(coach_id)
+    assert [g.athlete_id for g in roster] == [me] and roster[0].status == "active"
+
+
+def test_coach_page_says_the_same_for_known_and_unknown_addresses(
+    web: WebService, sb: RunningSandbox
+) -> None:
+    me = athletes(sb)[0]
+    known = "known-coach@example.org"
+    web.store.invite_coach(me, known, ["icu_get_profile"], 3600)
+    answers = []
+    with browser_for(web) as client:
+        for email in (known, "nobody@example.org"):
+            csrf = csrf_of(client.get("/coach").text)
+            answer = client.post("/coach", data={"csrf": csrf, "email": email, "action": "resend"})
+            answers.append(answer.text.replace(email, "EMAIL"))
+            assert answer.status_code == 200
+    assert answers[0] == answers[1]
+    assert web.mailer.last_to(known).subject == "Your icucoach coach URL"
+    assert not [m for m in web.mailer.sent if m.to == "nobody@example.org"]
+
+
+def test_disconnect_forgets_the_token_and_tells_intervals(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[1]
+    with browser_for(fresh) as client:
+        sign_in(client, sb, me)
+        token = fresh.store.upstream_token(me)
+        csrf = csrf_of(client.get("/dashboard").text)
+        assert client.post("/dashboard/disconnect", data={"csrf": csrf}).status_code == 200  # asks first
+        assert fresh.store.upstream_token(me) == token
+        assert (
+            client.post("/dashboard/disconnect", data={"csrf": csrf, "confirmed": "yes"}).status_code == 303
+        )
+        assert fresh.store.upstream_token(me) is None
+        assert fresh.store.account(me).status == "disconnected"
+        assert sb.world.oauth.tokens[token].revoked
+        assert "Disconnected" in client.get("/dashboard").text
+
+
+def test_delete_needs_the_typed_word_then_deletes_everything(fresh: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[1]
+    with browser_for(fresh) as client:
+        sign_in(client, sb, me)
+        csrf = csrf_of(client.get("/dashboard/delete").text)
+        wrong = client.post("/dashboard/delete", data={"csrf": csrf, "typed": "yes"})
+        assert wrong.status_code == 400 and fresh.store.account(me) is not None
+        done = client.post("/dashboard/delete", data={"csrf": csrf, "typed": "DELETE"})
+        assert done.status_code == 303 and done.headers["location"] == "/"
+        assert fresh.store.account(me) is None and fresh.store.activity(me) == []
+        assert "are deleted" in client.get("/").text
+        assert client.get("/dashboard").status_code == 303
+
+
+def test_errors_are_pages(client: httpx.Client) -> None:
+    answer = client.get("/no-such-page")
+    assert answer.status_code == 404 and "<h1>Page not found</h1>" in answer.text
+    used = client.post("/coach/confirm/not-a-real-link", data={"csrf": csrf_of(client.get("/coach").text)})
+    assert used.status_code == 404 and "not valid" in used.text
