@@ -203,3 +203,40 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def new_page(browser: Any, web: WebService, phone: bool = False) -> Any:
+    """A page in a fresh browser context (own cookies), desktop or phone-sized, may use the clipboard."""
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone, device_scale_factor=1)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.url)
+    return context.new_page()
+
+
+def connect_in_browser(page: Any, web: WebService, sb: RunningSandbox, athlete_id: str) -> None:
+    """From the landing page through the sandbox's consent page to the dashboard, as a person clicks."""
+    page.goto(web.url + "/")
+    page.get_by_role("button", name="Connect with Intervals.icu").first.click()
+    page.wait_for_url(f"{sb.base_url}/oauth/authorize*")
+    page.select_option("select[name=athlete_id]", athlete_id)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{web.url}/dashboard")
+
+
+def shoot(page: Any, name: str) -> Path:
+    """A full-page screenshot under tests/service/artifacts/ (kept by CI as an artefact)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+UNLABELLED_JS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def unlabelled(page: Any) -> list[str]:
+    """Form controls a screen reader could not name."""
+    return list(page.evaluate(UNLABELLED_JS))

@@ -1,0 +1,117 @@
+"""The pages in a real Chromium (Debian's ``chromium`` driven by Playwright): an athlete connects through the
+sandbox's consent page, reveals and copies the MCP URL, invites a coach; the coach follows the emailed link
+and sees the roster URL; the athlete revokes. Every page is screenshotted (desktop and phone width) into
+tests/service/artifacts/, and every form control must have an accessible name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from icucoach.sandbox import RunningSandbox
+from service.conftest import WebService, athletes, connect_in_browser, new_page, shoot, unlabelled
+
+
+def check(page: Any, name: str) -> None:
+    assert unlabelled(page) == [], f"unlabelled controls on {name}"
+    assert "Traceback" not in page.content()
+    shoot(page, name)
+
+
+def test_connect_copy_invite_confirm_revoke(browser: Any, web: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]  # also the admin of this service
+    coach_email = "browser-coach@example.org"
+    page = new_page(browser, web)
+    page.goto(web.url + "/")
+    check(page, "desktop-01-landing")
+    page.goto(web.url + "/coach")
+    check(page, "desktop-02-coach")
+    connect_in_browser(page, web, sb, me)
+    check(page, "desktop-03-dashboard")
+
+    # the secret URL is hidden until asked for, then copied with the button
+    secret = f"{web.url}/u/{web.store.url_token(me, 'mcp')}/mcp"
+    assert not page.locator("#secret-url").is_visible()
+    page.get_by_text("Show the secret URL").click()
+    assert page.locator("#secret-url").input_value() == secret
+    page.locator('button.copy[data-copy="secret-url"]').click()
+    page.get_by_text("Copied to the clipboard.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.locator('button.copy[data-copy="oauth-url"]').click()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{web.url}/mcp"
+
+    # invite a coach with the "plan" preset: the script ticks the matching tools
+    page.fill("#coach-email", coach_email)
+    invite = page.locator("form.invite")
+    invite.get_by_role("radio", name="Plan", exact=False).check()
+    assert invite.locator('input[data-group="write"]').first.is_checked()
+    assert not invite.locator('input[data-group="delete"]').first.is_checked()
+    invite.get_by_role("button", name="Send invitation").click()
+    page.wait_for_url(f"{web.url}/dashboard*")
+    page.get_by_text(f"Invitation sent to {coach_email}").wait_for()
+    check(page, "desktop-04-dashboard-invited")
+
+    # the coach, in another browser, follows the emailed link
+    link = web.mailer.last_to(coach_email).link()
+    coach = new_page(browser, web)
+    coach.goto(link)
+    check(coach, "desktop-05-coach-confirm")
+    coach.get_by_role("button", name="Continue").click()
+    coach.wait_for_url(f"{web.url}/coach/me")
+    coach_url = coach.locator("#coach-url").input_value()
+    assert coach_url.startswith(f"{web.url}/c/") and coach_url.endswith("/mcp")
+    assert web.store.coach_for_token(coach_url.split("/c/")[1].removesuffix("/mcp")) is not None
+    assert "Maya Lindqvist" in coach.content()
+    check(coach, "desktop-06-coach-me")
+    coach.goto(link)  # the link again: used
+    coach.get_by_role("button", name="Continue").click()
+    coach.get_by_text("This link was already used").wait_for()
+    check(coach, "desktop-07-link-used")
+
+    # the athlete revokes, after confirming
+    page.goto(web.url + "/dashboard#coaches")
+    page.get_by_role("button", name=f"Revoke access for {coach_email}").click()
+    page.get_by_role("heading", name=f"Revoke {coach_email}'s access?").wait_for()
+    check(page, "desktop-08-revoke-confirm")
+    page.get_by_role("button", name="Revoke access").click()
+    page.get_by_text(f"{coach_email} no longer has access").wait_for()
+    assert web.store.grants_of_athlete(me) == []
+
+    for path, name in (
+        ("/activity", "09-activity"),
+        ("/admin", "10-admin"),
+        ("/dashboard/delete", "11-delete"),
+    ):
+        page.goto(web.url + path)
+        check(page, "desktop-" + name)
+    page.goto(web.url + "/no-such-page")
+    check(page, "desktop-12-not-found")
+
+
+def test_phone_width(browser: Any, web: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[1]
+    page = new_page(browser, web, phone=True)
+    page.goto(web.url + "/")
+    check(page, "phone-01-landing")
+    connect_in_browser(page, web, sb, me)
+    page.get_by_text("Show the secret URL").click()
+    page.get_by_text("Claude Code", exact=True).click()
+    check(page, "phone-02-dashboard")
+    # nothing wider than the screen: no sideways scrolling on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(web.url + "/activity")
+    check(page, "phone-03-activity")
+
+
+def test_keyboard_reaches_connect(browser: Any, web: WebService) -> None:
+    page = new_page(browser, web)
+    page.goto(web.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Connect with Intervals.icu":
+            break
+    else:
+        raise AssertionError("the Connect button cannot be reached with the keyboard")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # a visible focus ring
