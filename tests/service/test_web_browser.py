@@ -50,6 +50,18 @@ def test_connect_copy_invite_confirm_revoke(browser: Any, web: WebService, sb: R
     page.get_by_text(f"Invitation sent to {coach_email}").wait_for()
     check(page, "desktop-04-dashboard-invited")
 
+    # change the grant tool by tool: ticking a box switches the preset to "choose tool by tool"
+    edit = page.locator("details.edit").first
+    edit.get_by_text("Change what they may do").click()
+    delete_box = edit.locator('input[data-group="delete"]').first
+    delete_box.check()
+    assert edit.locator('input[name="preset"][value="custom"]').is_checked()
+    shoot(page, "desktop-04b-edit-grant")
+    edit.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved: the coach's next call uses the new choice.").wait_for()
+    (grant,) = web.store.grants_of_athlete(me)
+    assert delete_box.get_attribute("value") in grant.tools
+
     # the coach, in another browser, follows the emailed link
     link = web.mailer.last_to(coach_email).link()
     coach = new_page(browser, web)
