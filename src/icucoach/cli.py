@@ -55,6 +55,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "archive": CommandEntry(
         "archive", "The local activity archive: import history, inspect, export CSV/GPX/TCX."
     ),
+    "serve": CommandEntry(
+        "serve", "Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."
+    ),
 }
 
 
@@ -167,8 +170,10 @@ def main() -> None:
         # Typer turns a Ctrl-C that no command reported into a silent exit 130. Commands that write files
         # say what was and was not written (and exit 130 themselves, from no KeyboardInterrupt); the others
         # write nothing before they finish, which is what to say here.
-        if exc.code == 130 and isinstance(exc.__context__, typer.Exit) and isinstance(
-            exc.__context__.__cause__, KeyboardInterrupt
+        if (
+            exc.code == 130
+            and isinstance(exc.__context__, typer.Exit)
+            and isinstance(exc.__context__.__cause__, KeyboardInterrupt)
         ):
             _say_interrupted()
         raise

@@ -5,7 +5,6 @@ service URL."""
 from __future__ import annotations
 
 import sys
-
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -20,14 +19,14 @@ from mcp.client.streamable_http import streamable_http_client
 
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
-from icucoach.serving import free_port, serve_in_background
 from icucoach.service.app import create_app
 from icucoach.service.settings import ServiceSettings
+from icucoach.serving import free_port, serve_in_background
 from mcp import Client
 
 # The MCP suite's result helpers (tests/mcp is a rootdir, not a package): one copy for both suites.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mcp"))
-from mcp_helpers import error_text, structured  # noqa: E402
+from mcp_helpers import error_text, structured
 
 __all__ = ["error_text", "structured"]
 

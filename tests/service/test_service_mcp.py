@@ -5,7 +5,6 @@ regenerating take effect on the very next call."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 

@@ -31,6 +31,7 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 T = TypeVar("T")
 
+
 def print_error(message: str, hint: str | None = None) -> None:
     """``error: <message>`` and, when there is one, ``fix: <hint>``: each said once, on stderr."""
     err.print(f"[bold red]error:[/] {escape(message)}")

@@ -330,10 +330,13 @@ class ServiceStore:
 
     def revoke_grant(self, athlete_id: str, coach_id: int) -> bool:
         with self.session() as s:
-            found = s.execute(
-                delete(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
-            ).rowcount
-            return bool(found)
+            grant = s.scalars(
+                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
+            ).first()
+            if grant is None:
+                return False
+            s.delete(grant)
+            return True
 
     # -- audit -----------------------------------------------------------------------------------------------
     def record(
