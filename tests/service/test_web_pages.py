@@ -325,3 +325,48 @@ def test_errors_are_pages(client: httpx.Client) -> None:
     assert answer.status_code == 404 and "<h1>Page not found</h1>" in answer.text
     used = client.post("/coach/confirm/not-a-real-link", data={"csrf": csrf_of(client.get("/coach").text)})
     assert used.status_code == 404 and "not valid" in used.text
+
+
+def test_mcpb_manifest_passes_the_official_validator(
+    web: WebService, client: httpx.Client, sb: RunningSandbox, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from mcp_helpers import TOOLS_DIR, npm_install  # tests/mcp, put on sys.path by service_helpers
+
+    bin_ = TOOLS_DIR / "node_modules" / ".bin" / "mcpb"
+    if not bin_.exists():
+        npm_install("@anthropic-ai/mcpb@2.1.2")
+    sign_in(client, sb, athletes(sb)[1])
+    with zipfile.ZipFile(io.BytesIO(client.get("/dashboard/icucoach.mcpb").content)) as zf:
+        zf.extractall(tmp_path / "bundle")
+    done = subprocess.run(
+        [str(bin_), "validate", str(tmp_path / "bundle" / "manifest.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_session_cookie_is_tamper_proof_and_ends(web: WebService, sb: RunningSandbox) -> None:
+    import time
+
+    from icucoach.service.web.sessions import SessionMiddleware, cookie_name
+
+    mw = SessionMiddleware(lambda *a: None, web.settings)  # type: ignore[arg-type]
+
+    def scope_with(cookie: str) -> dict[str, object]:
+        return {"headers": [(b"cookie", cookie.split(";")[0].encode())]}
+
+    good = mw.cookie({"athlete": "i1"})
+    assert mw.load(scope_with(good))["athlete"] == "i1"
+    name, _, value = good.split(";")[0].partition("=")
+    assert name == cookie_name(web.settings) and "i1" not in value  # encrypted, not just signed
+    assert mw.load(scope_with(f"{name}={value[:-4]}AAAA")) == {}  # altered
+    assert (
+        mw.load(scope_with(mw.cookie({"athlete": "i1", "exp": time.time() - 1}))) == {}
+    )  # past its lifetime
+    with httpx.Client(base_url=web.url, follow_redirects=False) as http:
+        http.cookies.set(name, value[:-4] + "AAAA")
+        assert http.get("/dashboard").status_code == 303
