@@ -78,6 +78,7 @@ class WebService:
     app: Any
     settings: ServiceSettings
     mailer: RecordingMailer
+    app_port: int
 
     @property
     def hub(self) -> Any:
@@ -108,7 +109,7 @@ def web_service(sb: RunningSandbox, db: Path, **env: Any) -> Iterator[WebService
     mailer = RecordingMailer()
     app = _with_pages(create_app(settings, mailer=mailer), settings)
     with serve_in_background(app, port=port):
-        yield WebService(settings.public_url, app, settings, mailer)
+        yield WebService(settings.public_url, app, settings, mailer, port)
 
 
 def athletes(sb: RunningSandbox) -> list[str]:

@@ -158,13 +158,15 @@ def test_cookies_are_httponly_samesite_and_headers_are_set(web: WebService, clie
 
 
 def test_https_public_url_gets_secure_cookies_and_hsts(sb: RunningSandbox, tmp_path: Path) -> None:
-    from icucoach.service.web.sessions import SessionMiddleware, cookie_name
-    from service.service_helpers import settings_for
-
-    settings = settings_for(sb, tmp_path / "s.db", 1, ICUCOACH_PUBLIC_URL="https://coach.example.org")
-    assert cookie_name(settings) == "__Host-icucoach"
-    cookie = SessionMiddleware(lambda *a: None, settings).cookie({"csrf": "x"})  # type: ignore[arg-type]
-    assert "; Secure" in cookie and "HttpOnly" in cookie
+    # behind a TLS-terminating proxy: the public URL is https, the service itself listens on plain HTTP
+    with (
+        web_service(sb, tmp_path / "s.db", ICUCOACH_PUBLIC_URL="https://coach.example.org") as svc,
+        httpx.Client(base_url=f"http://127.0.0.1:{svc.app_port}") as http,
+    ):
+        answer = http.get("/")
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("__Host-icucoach=") and "; Secure" in cookie and "HttpOnly" in cookie
+        assert answer.headers["strict-transport-security"].startswith("max-age=")
 
 
 def test_a_form_without_csrf_is_refused(web: WebService, client: httpx.Client, sb: RunningSandbox) -> None:
@@ -370,3 +372,34 @@ def test_session_cookie_is_tamper_proof_and_ends(web: WebService, sb: RunningSan
     with httpx.Client(base_url=web.url, follow_redirects=False) as http:
         http.cookies.set(name, value[:-4] + "AAAA")
         assert http.get("/dashboard").status_code == 303
+
+
+def test_coach_regenerates_their_url_by_email(web: WebService, sb: RunningSandbox) -> None:
+    me = athletes(sb)[0]
+    email = "regen-coach@example.org"
+    _, token = web.store.invite_coach(me, email, ["icu_get_profile"], 3600)
+    link = web.store.use_link(token)
+    old = web.store.confirm_grant(link)
+    with browser_for(web) as coach:
+        csrf = csrf_of(coach.get("/coach").text)
+        assert (
+            coach.post("/coach", data={"csrf": csrf, "email": email, "action": "regenerate"}).status_code
+            == 200
+        )
+        path = urlsplit(web.mailer.last_to(email).link()).path
+        assert web.store.coach_for_token(old) is not None  # nothing changes until the link is opened
+        assert coach.post(path, data={"csrf": csrf}).status_code == 303
+        page = coach.get("/coach/me")
+        assert "old one no longer works" in page.text
+    assert web.store.coach_for_token(old) is None
+    new = web.store.coach_token(link.coach_id)
+    assert new != old and new in page.text
+    assert [g.athlete_id for g in web.store.grants_of_coach(link.coach_id)] == [me]  # still linked
+
+
+def test_logout_ends_the_session(client: httpx.Client, sb: RunningSandbox) -> None:
+    sign_in(client, sb, athletes(sb)[1])
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert client.post("/logout", data={"csrf": csrf_of(page.text)}).status_code == 303
+    assert client.get("/dashboard").status_code == 303
