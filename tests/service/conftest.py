@@ -224,6 +224,14 @@ def connect_in_browser(page: Any, web: WebService, sb: RunningSandbox, athlete_i
     page.wait_for_url(f"{web.url}/dashboard")
 
 
+def copy_secret_url(page: Any) -> str:
+    """On the dashboard: reveal the secret MCP URL, press its Copy button, return what the clipboard holds."""
+    page.get_by_text("Show the secret URL").click()
+    page.locator('button.copy[data-copy="secret-url"]').click()
+    page.get_by_text("Copied to the clipboard.").wait_for()
+    return str(page.evaluate("navigator.clipboard.readText()"))
+
+
 def shoot(page: Any, name: str) -> Path:
     """A full-page screenshot under tests/service/artifacts/ (kept by CI as an artefact)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
