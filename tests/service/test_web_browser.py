@@ -132,3 +132,49 @@ def test_keyboard_reaches_connect(browser: Any, web: WebService) -> None:
         raise AssertionError("the Connect button cannot be reached with the keyboard")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # a visible focus ring
+
+
+AXE = "axe-core@4.14.1"
+
+
+def axe_violations(page: Any, axe_js: str) -> list[str]:
+    page.add_script_tag(path=axe_js)
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))"
+        ".violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return list(result)
+
+
+def test_pages_pass_axe_accessibility_checks(browser: Any, web: WebService, sb: RunningSandbox) -> None:
+    """The axe-core engine (npm) finds no WCAG 2.1 A/AA violation (contrast, labels, names, landmarks...)
+    on any page, with every collapsible section open."""
+    from mcp_helpers import TOOLS_DIR, npm_install  # tests/mcp, put on sys.path by service_helpers
+
+    axe_js = TOOLS_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe_js.exists():
+        npm_install(AXE)
+    me = athletes(sb)[0]
+    for phone in (False, True):
+        # the pages' CSP rightly refuses injected scripts; this context lets the checker in
+        context = browser.new_context(
+            bypass_csp=True,
+            viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
+        )
+        page = context.new_page()
+        found: dict[str, list[str]] = {}
+        for path in ("/", "/connect", "/coach", "/no-such-page"):
+            page.goto(web.url + path)
+            found[path] = axe_violations(page, str(axe_js))
+        connect_in_browser(page, web, sb, me)
+        _, token = web.store.invite_coach(me, "axe-coach@example.org", ["icu_get_profile"], 3600)
+        page.goto(f"{web.url}/coach/confirm/{token}")
+        found["/coach/confirm"] = axe_violations(page, str(axe_js))
+        page.goto(web.url + "/dashboard")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found["/dashboard"] = axe_violations(page, str(axe_js))
+        for path in ("/activity", "/admin", "/dashboard/delete"):
+            page.goto(web.url + path)
+            found[path] = axe_violations(page, str(axe_js))
+        context.close()
+        assert {k: v for k, v in found.items() if v} == {}, "phone" if phone else "desktop"
