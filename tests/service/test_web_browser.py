@@ -103,6 +103,20 @@ def test_connect_copy_invite_confirm_revoke(browser: Any, web: WebService, sb: R
     page.goto(web.url + "/no-such-page")
     check(page, "desktop-12-not-found")
 
+    # disconnect (asks first), then reconnect from the dashboard's own button
+    page.goto(web.url + "/dashboard")
+    page.get_by_role("button", name="Disconnect from Intervals.icu…").click()
+    page.get_by_role("button", name="Disconnect").click()
+    page.get_by_text("Disconnected: icucoach no longer holds access").wait_for()
+    assert web.store.upstream_token(me) is None
+    check(page, "desktop-13-disconnected")
+    page.get_by_role("button", name="Connect with Intervals.icu").click()
+    page.select_option("select[name=athlete_id]", me)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{web.url}/dashboard")
+    assert web.store.upstream_token(me) is not None
+    assert page.get_by_text("Connected", exact=True).is_visible()
+
 
 def test_phone_width(browser: Any, web: WebService, sb: RunningSandbox) -> None:
     me = athletes(sb)[1]
