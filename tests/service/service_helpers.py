@@ -4,16 +4,20 @@ service URL."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import httpx2
+from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
 from mcp.client.streamable_http import streamable_http_client
 
@@ -73,6 +77,38 @@ def settings_for(sb: RunningSandbox, db: Path | str, port: int, **extra: Any) ->
         **{k: str(v) for k, v in extra.items()},
     }
     return ServiceSettings.from_env(env)
+
+
+@dataclass
+class Sink:
+    """What the SMTP server received: one parsed message per DATA."""
+
+    port: int
+    received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(msg, EmailMessage)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+
+def text_part(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+@contextmanager
+def smtp_sink() -> Iterator[Sink]:
+    """A real SMTP server (aiosmtpd) on a free port that keeps what it receives."""
+    box = Sink(free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
 
 
 @dataclass

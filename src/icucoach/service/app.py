@@ -22,12 +22,14 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
+from icucoach.service import notify
 from icucoach.service.crypto import Vault
+from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
 from icucoach.service.mcp_adapter import AuditObserver, ServiceSession
 from icucoach.service.principal import TokenPaths
@@ -39,10 +41,25 @@ from icucoach.service.upstream import UpstreamClients
 SERVICE_TTL = CacheTtl()
 
 
+def default_mailer(settings: ServiceSettings) -> Mailer | None:
+    """SMTP when ``ICUCOACH_SMTP_URL`` is set; printed to stdout in dev/demo mode; otherwise none (pages
+    then say email is not configured)."""
+    from icucoach.service.mail import ConsoleMailer, SmtpMailer
+
+    if settings.smtp_url is not None:
+        return SmtpMailer.from_url(settings.smtp_url.get_secret_value(), settings.mail_from)
+    return ConsoleMailer() if settings.dev else None
+
+
 def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
+    from icucoach.service.jobs import JobQueue
+
     store = ServiceStore(settings.database_url, Vault(settings.secret_keys))
     clients = UpstreamClients(settings.intervals_base_url, ttl=SERVICE_TTL)
-    return Hub(settings=settings, store=store, clients=clients, mailer=mailer)
+    hub = Hub(settings=settings, store=store, clients=clients, mailer=mailer or default_mailer(settings))
+    hub.jobs = JobQueue(settings.redis_url)
+    notify.register(hub)
+    return hub
 
 
 def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
@@ -59,6 +76,51 @@ def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
     )
 
 
+def _oauth_app(hub: Hub) -> Any:
+    """``/mcp`` behind MCP authorization, plus the authorization server's routes at the root."""
+    from icucoach.service.kvstore import derive_fernet_key, encrypted_kv
+    from icucoach.service.mcp_auth import VerifiedAthlete, build_oauth_proxy
+
+    settings, store = hub.settings, hub.store
+    keys = [k.get_secret_value() for k in settings.secret_keys]
+
+    async def on_verified(athlete: VerifiedAthlete) -> None:
+        """A client finished signing in with Intervals.icu: create or refresh the athlete's account (the
+        signup policy applies as on the web; an athlete it refuses gets no account, and every tool then
+        says so)."""
+        known = await hub.db(store.account, athlete.athlete_id)
+        if known is None and not settings.signup.admits(athlete.athlete_id, athlete.email):
+            return
+        await hub.db(
+            store.upsert_account,
+            athlete.athlete_id,
+            athlete.name,
+            athlete.email,
+            athlete.upstream_token,
+            athlete.scope,
+        )
+        await hub.db(
+            store.record,
+            athlete_id=athlete.athlete_id,
+            actor="your AI (OAuth)",
+            tool="connected an AI client",
+            kind="account",
+            result="ok",
+        )
+
+    proxy = build_oauth_proxy(
+        public_url=settings.public_url,
+        intervals_base_url=settings.intervals_base_url,
+        client_id=settings.oauth_client_id,
+        client_secret=settings.oauth_client_secret.get_secret_value(),
+        signing_key=derive_fernet_key(keys[0], "icucoach-mcp-jwt"),
+        storage=encrypted_kv(store.engine, keys),
+        on_verified=on_verified,
+    )
+    hub.extras["oauth_proxy"] = proxy
+    return _mcp_http_app(hub, auth=proxy)
+
+
 async def _health(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
@@ -69,8 +131,10 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
     if migrate:
         hub.store.migrate()
     token_app = _mcp_http_app(hub)
+    oauth_app = _oauth_app(hub)
     routes: list[BaseRoute] = [Route("/healthz", _health)]
     routes.extend(_optional_routes(hub))
+    routes.append(Mount("/", app=oauth_app))  # /mcp, /.well-known/*, /register, /authorize, /token, ...
     observer = AuditObserver(hub)
 
     @contextlib.asynccontextmanager
@@ -78,6 +142,9 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
         registry.OBSERVERS.append(observer)
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(token_app.lifespan(token_app))
+            await stack.enter_async_context(oauth_app.lifespan(oauth_app))
+            await hub.jobs.start()
+            stack.push_async_callback(hub.jobs.stop)
             for extra in hub.extras.get("lifespans", []):
                 await stack.enter_async_context(extra(app))
             try:
@@ -93,8 +160,8 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
 
 
 def _optional_routes(hub: Hub) -> list[BaseRoute]:
-    """The parts other modules add (pages, iCal, webhooks, OAuth); filled in as they land."""
-    return []
+    """The parts other modules add (pages, iCal, webhooks, OAuth)."""
+    return [feed_route(hub)]
 
 
 def create_app_from_env() -> Any:

@@ -5,8 +5,10 @@ per-athlete upstream clients, the mailer and the job queue. One ``Hub`` per work
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 import anyio.to_thread
@@ -30,6 +32,12 @@ class Hub:
     mailer: Mailer | None = None
     jobs: Any = None  # service.jobs.JobQueue once configured
     extras: dict[str, Any] = field(default_factory=dict)
+    # ICUCOACH_TODAY pins every athlete's "today" (reproducible demos and tests against a pinned sandbox)
+    fixed_today: date | None = field(
+        default_factory=lambda: (
+            date.fromisoformat(v) if (v := os.environ.get("ICUCOACH_TODAY", "").strip()) else None
+        )
+    )
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (synchronous, short) store call off the event loop."""

@@ -212,6 +212,21 @@ class ServiceStore:
             link = self._new_link(s, coach.id, "confirm", grant.id, ttl)
             return CoachView(coach.id, coach.email, coach.confirmed_at is not None), link
 
+    def grant_link(
+        self, athlete_id: str, coach_id: int, ttl: int
+    ) -> tuple[str, str | None, list[str], str] | None:
+        """A fresh confirm link for an existing grant: (coach email, athlete name, tools, link token)."""
+        with self.session() as s:
+            grant = s.scalars(
+                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
+            ).first()
+            coach = s.get(Coach, coach_id)
+            account = s.get(Account, athlete_id)
+            if grant is None or coach is None or account is None:
+                return None
+            link = self._new_link(s, coach_id, "confirm", grant.id, ttl)
+            return coach.email, account.name, list(grant.tools or ()), link
+
     def _new_link(self, s: Session, coach_id: int, purpose: str, grant_id: int | None, ttl: int) -> str:
         token = new_token()
         s.add(
@@ -234,6 +249,12 @@ class ServiceStore:
             return CoachView(coach.id, coach.email, coach.confirmed_at is not None), self._new_link(
                 s, coach.id, purpose, None, ttl
             )
+
+    def coach_link_by_id(self, coach_id: int, purpose: str, ttl: int) -> tuple[str, str] | None:
+        """(email, link token) for a known coach."""
+        with self.session() as s:
+            coach = s.get(Coach, coach_id)
+            return None if coach is None else (coach.email, self._new_link(s, coach_id, purpose, None, ttl))
 
     def use_link(self, token: str, purpose: str | None = None) -> EmailLink:
         """Consume a link once; ``LinkError`` when unknown, used, expired or for another purpose."""

@@ -93,13 +93,15 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(300)),
     )
     op.create_index("ix_audit_athlete_at", "audit", ["athlete_id", "at"])
+    # the OAuth proxy's storage (service.kvstore): keys hashed, values Fernet-encrypted, Unix expiry
     op.create_table(
         "kv",
-        sa.Column("collection", sa.String(128), primary_key=True),
-        sa.Column("key", sa.String(512), primary_key=True),
+        sa.Column("collection", sa.String(100), primary_key=True),
+        sa.Column("key_hash", sa.String(64), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
-        sa.Column("expires_at", TS),
+        sa.Column("expires_at", sa.Float),
     )
+    op.create_index("ix_kv_expires_at", "kv", ["expires_at"])
 
 
 def downgrade() -> None:
