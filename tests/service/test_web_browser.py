@@ -68,7 +68,7 @@ def test_connect_copy_invite_confirm_revoke(browser: Any, web: WebService, sb: R
     assert delete_box.get_attribute("value") in grant.tools
 
     # the coach, in another browser, follows the emailed link
-    link = web.mailer.last_to(coach_email).link()
+    link = web.inbox.last_to(coach_email).link()
     coach = new_page(browser, web)
     coach.goto(link)
     check(coach, "desktop-05-coach-confirm")

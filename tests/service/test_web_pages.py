@@ -256,7 +256,7 @@ def test_coach_invite_confirm_and_single_use_link(web: WebService, sb: RunningSa
         )
         assert answer.status_code == 303
         assert coach_email in athlete.get("/dashboard").text
-    link = web.mailer.last_to(coach_email).link()
+    link = web.inbox.last_to(coach_email).link()
     path = urlsplit(link).path
     with browser_for(web) as coach:
         shown = coach.get(path)
@@ -278,17 +278,20 @@ def test_coach_page_says_the_same_for_known_and_unknown_addresses(
 ) -> None:
     me = athletes(sb)[0]
     known = "known-coach@example.org"
-    web.store.invite_coach(me, known, ["icu_get_profile"], 3600)
+    coach, token = web.store.invite_coach(me, known, ["icu_get_profile"], 3600)
+    web.store.confirm_grant(web.store.use_link(token))
     answers = []
     with browser_for(web) as client:
-        for email in (known, "nobody@example.org"):
+        for email in ("nobody@example.org", known):
             csrf = csrf_of(client.get("/coach").text)
             answer = client.post("/coach", data={"csrf": csrf, "email": email, "action": "resend"})
             answers.append(answer.text.replace(email, "EMAIL"))
             assert answer.status_code == 200
     assert answers[0] == answers[1]
-    assert web.mailer.last_to(known).subject == "Your icucoach coach URL"
-    assert not [m for m in web.mailer.sent if m.to == "nobody@example.org"]
+    mail = web.inbox.last_to(known)  # "resend" sends the same URL itself
+    assert mail.subject == "Your icucoach coach URL"
+    assert mail.coach_url() == f"{web.url}/c/{web.store.coach_token(coach.id)}/mcp"
+    assert web.inbox.count_to("nobody@example.org") == 0
 
 
 def test_disconnect_forgets_the_token_and_tells_intervals(fresh: WebService, sb: RunningSandbox) -> None:
@@ -386,15 +389,20 @@ def test_coach_regenerates_their_url_by_email(web: WebService, sb: RunningSandbo
             coach.post("/coach", data={"csrf": csrf, "email": email, "action": "regenerate"}).status_code
             == 200
         )
-        path = urlsplit(web.mailer.last_to(email).link()).path
+        path = urlsplit(web.inbox.last_to(email, "Confirm: new icucoach coach URL").link("regenerate")).path
         assert web.store.coach_for_token(old) is not None  # nothing changes until the link is opened
+        shown = coach.get(path)
+        assert shown.status_code == 200 and "stops working as soon as you press" in shown.text
         assert coach.post(path, data={"csrf": csrf}).status_code == 303
         page = coach.get("/coach/me")
         assert "old one no longer works" in page.text
+        assert coach.post(path, data={"csrf": csrf}).status_code == 410  # once only
     assert web.store.coach_for_token(old) is None
     new = web.store.coach_token(link.coach_id)
     assert new != old and new in page.text
     assert [g.athlete_id for g in web.store.grants_of_coach(link.coach_id)] == [me]  # still linked
+    notice = web.inbox.last_to(email, "Your icucoach coach URL was changed")
+    assert new not in notice.text
 
 
 def test_logout_ends_the_session(client: httpx.Client, sb: RunningSandbox) -> None:
@@ -403,3 +411,17 @@ def test_logout_ends_the_session(client: httpx.Client, sb: RunningSandbox) -> No
     assert page.status_code == 200
     assert client.post("/logout", data={"csrf": csrf_of(page.text)}).status_code == 303
     assert client.get("/dashboard").status_code == 303
+
+
+def test_without_email_nothing_is_half_done(sb: RunningSandbox, tmp_path: Path) -> None:
+    with web_service(sb, tmp_path / "nomail.db", ICUCOACH_SMTP_URL="", ICUCOACH_DEV="0") as svc:
+        me = athletes(sb)[0]
+        with browser_for(svc) as client:
+            sign_in(client, sb, me)
+            csrf = csrf_of(client.get("/dashboard").text)
+            data = {"csrf": csrf, "email": "c@example.org", "preset": "read-only"}
+            answer = client.post("/dashboard/coaches", data=data)
+            assert answer.status_code == 503 and "ICUCOACH_SMTP_URL" in answer.text
+            assert svc.store.grants_of_athlete(me) == []
+            coach = client.post("/coach", data={"csrf": csrf, "email": "c@example.org", "action": "resend"})
+            assert coach.status_code == 503

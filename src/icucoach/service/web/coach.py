@@ -1,11 +1,12 @@
 """The coach's pages. A coach has no password and no Intervals.icu account: their emailed links are the
 way in.
 
-- ``/coach``: enter your email → "send my URL again" (same URL) or "make a new URL" (a confirm link; opening
-  it issues a new token and the old one stops at once). The answer is the same whether the address is known
-  or not, and the email goes out after the answer, so neither words nor timing tell.
-- ``/coach/confirm/{token}``: any emailed link. GET shows a button and consumes nothing (mail scanners
-  that prefetch links cannot use them up); the POST uses the link once and opens ``/coach/me``.
+- ``/coach``: enter your email → "send my URL again" (the same URL, by email) or "make a new URL" (a
+  confirm link; opening it issues a new token and the old one stops at once). The answer is the same whether
+  the address is known or not, and the lookup happens after the answer, so neither words nor timing tell.
+- ``/coach/confirm/{token}`` (invitation) and ``/coach/regenerate/{token}`` (new URL): GET shows a button
+  and consumes nothing (mail scanners that prefetch links cannot use them up); the POST uses the link once
+  and opens ``/coach/me``.
 - ``/coach/me``: the coach URL with a copy button, setup instructions, and each athlete who granted access
   with what the grant allows.
 """
@@ -20,7 +21,7 @@ from icucoach.service import grants
 from icucoach.service.hub import Hub
 from icucoach.service.store import LinkError
 from icucoach.service.web import links, mailing
-from icucoach.service.web.coaches import valid_email
+from icucoach.service.web.coaches import no_mail, valid_email
 from icucoach.service.web.csrf import checked_form
 from icucoach.service.web.render import error, page
 
@@ -35,37 +36,36 @@ async def coach_page(request: Request, hub: Hub) -> Response:
     return page(request, "coach.html")
 
 
-async def _send_link(hub: Hub, email: str, purpose: str) -> None:
-    ttl = hub.settings.link_ttl_seconds
-    found = await hub.db(hub.store.coach_link, email, purpose, ttl)
-    if found is None:
-        return  # unknown address: nothing to send, and the page said the same as for a known one
-    coach, token = found
-    link = f"{hub.settings.public_url}/coach/confirm/{token}"
-    subject = "Your icucoach coach URL" if purpose == "resend" else "Make a new icucoach coach URL"
-    await mailing.send(hub, coach.email, subject, mailing.coach_link_text(purpose, link, ttl))
-
-
 async def coach_request(request: Request, hub: Hub) -> Response:
     form = await checked_form(request)
     email = str(form.get("email") or "").strip().lower()
     purpose = "regenerate" if form.get("action") == "regenerate" else "resend"
     if not valid_email(email):
         return page(request, "coach.html", 400, problem="Type the email address your invitations came to.")
-    response = page(request, "coach_sent.html", email=email)
-    response.background = BackgroundTask(_send_link, hub, email, purpose)
+    if not mailing.configured(hub):
+        return no_mail(request)
+    response = page(request, "coach_sent.html", email=email, purpose=purpose)
+    # Looked up and queued after the answer is sent: neither the words nor the timing tell.
+    response.background = BackgroundTask(mailing.coach_request, hub, email, purpose)
     return response
 
 
-async def confirm_page(request: Request, hub: Hub) -> Response:
-    return page(request, "coach_confirm.html", token=request.path_params["token"])
+async def link_page(request: Request, hub: Hub) -> Response:
+    regenerate = request.url.path.startswith("/coach/regenerate/")
+    return page(
+        request,
+        "coach_confirm.html",
+        action=request.url.path,
+        regenerate=regenerate,
+    )
 
 
-async def confirm(request: Request, hub: Hub) -> Response:
+async def use_link(request: Request, hub: Hub) -> Response:
     await checked_form(request)
     store = hub.store
+    purpose = "regenerate" if request.url.path.startswith("/coach/regenerate/") else "confirm"
     try:
-        link = await hub.db(store.use_link, request.path_params["token"])
+        link = await hub.db(store.use_link, request.path_params["token"], purpose)
     except LinkError as exc:
         title, what = LINK_PROBLEMS.get(exc.reason, LINK_PROBLEMS["unknown"])
         return error(
@@ -76,14 +76,13 @@ async def confirm(request: Request, hub: Hub) -> Response:
             "Ask for a new link on the coach page, or ask your athlete to invite you again.",
             action=("/coach", "Get a new link"),
         )
-    if link.purpose == "confirm":
+    if purpose == "confirm":
         await hub.db(store.confirm_grant, link)
         notice = "Invitation accepted. This is your coach URL, the same for all your athletes."
-    elif link.purpose == "regenerate":
-        await hub.db(store.regenerate_coach_token, link.coach_id)
-        notice = "Your new coach URL is below; the old one no longer works. Every athlete stays linked."
     else:
-        notice = "Here is your coach URL again."
+        await hub.db(store.regenerate_coach_token, link.coach_id)
+        await mailing.enqueue(hub, "mail_regenerated_notice", coach_id=link.coach_id)
+        notice = "Your new coach URL is below; the old one no longer works. Every athlete stays linked."
     request.session["coach"] = link.coach_id
     request.session["flash"] = notice
     return RedirectResponse("/coach/me", 303)
@@ -117,6 +116,8 @@ ROUTES = [
     ("/coach", coach_page, ("GET",), False),
     ("/coach", coach_request, ("POST",), False),
     ("/coach/me", coach_me, ("GET",), False),
-    ("/coach/confirm/{token}", confirm_page, ("GET",), False),
-    ("/coach/confirm/{token}", confirm, ("POST",), False),
+    ("/coach/confirm/{token}", link_page, ("GET",), False),
+    ("/coach/confirm/{token}", use_link, ("POST",), False),
+    ("/coach/regenerate/{token}", link_page, ("GET",), False),
+    ("/coach/regenerate/{token}", use_link, ("POST",), False),
 ]

@@ -29,6 +29,16 @@ def valid_email(value: str) -> bool:
     return bool(at and local and "." in domain and len(value) <= 320 and not any(c.isspace() for c in value))
 
 
+def no_mail(request: Request) -> Response:
+    return error(
+        request,
+        503,
+        "Email is not set up on this service",
+        "It cannot send the message, so nothing was changed.",
+        "Tell the person who runs it to set ICUCOACH_SMTP_URL (docs/service.md).",
+    )
+
+
 def _no_tools(request: Request) -> Response:
     return error(
         request,
@@ -55,18 +65,12 @@ async def invite(request: Request, hub: Hub) -> Response:
     tools = chosen_tools(form)
     if not tools:
         return _no_tools(request)
+    if not mailing.configured(hub):
+        return no_mail(request)
     athlete_id = me(request)
-    settings = hub.settings
-    account = await hub.db(hub.store.account, athlete_id)
-    coach, token = await hub.db(hub.store.invite_coach, athlete_id, email, tools, settings.link_ttl_seconds)
-    link = f"{settings.public_url}/coach/confirm/{token}"
-    who = (account.name if account and account.name else None) or f"Athlete {athlete_id}"
-    await mailing.send(
-        hub,
-        email,
-        f"{who} invites you to coach them on icucoach",
-        mailing.invite_text(who, link, grants.describe(tools), settings.link_ttl_seconds),
-    )
+    # The store hands back a link too; the job makes the one it sends (ids only in the queue).
+    coach, _ = await hub.db(hub.store.invite_coach, athlete_id, email, tools, hub.settings.link_ttl_seconds)
+    await mailing.enqueue(hub, "mail_invite", athlete_id=athlete_id, coach_id=coach.id)
     await hub.db(
         hub.store.record,
         athlete_id=athlete_id,
@@ -76,7 +80,7 @@ async def invite(request: Request, hub: Hub) -> Response:
         result="ok",
         coach_id=coach.id,
     )
-    flash(request, f"Invitation sent to {email}. The link in it works once, within the next few days.")
+    flash(request, f"Invitation sent to {email}. The link in it works once, for a limited time.")
     return RedirectResponse("/dashboard#coaches", 303)
 
 

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import importlib
-from urllib.parse import quote, urlencode
+from icucoach.service import ical
 
 SCOPE_WORDS = {
     "ACTIVITY": "activities",
@@ -40,21 +39,8 @@ def ical_feed_url(public_url: str, token: str) -> str:
 
 
 def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
-    """One-click subscribe links; ``service.ical.subscribe_links`` is used instead when it exists."""
-    try:  # the iCal module (written alongside) owns these links once it is there
-        ical = importlib.import_module("icucoach.service.ical")
-        links = getattr(ical, "subscribe_links", None)
-        if links is not None:
-            return dict(links(feed_url, name))
-    except ImportError:
-        pass
-    webcal = "webcal://" + feed_url.split("://", 1)[1]
-    return {
-        "apple": webcal,
-        "google": "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
-        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": feed_url, "name": name}, quote_via=quote),
-    }
+    """One-click subscribe links (``webcal``, ``google``, ``outlook``, ``https``) from the iCal module."""
+    return ical.subscribe_links(feed_url, name)
 
 
 __all__ = [

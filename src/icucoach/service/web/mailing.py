@@ -1,54 +1,41 @@
-"""Sending the pages' emails through ``hub.mailer``: a coach's invitation and the coach's "my URL" links.
-Without a mailer (``serve --dev``, no SMTP) the message goes to the log on stderr so the link can be followed.
-The link is the only secret in a message; it is single-use and expires (``settings.link_ttl_seconds``).
+"""How the pages send email: as background jobs (``service.notify``: ``mail_invite``, ``mail_coach_url``,
+``mail_regenerate_link``, ``mail_regenerated_notice``) that carry ids only; the job makes the link and the
+message (``service.mail``) when it runs. Without a mailer (no SMTP and not ``--dev``) nothing can be sent,
+and the page says so before changing anything.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
+from typing import Any
+
+from sqlalchemy import select
 
 from icucoach.service.hub import Hub
-
-log = logging.getLogger("icucoach.service.web")
-
-
-def hours(seconds: int) -> str:
-    h = max(1, round(seconds / 3600))
-    return f"{h} hour" + ("" if h == 1 else "s")
+from icucoach.service.models import Coach
 
 
-async def send(hub: Hub, to: str, subject: str, text: str) -> None:
-    # TODO(lead): use service.mail's message builders (coach_invite, ...) once they are on main.
-    if hub.mailer is None:
-        print(f"[icucoach] email to {to}: {subject}\n{text}", file=sys.stderr, flush=True)
+def configured(hub: Hub) -> bool:
+    return hub.mailer is not None and hub.jobs is not None
+
+
+async def enqueue(hub: Hub, job: str, **kwargs: Any) -> None:
+    await hub.jobs.enqueue(job, **kwargs)
+
+
+def coach_id_for(hub: Hub, email: str) -> int | None:
+    """The coach known by ``email`` (None when unknown). TODO(lead): a ``ServiceStore`` method for this."""
+    with hub.store.session() as s:
+        return s.scalars(select(Coach.id).where(Coach.email == email.strip().lower())).first()
+
+
+async def coach_request(hub: Hub, email: str, purpose: str) -> None:
+    """After the /coach page has answered: for a known address, queue "resend my URL" (the URL itself,
+    to a confirmed coach) or "regenerate" (a single-use confirm link); for an unknown one, nothing."""
+    coach_id = await hub.db(coach_id_for, hub, email)
+    if coach_id is None:
         return
-    try:
-        await hub.mailer.send(to, subject, text)
-    except Exception as exc:  # the page already answered; say so in the log, without the link
-        log.warning("could not send %r: %s", subject, type(exc).__name__)
+    job = "mail_regenerate_link" if purpose == "regenerate" else "mail_coach_url"
+    await enqueue(hub, job, coach_id=coach_id)
 
 
-def invite_text(athlete: str, link: str, allowed: str, ttl: int) -> str:
-    return (
-        f"{athlete} invites you to coach them with icucoach.\n\n"
-        f"What you may do for them: {allowed}.\n\n"
-        f"Open this link to accept and get your coach URL (it works once, for {hours(ttl)}):\n{link}\n\n"
-        "You need no Intervals.icu account of your own. If you did not expect this, ignore this email.\n"
-    )
-
-
-def coach_link_text(purpose: str, link: str, ttl: int) -> str:
-    what = (
-        "see your coach URL again (it stays the same)"
-        if purpose == "resend"
-        else "get a NEW coach URL (the old one stops working when you open the link)"
-    )
-    return (
-        f"Someone (probably you) asked icucoach to {what}.\n\n"
-        f"Open this link (it works once, for {hours(ttl)}):\n{link}\n\n"
-        "If you did not ask for this, ignore this email: nothing changes.\n"
-    )
-
-
-__all__ = ["coach_link_text", "invite_text", "send"]
+__all__ = ["coach_id_for", "coach_request", "configured", "enqueue"]
