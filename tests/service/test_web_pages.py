@@ -425,3 +425,36 @@ def test_without_email_nothing_is_half_done(sb: RunningSandbox, tmp_path: Path) 
             assert svc.store.grants_of_athlete(me) == []
             coach = client.post("/coach", data={"csrf": csrf, "email": "c@example.org", "action": "resend"})
             assert coach.status_code == 503
+
+
+async def test_mcpb_bundle_connects_to_the_service(
+    web: WebService, sb: RunningSandbox, tmp_path: Path
+) -> None:
+    """The downloaded bundle's server command (``npx mcp-remote``, pinned) bridges the official MCP client
+    over stdio to the athlete's secret URL."""
+    import os
+
+    from mcp_helpers import TOOLS_DIR, npm_install, structured
+
+    from icucoach.service.web.mcpb import MCP_REMOTE
+    from mcp import Client, StdioServerParameters
+
+    if not (TOOLS_DIR / "node_modules" / ".bin" / "mcp-remote").exists():
+        npm_install(MCP_REMOTE)
+    me = athletes(sb)[1]
+    async with httpx.AsyncClient(base_url=web.url, follow_redirects=False) as http:
+        page = await http.get("/connect")
+        start = await http.post("/connect", data={"csrf": csrf_of(page.text)})
+        callback = consent(sb, start.headers["location"], me)
+        assert (await http.get(callback)).status_code == 303
+        bundle = (await http.get("/dashboard/icucoach.mcpb")).content
+    with zipfile.ZipFile(io.BytesIO(bundle)) as zf:
+        config = json.loads(zf.read("manifest.json"))["server"]["mcp_config"]
+    # npx finds the pinned mcp-remote installed in .tools/ (run from there: no download at test time)
+    env = {**os.environ, "MCP_REMOTE_CONFIG_DIR": str(tmp_path / "mcp-auth")}
+    params = StdioServerParameters(
+        command=config["command"], args=config["args"], cwd=str(TOOLS_DIR), env=env
+    )
+    async with Client(params, read_timeout_seconds=120) as client:
+        profile = structured(await client.call_tool("icu_get_profile", {}))
+        assert profile["athlete"]["id"] == me

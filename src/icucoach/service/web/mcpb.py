@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from typing import Any
+from urllib.parse import urlsplit
 
 from icucoach import __version__
 
@@ -17,10 +18,20 @@ MCP_REMOTE = "mcp-remote@0.15.1"  # the npm stdio↔Streamable-HTTP bridge, pinn
 
 _INDEX_JS = """// Bridges Claude Desktop (stdio) to your icucoach MCP URL through mcp-remote.
 const { spawn } = require("node:child_process");
-const args = ["-y", %(package)s, %(url)s, "--transport", "http-only"];
+const args = %(args)s;
 const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", args, { stdio: "inherit" });
 child.on("exit", (code) => process.exit(code ?? 1));
 """
+
+
+def bridge_args(url: str) -> list[str]:
+    """``npx`` arguments: mcp-remote over Streamable HTTP only (the service has no SSE endpoint); plain
+    http is allowed by mcp-remote on loopback only, so a self-hosted http service says so explicitly."""
+    args = ["-y", MCP_REMOTE, url, "--transport", "http-only"]
+    host = urlsplit(url).hostname or ""
+    if url.startswith("http://") and host not in ("localhost", "127.0.0.1", "::1"):
+        args.append("--allow-http")
+    return args
 
 
 def manifest(url: str, public_url: str) -> dict[str, Any]:
@@ -41,7 +52,7 @@ def manifest(url: str, public_url: str) -> dict[str, Any]:
             "entry_point": "server/index.js",
             "mcp_config": {
                 "command": "npx",
-                "args": ["-y", MCP_REMOTE, url, "--transport", "http-only"],
+                "args": bridge_args(url),
             },
         },
         "compatibility": {"platforms": ["darwin", "win32", "linux"], "runtimes": {"node": ">=18"}},
@@ -57,9 +68,9 @@ def bundle(url: str, public_url: str) -> bytes:
         zf.writestr("manifest.json", json.dumps(manifest(url, public_url), indent=2) + "\n")
         zf.writestr(
             "server/index.js",
-            _INDEX_JS % {"package": json.dumps(MCP_REMOTE), "url": json.dumps(url)},
+            _INDEX_JS % {"args": json.dumps(bridge_args(url))},
         )
     return buf.getvalue()
 
 
-__all__ = ["MCP_REMOTE", "bundle", "manifest"]
+__all__ = ["MCP_REMOTE", "bridge_args", "bundle", "manifest"]
