@@ -193,6 +193,14 @@ def sign_in(client: httpx.Client, sb: RunningSandbox, athlete_id: str) -> httpx.
     return client.get(callback)
 
 
+def ensure_connected(web: WebService, sb: RunningSandbox, athlete_id: str) -> None:
+    """``athlete_id`` has an account on ``web`` (signed up through the pages if not yet)."""
+    account = web.store.account(athlete_id)
+    if account is None or account.status != "connected":
+        with httpx.Client(base_url=web.url, follow_redirects=False, timeout=30) as http:
+            assert sign_in(http, sb, athlete_id).status_code == 303
+
+
 @pytest.fixture
 def client(web: WebService) -> Iterator[httpx.Client]:
     """A cookie-keeping HTTP client on the service that does not follow redirects."""
