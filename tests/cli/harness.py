@@ -41,9 +41,7 @@ def plain(text: str) -> str:
     return ANSI.sub("", text)
 
 
-def assert_clean_failure(
-    result: subprocess.CompletedProcess[str], code: Exit, *fix_words: str
-) -> str:
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: Exit, *fix_words: str) -> str:
     """One error, once, with its fix; the documented exit code; no traceback. Returns stderr (plain)."""
     stderr = plain(result.stderr)
     context = f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{stderr}"

@@ -51,9 +51,7 @@ CASES = [
         Exit.AUTH,
         KEY_FIX,
     ),
-    Case(
-        "doctor-no-key", ("doctor",), "no-key", Exit.CONFIG, ("INTERVALS_API_KEY", "icucoach setup")
-    ),
+    Case("doctor-no-key", ("doctor",), "no-key", Exit.CONFIG, ("INTERVALS_API_KEY", "icucoach setup")),
     Case(
         "archive-import-no-key",
         ("archive", "import", "--store", "{store}"),

@@ -37,8 +37,8 @@ REFUSALS = (
     "not valid any more",
     "Choose the athlete",
 )
-EXAMPLES = int(os.environ.get("XT_EXAMPLES", "25"))
-CALLS_PER_EXAMPLE = 42  # 25 x 42 = 1,050 calls
+EXAMPLES = int(os.environ.get("XT_EXAMPLES", "60"))
+CALLS_PER_EXAMPLE = 50  # programs of 60-90 steps, about 3 in 4 of them calls: 60 programs give 1,000+
 _titles = itertools.count()
 
 # ("call", who, athlete, tool) | ("grant", coach, athlete, tools) | ("revoke", coach, athlete) | ("regen", w)
@@ -62,7 +62,7 @@ changes = st.one_of(
         st.just("regen"), st.sampled_from([*(f"u:{a}" for a in ATHLETES), *(f"c:{c}" for c in COACHES)])
     ),
 )
-programs = st.lists(st.one_of(calls, calls, calls, changes), min_size=CALLS_PER_EXAMPLE + 10, max_size=70)
+programs = st.lists(st.one_of(calls, calls, calls, changes), min_size=CALLS_PER_EXAMPLE + 10, max_size=90)
 
 
 @dataclass(repr=False)
@@ -180,8 +180,9 @@ async def _run(world: World, program: list[Op], client_for: Any) -> int:
             assert result.is_error and refused, (
                 f"{who} {athlete} {tool}: not granted, yet answered: {text[:300]}"
             )
-            if tool == "icu_add_note":
-                world.refused_notes.append((athlete or who[2:], title))
+            target = athlete or (who[2:] if who.startswith("u:") else None)
+            if tool == "icu_add_note" and target:
+                world.refused_notes.append((target, title))
     return done
 
 

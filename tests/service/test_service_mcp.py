@@ -67,6 +67,8 @@ async def test_coach_uses_only_granted_tools_and_revoke_is_immediate(
     assert svc.store.confirm_grant(svc.store.use_link(link2)) == token  # one URL for the whole roster
     url = f"{svc.url}/c/{token}/mcp"
     async with mcp_client(url) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert "icu_create_workout" in names and "icu_delete_events" not in names  # nobody granted deletes
         listed = structured(await client.call_tool("icu_list_athletes", {}))
         assert {a["id"] for a in listed["athletes"]} == {first, second}
         # several athletes: a read without a choice is refused, naming them
@@ -101,3 +103,21 @@ async def test_unknown_url_gets_404_with_fix(svc: RunningService) -> None:
     answer = httpx.post(f"{svc.url}/c/{'x' * 43}/mcp", json={})
     assert answer.status_code == 404
     assert "dashboard" in answer.json()["error_description"]
+
+
+async def test_a_coach_who_trains_uses_one_url_for_themself_and_their_athletes(
+    svc: RunningService, sb: RunningSandbox
+) -> None:
+    coach_athlete, athlete = "i100003", athletes(sb)[0]
+    connect_athlete(svc, sb, coach_athlete)
+    connect_athlete(svc, sb, athlete)
+    full = [t.name for t in grants.catalogue()]
+    _, own = svc.store.invite_coach(coach_athlete, "jordan@example.org", full, 3600)
+    token = svc.store.confirm_grant(svc.store.use_link(own))
+    _, link = svc.store.invite_coach(athlete, "jordan@example.org", READS, 3600)
+    assert svc.store.confirm_grant(svc.store.use_link(link)) == token
+    async with mcp_client(f"{svc.url}/c/{token}/mcp") as client:
+        listed = structured(await client.call_tool("icu_list_athletes", {}))
+        assert {a["id"] for a in listed["athletes"]} == {coach_athlete, athlete}
+        mine = structured(await client.call_tool("icu_get_profile", {"athlete_id": coach_athlete}))
+        assert mine["athlete"]["id"] == coach_athlete

@@ -35,6 +35,12 @@ def sandbox(
     p_timeout: float = typer.Option(0.0, help="Fault injection: share that hang, then 504 (0..1)."),
     p_truncate: float = typer.Option(0.0, help="Fault injection: share with a truncated JSON body (0..1)."),
     fault_seed: int = typer.Option(0, help="Seed of the fault RNG, so a failing run replays exactly."),
+    webhook_url: str = typer.Option(
+        None, help="Send the sandbox OAuth app's webhooks (Intervals.icu events) to this URL."
+    ),
+    webhook_secret: str = typer.Option(
+        None, help="Shared secret sent in every webhook body (with --webhook-url).", show_default=False
+    ),
 ) -> None:
     """Run a faithful local Intervals.icu API (under /api/v1) with deterministic synthetic athletes."""
     if accounts:
@@ -60,6 +66,13 @@ def sandbox(
                 f"--{name} must be a share between 0 and 1, got {share}",
                 f"Give --{name} a value from 0 to 1.",
             )
+    if webhook_url is not None and not webhook_url.startswith(("http://", "https://")):
+        fail(
+            f"--webhook-url must be an http:// or https:// URL, got {webhook_url!r}",
+            "Give the receiver's full URL, e.g. --webhook-url http://127.0.0.1:8800/webhooks/intervals.",
+        )
+    if webhook_secret is not None and webhook_url is None:
+        fail("--webhook-secret needs --webhook-url", "Add --webhook-url with the receiver's URL.")
     if not 0 < port < 65536:
         fail(f"--port must be from 1 to 65535, got {port}", "Choose a free port, e.g. --port 8765.")
     from icucoach.sandbox import FaultConfig, SandboxOptions
@@ -82,7 +95,14 @@ def sandbox(
         p_truncate=p_truncate,
     )
     options = SandboxOptions(
-        seed=seed, today=pinned, rate_limit=rate_limit, faults=faults, host=host, port=port
+        seed=seed,
+        today=pinned,
+        rate_limit=rate_limit,
+        faults=faults,
+        host=host,
+        port=port,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
     )
     world = build_world(options)
     app = build_app(world, options, FaultPlan(faults))
@@ -93,6 +113,8 @@ def sandbox(
             f"icucoach sandbox --accounts --seed {seed}; Ctrl-C stops it)"
         )
         err.print(f"point the client at it: [cyan]export INTERVALS_BASE_URL=http://{host}:{port}[/]")
+        if webhook_url:
+            err.print(f"webhooks of the sandbox OAuth app go to {webhook_url}")
 
     try:
         serve_foreground(app, sock, on_ready=announce, lifespan="off", timeout_graceful_shutdown=1)

@@ -42,6 +42,7 @@ def serve(
     """Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."""
     if ctx.invoked_subcommand is not None:
         return
+    settings = None if demo else _settings()  # a configuration error first: it is the one to fix
     if not 0 < port < 65536:
         fail(f"--port must be from 1 to 65535, got {port}", "Choose a free port, e.g. --port 8800.")
     from icucoach.serving import PortUnavailableError, listen_socket
@@ -55,10 +56,10 @@ def serve(
             fail("--demo runs one worker", "Drop --workers, or run without --demo against a real setup.")
         from icucoach.service.demo import demo_settings
 
-        with demo_settings(port, host) as settings:
-            _run_one(settings, sock, demo=True)
+        with demo_settings(port, host) as demo_config:
+            _run_one(demo_config, sock, demo=True)
         return
-    settings = _settings()
+    assert settings is not None
     _migrate(settings)
     if workers == 1:
         _run_one(settings, sock, demo=False)

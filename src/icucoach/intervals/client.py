@@ -4,7 +4,8 @@
         athlete = await icu.get_athlete()
         rides = await icu.list_activities(oldest="2026-11-01")
 
-One client = one pooled ``httpx.AsyncClient``, one token bucket (~10 requests/s with a short burst) and one
+One client = one pooled ``httpx.AsyncClient``, one token bucket (~10 requests/s with a short burst; plus an
+optional ``limiter`` shared with other processes, see ``ratelimit.SharedLimiter``) and one
 retry policy shared by all its calls; create it once per process (or per hosted user) and reuse it. Every
 method that addresses an athlete takes an optional ``athlete_id`` (default: the settings', ``0`` = the
 credential's owner), so a coach can work across athletes with one client. ``request_count`` counts HTTP
@@ -24,6 +25,7 @@ from icucoach.intervals.activity_api import ActivityApi
 from icucoach.intervals.athlete_api import AthleteApi
 from icucoach.intervals.calendar_api import CalendarApi
 from icucoach.intervals.config import ClientSettings
+from icucoach.intervals.ratelimit import SharedLimiter
 from icucoach.intervals.transport import Transport
 from icucoach.intervals.wellness_api import WellnessApi
 
@@ -36,9 +38,10 @@ class IntervalsClient(AthleteApi, ActivityApi, WellnessApi, CalendarApi):
         settings: ClientSettings | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        limiter: SharedLimiter | None = None,
     ) -> None:
         self.settings = settings if settings is not None else ClientSettings.from_env()
-        self._t = Transport(self.settings, transport=transport)
+        self._t = Transport(self.settings, transport=transport, shared=limiter)
         self._timezones = {}
 
     @property

@@ -8,6 +8,10 @@ therefore served in arrival order and the long-run rate never exceeds ``rate``, 
 ``pause(seconds)`` is called when the server answers 429: it holds back *all* callers until then, so a
 burst of concurrent requests does not keep hammering a server that has asked us to slow down.
 
+``SharedLimiter`` is the hook for a budget shared with other processes (the hosted service's per-athlete
+budget across its workers, ``icucoach.service.limits``): when a client is given one, every attempt takes from
+it *after* the in-process bucket, so the bucket still paces this process and the shared one caps the sum.
+
 The bucket owns the client's notion of time: ``clock`` and ``sleep`` (the transport's retry waits use
 ``bucket.sleep`` too), so a test can drive every wait of a client with one fake clock instead of real time.
 """
@@ -17,6 +21,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class SharedLimiter(Protocol):
+    """A budget shared beyond this process: ``acquire`` waits (bounded) for one request's share and returns
+    the seconds waited; it raises an ``IntervalsError`` (e.g. ``RateLimitedError``) when it gives up."""
+
+    async def acquire(self) -> float: ...
 
 
 class TokenBucket:
@@ -83,4 +95,4 @@ class TokenBucket:
         return f"TokenBucket(rate={self.rate!r}, burst={self.burst})"
 
 
-__all__ = ["TokenBucket"]
+__all__ = ["SharedLimiter", "TokenBucket"]

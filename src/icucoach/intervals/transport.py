@@ -2,10 +2,11 @@
 error mapping and JSON decoding.
 
 ``Transport.request`` is the only place a request leaves the process. Per attempt it takes a token from the
-client's bucket, sends with a per-request timeout, reads the *whole* body (a body cut short is an error, never
-partial data), decodes JSON and maps the outcome: success, a retryable fault (429, 502/503/504, timeout,
-connection failure, truncated/non-JSON body on an idempotent request) or a final error from
-``icucoach.intervals.errors``. ``request_count`` counts every HTTP attempt, retries included.
+client's bucket (then from its shared limiter, when it has one), sends with a per-request timeout, reads the
+*whole* body (a body cut short is an error, never partial data), decodes JSON and maps the outcome:
+success, a retryable fault (429, 502/503/504, timeout, connection failure, truncated/non-JSON body on an
+idempotent request) or a final error from ``icucoach.intervals.errors``. ``request_count`` counts every HTTP
+attempt, retries included.
 
 Credentials live only in the client's default headers; logs carry method, path, status, attempt and wait,
 and any text taken from a response is scrubbed of known secrets before it reaches an error message.
@@ -42,7 +43,7 @@ from icucoach.intervals.errors import (
     UpstreamUnavailableError,
     ValidationError,
 )
-from icucoach.intervals.ratelimit import TokenBucket
+from icucoach.intervals.ratelimit import SharedLimiter, TokenBucket
 from icucoach.intervals.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("icucoach.intervals")
@@ -81,7 +82,11 @@ class Transport:
     """Auth + pooling + token bucket + retries + error mapping. Shared by all methods of one client."""
 
     def __init__(
-        self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: ClientSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        shared: SharedLimiter | None = None,
     ) -> None:
         settings.require_credentials()
         self.settings = settings
@@ -107,6 +112,7 @@ class Transport:
             follow_redirects=False,
         )
         self.bucket = TokenBucket(settings.rate_per_second, settings.burst)
+        self.shared = shared  # a budget shared with other processes, taken after the bucket (ratelimit.py)
         self.policy = RetryPolicy(
             max_retries=settings.max_retries,
             max_total_wait=settings.max_total_wait,
@@ -147,6 +153,8 @@ class Transport:
         while True:
             attempt += 1
             await self.bucket.acquire()
+            if self.shared is not None:
+                await self.shared.acquire()
             self.request_count += 1
             started = time.perf_counter()
             outcome = await self._attempt(method, path, query, json_body, req_timeout, resource, retry_ok)

@@ -299,14 +299,27 @@ class Session:
 SESSION_HOLDER: dict[str, Session] = {}
 
 
+# An ASGI host serving several servers in one process (the hosted service; its tests) puts the Session that
+# owns a request in the request's scope under this key; otherwise the process-wide one is used.
+SCOPE_SESSION_KEY = "icucoach.session"
+
+
 def session() -> Session:
-    """The session of the server running in this process (``server.build_server`` installs it)."""
+    """The session of the server handling this request: the one its ASGI host attached to the request, else
+    the process-wide one (``server.build_server`` installs it)."""
+    try:
+        attached = get_http_request().scope.get(SCOPE_SESSION_KEY)
+    except RuntimeError:
+        attached = None
+    if isinstance(attached, Session):
+        return attached
     if "s" not in SESSION_HOLDER:
         SESSION_HOLDER["s"] = Session()
     return SESSION_HOLDER["s"]
 
 
 __all__ = [
+    "SCOPE_SESSION_KEY",
     "AthleteArg",
     "AthleteRef",
     "DateArg",

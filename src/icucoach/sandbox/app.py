@@ -2,7 +2,9 @@
 API's shapes, and the API edge (fault injection, rate limit) in front of ``/api/v1``.
 
 ``create_app(world, options, faults)`` is what ``runner.serve_in_thread`` / ``serve_forever`` call. The app
-keeps ``world``, ``options``, ``faults`` and the ``limiter`` on ``app.state`` so tests can reach them.
+keeps ``world``, ``options``, ``faults``, the ``limiter`` and the ``webhooks`` dispatcher on ``app.state`` so
+tests can reach them. ``options.webhook_url``/``webhook_secret`` are set on every registered OAuth app here;
+the sandbox-only ``/_sandbox/...`` control routes are listed in ``icucoach.sandbox.webhooks``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from icucoach.sandbox import oauth
+from icucoach.sandbox import oauth, webhooks
 from icucoach.sandbox.errors import EXCEPTION_HANDLERS
 from icucoach.sandbox.faults import FaultPlan
 from icucoach.sandbox.middleware import ApiEdgeMiddleware
@@ -53,6 +55,7 @@ def create_app(world: World, options: SandboxOptions, faults: FaultPlan) -> Star
             Route("/", _root, methods=["GET"]),
             Route("/files/{path:path}", _file, methods=["GET"]),
             *oauth.ROUTES,
+            *webhooks.ROUTES,
             *API_ROUTES,
         ],
         middleware=[Middleware(ApiEdgeMiddleware, faults=faults, limiter=limiter)],
@@ -63,4 +66,16 @@ def create_app(world: World, options: SandboxOptions, faults: FaultPlan) -> Star
     app.state.faults = faults
     app.state.limiter = limiter
     app.state.activity_index = {}
+    if options.webhook_url is not None:
+        for client_id in list(world.oauth_clients):
+            webhooks.set_webhook(world, client_id, options.webhook_url, options.webhook_secret)
+    app.state.webhooks = webhooks.WebhookDispatcher(
+        world,
+        webhooks.DeliveryPolicy(
+            window_seconds=options.webhook_window_seconds,
+            max_attempts=options.webhook_max_attempts,
+            retry_base_seconds=options.webhook_retry_base_seconds,
+            retry_cap_seconds=options.webhook_retry_cap_seconds,
+        ),
+    )
     return app

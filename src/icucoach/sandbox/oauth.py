@@ -10,6 +10,11 @@ can be tested without the internet.
 - ``POST /api/oauth/token`` (form ``client_id, client_secret, code``; the code is valid 2 minutes, once) →
   ``{"token_type":"Bearer","access_token":…,"scope":"ACTIVITY:READ,…","athlete":{"id","name"}}``.
 - ``DELETE /api/v1/disconnect-app`` (bearer): revokes the app's tokens for that athlete.
+
+Scope changes reach the app as webhook ``APP_SCOPE_CHANGED`` (``icucoach.sandbox.webhooks``) with top-level
+``client_id, client_name, scope, deauthorized``: on disconnect (``deauthorized: true``, sent although the
+token is now revoked) and when an athlete who holds a token re-authorizes with a different scope (the new
+scope, ``deauthorized: false``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from starlette.routing import Route
 from icucoach.sandbox.auth import authenticate, parse_scopes
 from icucoach.sandbox.errors import ApiError, access_denied
 from icucoach.sandbox.routes.common import empty_ok, ok, world_of
+from icucoach.sandbox.webhooks import dispatcher_of
 from icucoach.sandbox.world import OAuthClient, OAuthCode, OAuthToken, World
 
 CODE_TTL_SECONDS = 120.0
@@ -156,8 +162,15 @@ async def token(request: Request) -> Response:
     ):
         raise ApiError(400, "Invalid or expired code", spring=False)
     grant.used = True
+    held = [
+        t
+        for t in world.oauth.tokens.values()
+        if t.client_id == client.client_id and t.athlete_id == grant.athlete_id and not t.revoked
+    ]
     access = secrets.token_hex(16)
     world.oauth.tokens[access] = OAuthToken(access, client.client_id, grant.athlete_id, grant.scopes)
+    if held and set(held[-1].scopes) != set(grant.scopes):
+        _scope_changed(request, client, grant.athlete_id, grant.scopes, deauthorized=False)
     store = world.store(grant.athlete_id)
     name = store.athlete.get("name") if store else None
     return ok(
@@ -174,10 +187,28 @@ async def disconnect_app(request: Request) -> Response:
     caller = authenticate(request)
     if not caller.is_bearer:
         raise access_denied()
-    for t in world_of(request).oauth.tokens.values():
+    world = world_of(request)
+    for t in world.oauth.tokens.values():
         if t.client_id == caller.client_id and t.athlete_id == caller.athlete_id:
             t.revoked = True
+    client = world.oauth_clients.get(caller.client_id or "")
+    used = world.oauth.tokens.get(caller.credential.removeprefix("bearer:"))
+    if client is not None and used is not None:
+        _scope_changed(request, client, caller.athlete_id, used.scopes, deauthorized=True)
     return empty_ok()
+
+
+def _scope_changed(
+    request: Request, client: OAuthClient, athlete_id: str, scopes: tuple[str, ...], *, deauthorized: bool
+) -> None:
+    """Tell this one app (its token may already be revoked) what it may now do for ``athlete_id``."""
+    payload = {
+        "client_id": client.client_id,
+        "client_name": client.name,
+        "scope": ",".join(scopes),
+        "deauthorized": deauthorized,
+    }
+    dispatcher_of(request).emit(athlete_id, "APP_SCOPE_CHANGED", payload, client_id=client.client_id)
 
 
 ROUTES = [

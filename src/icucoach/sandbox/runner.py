@@ -30,6 +30,13 @@ class SandboxOptions:
     faults: FaultConfig = field(default_factory=FaultConfig)
     host: str = "127.0.0.1"
     port: int = 0  # 0 = pick a free port
+    # Webhooks (sandbox/webhooks.py): set on every registered OAuth app at start, like "Manage App".
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_window_seconds: float = 0.2  # events collected this long, then one POST per app
+    webhook_max_attempts: int = 8  # a batch not answered 200 is retried, then recorded as failed
+    webhook_retry_base_seconds: float = 0.5  # first retry delay; doubles per failure ...
+    webhook_retry_cap_seconds: float = 30.0  # ... up to this (defaults: 8 tries over about a minute)
 
 
 @dataclass

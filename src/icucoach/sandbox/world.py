@@ -47,10 +47,46 @@ class ActivityDetail:
 
 @dataclass
 class OAuthClient:
+    """A registered OAuth app; ``webhook_url``/``webhook_secret`` are set on "Manage App" on the real site."""
+
     client_id: str
     client_secret: str
     name: str
     redirect_uris: tuple[str, ...]
+    webhook_url: str | None = None  # None = the app receives no webhooks
+    webhook_secret: str | None = None  # sent as ``"secret"`` in every delivery body
+
+
+@dataclass
+class WebhookAttempt:
+    """One POST of a webhook batch: the receiver's status, or the connection error's name."""
+
+    at: float  # time.time() when the answer (or the error) arrived
+    url: str
+    status: int | None  # None = no HTTP answer (refused, timed out, reset)
+    error: str | None = None
+
+
+@dataclass
+class WebhookDelivery:
+    """One batch of events for one app and every attempt to deliver it (``World.webhook_deliveries``)."""
+
+    client_id: str
+    event_types: list[str]
+    athlete_ids: list[str]
+    attempts: list[WebhookAttempt] = field(default_factory=list)
+    state: Literal["pending", "delivered", "failed"] = "pending"
+
+    def to_json(self) -> Json:
+        return {
+            "client_id": self.client_id,
+            "event_types": self.event_types,
+            "athlete_ids": self.athlete_ids,
+            "state": self.state,
+            "attempts": [
+                {"at": a.at, "url": a.url, "status": a.status, "error": a.error} for a in self.attempts
+            ],
+        }
 
 
 @dataclass
@@ -140,6 +176,7 @@ class World:
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(900_000_000))
     oauth: OAuthState = field(default_factory=OAuthState)  # issued OAuth codes and bearer tokens
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # attachment path -> (mime type, bytes)
+    webhook_deliveries: list[WebhookDelivery] = field(default_factory=list)  # oldest first
 
     def account_for_key(self, api_key: str) -> Account | None:
         for acc in self.accounts:

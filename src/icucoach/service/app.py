@@ -27,15 +27,16 @@ from starlette.routing import BaseRoute, Mount, Route
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
-from icucoach.service import notify
+from icucoach.service import notify, reactions
 from icucoach.service.crypto import Vault
 from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
-from icucoach.service.mcp_adapter import AuditObserver, ServiceSession
+from icucoach.service.mcp_adapter import AuditObserver, CoachToolFilter, ServiceSession
 from icucoach.service.principal import TokenPaths
 from icucoach.service.settings import ServiceSettings
 from icucoach.service.store import ServiceStore
 from icucoach.service.upstream import UpstreamClients
+from icucoach.service.webhooks import webhook_route
 
 # Training data is only ever in memory, briefly: shorter than the single-user server's defaults.
 SERVICE_TTL = CacheTtl()
@@ -59,11 +60,14 @@ def build_hub(settings: ServiceSettings, mailer: Mailer | None = None) -> Hub:
     hub = Hub(settings=settings, store=store, clients=clients, mailer=mailer or default_mailer(settings))
     hub.jobs = JobQueue(settings.redis_url)
     notify.register(hub)
+    reactions.install(hub)
     return hub
 
 
 def _mcp_http_app(hub: Hub, auth: Any = None) -> Any:
-    server = build_server(ServiceSession(hub))
+    server = build_server()
+    hub.extras.setdefault("session", ServiceSession(hub))
+    server.add_middleware(CoachToolFilter(hub))
     if auth is not None:
         server.auth = auth
     settings = hub.settings
@@ -143,6 +147,8 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(token_app.lifespan(token_app))
             await stack.enter_async_context(oauth_app.lifespan(oauth_app))
+            await hub.extras["broadcast"].start()
+            stack.push_async_callback(hub.extras["broadcast"].stop)
             await hub.jobs.start()
             stack.push_async_callback(hub.jobs.stop)
             for extra in hub.extras.get("lifespans", []):
@@ -156,12 +162,16 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
 
     inner = Starlette(routes=routes, lifespan=lifespan)
     inner.state.hub = hub
-    return TokenPaths(inner, token_app, hub)
+    return TokenPaths(inner, token_app, hub, session=hub.extras["session"])
 
 
 def _optional_routes(hub: Hub) -> list[BaseRoute]:
     """The parts other modules add (pages, iCal, webhooks, OAuth)."""
-    return [feed_route(hub)]
+    secret = hub.settings.webhook_secret
+    return [
+        feed_route(hub),
+        webhook_route(secret.get_secret_value() if secret else None, reactions.Reactions(hub)),
+    ]
 
 
 def create_app_from_env() -> Any:

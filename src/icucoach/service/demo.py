@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from icucoach.sandbox import RunningSandbox
 from icucoach.service.settings import ServiceSettings
 
 WEBHOOK_SECRET = "icucoach-demo-webhook-secret"
@@ -45,9 +46,12 @@ def demo_settings(port: int, host: str = "127.0.0.1") -> Iterator[ServiceSetting
         )
 
 
-def _point_webhooks(sandbox: object, url: str) -> None:
+def _point_webhooks(sandbox: RunningSandbox, url: str) -> None:
     """Register the service's webhook URL on the sandbox OAuth app (as "Manage App" does on the real site)."""
-    return None
+    from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
+    from icucoach.sandbox.webhooks import set_webhook
+
+    set_webhook(sandbox.world, SANDBOX_OAUTH_CLIENT.client_id, url, WEBHOOK_SECRET)
 
 
 __all__ = ["WEBHOOK_SECRET", "demo_settings"]

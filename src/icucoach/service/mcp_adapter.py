@@ -13,12 +13,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from contextvars import ContextVar
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_access_token, get_http_request
+from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
+from fastmcp.tools import Tool
 
 from icucoach.intervals import ConfigurationError, athlete_today, normalize_athlete_id
 from icucoach.mcp import registry
@@ -226,6 +229,29 @@ def _no_env_settings() -> Any:
     raise ToolError("internal: the hosted service has no server-wide Intervals.icu key")
 
 
+class CoachToolFilter(Middleware):
+    """``tools/list`` for a coach shows only what some athlete granted them (plus listing and choosing
+    athletes), so their AI does not plan with tools it may not use; ``tools/call`` still checks the grant of
+    the athlete each call is about. Athletes see every tool."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def on_list_tools(
+        self, context: MiddlewareContext[Any], call_next: CallNext[Any, Sequence[Tool]]
+    ) -> Sequence[Tool]:
+        tools = await call_next(context)
+        try:
+            principal = current_principal()
+        except ToolError:
+            return tools
+        if principal.kind != "coach" or principal.coach_id is None:
+            return tools
+        roster = await self.hub.db(self.hub.store.grants_of_coach, principal.coach_id)
+        allowed = set(grants.ALWAYS).union(*(g.tools for g in roster))
+        return [t for t in tools if t.name in allowed]
+
+
 class AuditObserver:
     """Writes one audit row per tool call, off the event loop (the call's answer is not delayed)."""
 
@@ -265,4 +291,4 @@ class AuditObserver:
             await asyncio.gather(*self._pending, return_exceptions=True)
 
 
-__all__ = ["AuditObserver", "ServiceSession", "current_principal"]
+__all__ = ["AuditObserver", "CoachToolFilter", "ServiceSession", "current_principal"]

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Literal
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from icucoach.mcp.context import SCOPE_SESSION_KEY
+
 if TYPE_CHECKING:
     from icucoach.service.hub import Hub
 
@@ -77,10 +79,11 @@ class TokenPaths:
     """Routes ``/u/{token}/mcp`` and ``/c/{token}/mcp`` to ``mcp_app`` with the principal attached; every
     other request goes to ``app``."""
 
-    def __init__(self, app: ASGIApp, mcp_app: ASGIApp, hub: Hub) -> None:
+    def __init__(self, app: ASGIApp, mcp_app: ASGIApp, hub: Hub, session: object = None) -> None:
         self.app = app
         self.mcp_app = mcp_app
         self.hub = hub
+        self.session = session  # the ServiceSession the tools use for this app's requests
 
     async def resolve(self, kind: str, token: str) -> Principal | None:
         store = self.hub.store
@@ -93,6 +96,8 @@ class TokenPaths:
         return Principal("coach", coach_id=coach.id, coach_email=coach.email, via="coach URL")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.session is not None:
+            scope = {**scope, SCOPE_SESSION_KEY: self.session}
         match = _PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
         if match is None:
             await self.app(scope, receive, send)

@@ -3,7 +3,9 @@ OAuth token (decrypted from the store on every call, so a disconnect is enforced
 a ``CachedClient`` whose short-lived in-memory cache is the only place training data is kept. A coach never
 holds a token: their calls for an athlete use the athlete's client.
 
-The clients live in an LRU (idle clients are closed); a webhook invalidates one athlete's cache.
+The clients live in an LRU (idle clients are closed); a webhook invalidates one athlete's cache. With a
+``budget`` (``limits.UpstreamBudget``, installed when Redis is configured) every client's requests also take
+from that athlete's budget shared by all workers.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.intervals.cache import CachedClient, CacheTtl
+
+if TYPE_CHECKING:
+    from icucoach.service.limits import UpstreamBudget
 
 MAX_CLIENTS = 2000
 
@@ -37,6 +43,7 @@ class UpstreamClients:
         self.ttl = ttl
         self.rate_per_second = rate_per_second
         self.max_clients = max_clients
+        self.budget: UpstreamBudget | None = None
         self._held: OrderedDict[str, _Held] = OrderedDict()
         self._closing: list[CachedClient] = []
 
@@ -56,7 +63,8 @@ class UpstreamClients:
             rate_per_second=self.rate_per_second,
             max_connections=4,
         )
-        cached = CachedClient(IntervalsClient(settings), self.ttl)
+        shared = None if self.budget is None else self.budget.for_athlete(athlete_id)
+        cached = CachedClient(IntervalsClient(settings, limiter=shared), self.ttl)
         self._held[athlete_id] = _Held(fingerprint, cached)
         while len(self._held) > self.max_clients:
             _, old = self._held.popitem(last=False)

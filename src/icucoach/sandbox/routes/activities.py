@@ -3,7 +3,7 @@ partial update, intervals, streams (JSON/CSV) and activity messages.
 
 Strava-synced activities are stored as the ``Hidden`` stub (``source: "STRAVA"``); lists and ``GET`` return
 the stub, while streams, intervals and updates answer 422 "Cannot read Strava activities via the API".
-Scope area: ACTIVITY.
+Scope area: ACTIVITY. An update notifies the athlete's OAuth apps (webhook ``ACTIVITY_UPDATED``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from icucoach.sandbox.routes.common import (
     validate_body,
     world_of,
 )
+from icucoach.sandbox.webhooks import notify
 from icucoach.sandbox.world import AthleteStore, Json
 
 _READ_ONLY = {
@@ -147,13 +148,14 @@ async def get_activity(request: Request) -> Response:
 
 
 async def put_activity(request: Request) -> Response:
-    _, _store, activity = activity_for(request, request.path_params["id"], write=True)
+    _, store, activity = activity_for(request, request.path_params["id"], write=True)
     readable(activity)
     body = await read_json(request)
     validate_body("Activity", body)
     for key, value in body.items():
         if key not in _READ_ONLY and value is not None:  # nulls are ignored: fields cannot be cleared
             activity[key] = value
+    notify(request, store.id, "ACTIVITY_UPDATED", activity=activity)
     return ok(activity)
 
 

@@ -6,6 +6,8 @@ Planned workouts: when a WORKOUT event's ``description`` is created or changed, 
 ``workout_doc``, ``moving_time``, ``icu_training_load``, ``icu_intensity``, ``joules``… by
 ``icucoach.workouts.enrich_event``, as Intervals.icu does. ``external_id`` matching is scoped to the caller's
 OAuth app (bearer tokens) or to events the key owner created without an app (API keys). Scope area: CALENDAR.
+Every write that changes something notifies the athlete's OAuth apps: webhook ``CALENDAR_UPDATED``
+(``records: []``, a cue to re-fetch, as the real payload is).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from icucoach.sandbox.routes.common import (
     validate_body,
     world_of,
 )
+from icucoach.sandbox.webhooks import notify
 from icucoach.sandbox.world import AthleteStore, Json, World
 
 _CREATE_ONLY = {"workout", "file_contents", "file_contents_base64", "filename"}
@@ -180,6 +183,10 @@ def _event(store: AthleteStore, event_id: int) -> Json:
     return event
 
 
+def _changed(request: Request, store: AthleteStore) -> None:
+    notify(request, store.id, "CALENDAR_UPDATED", records=[])
+
+
 # --- handlers -----------------------------------------------------------------------------------------------
 
 
@@ -233,8 +240,12 @@ async def create_event(request: Request) -> Response:
     if q_bool(request, "upsertOnUid") and body.get("uid"):
         for event in store.events.values():
             if event.get("uid") == body["uid"]:
-                return ok(_update(store, event, body))
-    return ok(_create(world_of(request), store, caller, body))
+                updated = _update(store, event, body)
+                _changed(request, store)
+                return ok(updated)
+    created = _create(world_of(request), store, caller, body)
+    _changed(request, store)
+    return ok(created)
 
 
 async def update_event(request: Request) -> Response:
@@ -242,13 +253,16 @@ async def update_event(request: Request) -> Response:
     event = _event(store, request.path_params["eventId"])
     body = await read_json(request)
     _validate(body, creating=False)
-    return ok(_update(store, event, body))
+    updated = _update(store, event, body)
+    _changed(request, store)
+    return ok(updated)
 
 
 async def delete_event(request: Request) -> Response:
     _, store = athlete_store(request, request.path_params["id"], "CALENDAR", write=True)
     _event(store, request.path_params["eventId"])
     del store.events[request.path_params["eventId"]]
+    _changed(request, store)
     return ok({})
 
 
@@ -273,6 +287,8 @@ async def bulk_create(request: Request) -> Response:
             out.append(_create(world, store, caller, item))
         else:
             out.append(_update(store, existing, item))
+    if out:
+        _changed(request, store)
     return ok(out)
 
 
@@ -290,6 +306,8 @@ async def bulk_delete(request: Request) -> Response:
             doomed.add(int(item["id"]))
     for event_id in doomed:
         del store.events[event_id]
+    if doomed:
+        _changed(request, store)
     return ok({"eventsDeleted": len(doomed)})
 
 
@@ -310,6 +328,8 @@ async def delete_range(request: Request) -> Response:
     ]
     for eid in doomed:
         del store.events[eid]
+    if doomed:
+        _changed(request, store)
     return empty_ok()
 
 

@@ -3,7 +3,8 @@
 
 Upsert semantics as the real API: only the fields sent change, a missing day is created, ``-1`` unsets a
 numeric field, unknown fields are refused with 422, and the fitness fields the server computes (ctl, atl,
-rampRate, ctlLoad, atlLoad, sportInfo) are not writable. Scope area: WELLNESS.
+rampRate, ctlLoad, atlLoad, sportInfo) are not writable. Scope area: WELLNESS. Each upsert notifies the
+athlete's OAuth apps: webhook ``WELLNESS_UPDATED`` with the changed records.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from icucoach.sandbox.routes.common import (
     validate_body,
     world_of,
 )
+from icucoach.sandbox.webhooks import notify
 from icucoach.sandbox.world import AthleteStore, Json
 
 _COMPUTED = {"ctl", "atl", "rampRate", "ctlLoad", "atlLoad", "sportInfo", "updated"}
@@ -87,7 +89,9 @@ async def put_wellness_day(request: Request) -> Response:
     _, store = athlete_store(request, request.path_params["id"], "WELLNESS", write=True)
     day = parse_local_date(request.path_params["date"]).isoformat()
     body = await read_json(request)
-    return ok(upsert(store, day, body, request.query_params.get("localDate")))
+    record = upsert(store, day, body, request.query_params.get("localDate"))
+    notify(request, store.id, "WELLNESS_UPDATED", records=[record])
+    return ok(record)
 
 
 async def put_wellness(request: Request) -> Response:
@@ -96,7 +100,9 @@ async def put_wellness(request: Request) -> Response:
     if not body.get("id"):
         raise unprocessable("id (the record's date, YYYY-MM-DD) is required")
     day = parse_local_date(str(body["id"]), "id").isoformat()
-    return ok(upsert(store, day, {**body, "id": day}, request.query_params.get("localDate")))
+    record = upsert(store, day, {**body, "id": day}, request.query_params.get("localDate"))
+    notify(request, store.id, "WELLNESS_UPDATED", records=[record])
+    return ok(record)
 
 
 async def put_wellness_bulk(request: Request) -> Response:
@@ -109,8 +115,9 @@ async def put_wellness_bulk(request: Request) -> Response:
         day = parse_local_date(str(item["id"]), "id").isoformat()
         validate_body("Wellness", item, unknown="reject")
         days.append(day)
-    for day, item in zip(days, body, strict=True):
-        upsert(store, day, {**item, "id": day})
+    records = [upsert(store, day, {**item, "id": day}) for day, item in zip(days, body, strict=True)]
+    if records:
+        notify(request, store.id, "WELLNESS_UPDATED", records=records)
     return empty_ok()
 
 

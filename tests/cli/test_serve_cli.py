@@ -1,0 +1,68 @@
+"""``icucoach serve`` through the real CLI: its configuration errors (one error, its fix, the documented exit
+code), ``keygen``, and ``rotate-keys`` re-encrypting every stored secret so the old key can be dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from icucoach.exitcodes import Exit
+from icucoach.service.crypto import Vault
+from icucoach.service.store import ServiceStore
+
+from .harness import assert_clean_failure, run
+
+
+def env_for(db: Path, keys: str) -> dict[str, str]:
+    return {
+        "ICUCOACH_PUBLIC_URL": "http://127.0.0.1:8800",
+        "ICUCOACH_DATABASE_URL": f"sqlite:///{db}",
+        "ICUCOACH_SECRET_KEYS": keys,
+        "INTERVALS_OAUTH_CLIENT_ID": "app",
+        "INTERVALS_OAUTH_CLIENT_SECRET": "secret",
+    }
+
+
+def test_missing_settings_name_the_variable(tmp_path: Path) -> None:
+    env = env_for(tmp_path / "s.db", Fernet.generate_key().decode())
+    del env["INTERVALS_OAUTH_CLIENT_ID"]
+    assert_clean_failure(run("serve", "--port", "0", env=env), Exit.CONFIG, "INTERVALS_OAUTH_CLIENT_ID")
+    bad = env_for(tmp_path / "s.db", "not-a-key")
+    assert_clean_failure(run("serve", "rotate-keys", env=bad), Exit.CONFIG, "ICUCOACH_SECRET_KEYS", "keygen")
+
+
+def test_keygen_prints_a_usable_key() -> None:
+    result = run("serve", "keygen")
+    assert result.returncode == 0
+    Fernet(result.stdout.strip().encode())
+
+
+def test_rotate_keys_lets_the_old_key_go(tmp_path: Path) -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    db = tmp_path / "service.db"
+    store = ServiceStore(f"sqlite:///{db}", Vault([old]))
+    store.migrate()
+    store.upsert_account("i1", "A", None, "intervals-token-1", "ACTIVITY:READ")
+    personal = store.url_token("i1", "mcp")
+    store.close()
+
+    result = run("serve", "rotate-keys", env=env_for(db, f"{new},{old}"))
+    assert result.returncode == 0, result.stderr
+    assert "re-encrypted 2 secret" in result.stderr
+
+    rotated = ServiceStore(f"sqlite:///{db}", Vault([new]))  # the old key is gone
+    assert rotated.upstream_token("i1") == "intervals-token-1"
+    assert rotated.url_token("i1", "mcp") == personal
+    rotated.close()
+
+
+def test_rotate_without_the_old_key_is_refused(tmp_path: Path) -> None:
+    old = Fernet.generate_key().decode()
+    db = tmp_path / "service.db"
+    store = ServiceStore(f"sqlite:///{db}", Vault([old]))
+    store.migrate()
+    store.upsert_account("i1", "A", None, "tok", None)
+    store.close()
+    result = run("serve", "rotate-keys", env=env_for(db, Fernet.generate_key().decode()))
+    assert_clean_failure(result, Exit.CONFIG, "old key")
