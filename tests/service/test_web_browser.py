@@ -131,6 +131,8 @@ def test_phone_width(browser: Any, web: WebService, sb: RunningSandbox) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(web.url + "/activity")
     check(page, "phone-03-activity")
+    page.goto(web.url + "/coach")
+    check(page, "phone-04-coach")
 
 
 def test_keyboard_reaches_connect(browser: Any, web: WebService) -> None:

@@ -8,8 +8,8 @@ and the admin list. What the app factory calls:
 
 Modules: ``sessions`` (cookie), ``csrf``, ``security`` (headers), ``render`` (templates, error pages),
 ``connect`` (landing, OAuth sign-in, logout), ``dashboard`` (the athlete's own things), ``coaches`` (the
-athlete's coaches and grants), ``coach`` (the coach's pages), ``admin`` (admin list, activity), ``mcpb``
-(the Claude Desktop bundle), ``links`` (calendar subscribe links).
+athlete's coaches and grants), ``coach`` (the coach's pages), ``admin`` (the admin list), ``mcpb`` (the
+Claude Desktop bundle), ``links`` (URLs and subscribe links), ``mailing`` (emails as ``notify`` jobs).
 """
 
 from __future__ import annotations
