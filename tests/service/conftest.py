@@ -105,39 +105,13 @@ class WebService:
         return self.app.hub.store
 
 
-def _with_pages(app: Any, settings: ServiceSettings) -> Any:
-    """``create_app``'s app, with the pages added as the factory is meant to (TODO(lead): in ``create_app``:
-    ``web.routes(hub)`` before the catch-all OAuth mount, ``web.middleware(settings)`` and
-    ``web.exception_handlers()`` on the inner app and on the OAuth app, whose 404s are the site's)."""
-    from starlette.routing import Mount
-
-    from icucoach.service import web
-
-    inner = app.app
-    if any(getattr(r, "path", None) == "/dashboard" for r in inner.routes):
-        return app
-    catch_all = next(
-        (i for i, r in enumerate(inner.router.routes) if isinstance(r, Mount) and r.path == ""),
-        len(inner.router.routes),
-    )
-    inner.router.routes[catch_all:catch_all] = web.routes(app.hub)
-    inner.user_middleware[:0] = web.middleware(settings)
-    targets = [inner]
-    if catch_all < len(inner.router.routes) and hasattr(inner.router.routes[-1].app, "add_exception_handler"):
-        targets.append(inner.router.routes[-1].app)
-    for target in targets:
-        for key, fn in web.exception_handlers().items():
-            target.add_exception_handler(key, fn)
-    return app
-
-
 @contextmanager
 def web_service(sb: RunningSandbox, db: Path, **env: Any) -> Iterator[WebService]:
     port = free_port()
     with smtp_sink() as sink:
         env.setdefault("ICUCOACH_SMTP_URL", f"smtp://127.0.0.1:{sink.port}")
         settings = settings_for(sb, db, port, **env)
-        app = _with_pages(create_app(settings), settings)
+        app = create_app(settings)
         with serve_in_background(app, port=port):
             yield WebService(settings.public_url, app, settings, Inbox(sink), port)
 

@@ -6,7 +6,8 @@ Routing, outermost first:
   credential), the principal looked up per request;
 - ``/mcp`` → the same tools behind MCP authorization (``mcp_auth``: FastMCP's OAuth proxy, we are the
   authorization server, Intervals.icu the upstream), with its discovery and OAuth endpoints at the root;
-- ``/ical/{token}.ics``, ``/webhooks/intervals``, ``/healthz`` and the pages (``web``).
+- ``/ical/{token}.ics``, ``/webhooks/intervals``, ``/healthz`` and the pages (``web``: sessions, CSRF,
+  security headers on every response).
 
 Both MCP apps are built from ``icucoach.mcp.server.build_server`` with one ``ServiceSession``: the service is
 an adapter around the same tools, not a second server. Schema migrations run once per process start here
@@ -27,7 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from icucoach.intervals.cache import CacheTtl
 from icucoach.mcp import registry
 from icucoach.mcp.server import build_server
-from icucoach.service import limits, notify, reactions
+from icucoach.service import limits, notify, reactions, web
 from icucoach.service.crypto import Vault
 from icucoach.service.feed import feed_route
 from icucoach.service.hub import Hub, Mailer
@@ -139,7 +140,10 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
     oauth_app = _oauth_app(hub)
     routes: list[BaseRoute] = [Route("/healthz", _health)]
     routes.extend(_optional_routes(hub))
+    routes.extend(web.routes(hub))
     routes.append(Mount("/", app=oauth_app))  # /mcp, /.well-known/*, /register, /authorize, /token, ...
+    for status, handler in web.exception_handlers().items():  # its catch-all's 404s are the site's
+        oauth_app.add_exception_handler(status, handler)
     observer = AuditObserver(hub)
 
     @contextlib.asynccontextmanager
@@ -161,7 +165,12 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
                 registry.OBSERVERS.remove(observer)
                 await hub.aclose()
 
-    inner = Starlette(routes=routes, lifespan=lifespan)
+    inner = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=web.middleware(settings),
+        exception_handlers=web.exception_handlers(),
+    )
     inner.state.hub = hub
     return TokenPaths(inner, token_app, hub, session=hub.extras["session"])
 

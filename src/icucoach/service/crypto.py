@@ -1,8 +1,9 @@
 """Secrets at rest: the Intervals.icu OAuth tokens are Fernet ciphertext under ``ICUCOACH_SECRET_KEYS``
 (MultiFernet: the first key encrypts, every key decrypts, so a key can be rotated in without downtime and
 ``icucoach serve rotate-keys`` re-encrypts every row under the new first key). URL tokens (personal MCP
-URL, coach URL, iCal feed, email links) are 256-bit random strings shown once; only their SHA-256 is stored,
-so a database dump reveals none of them.
+URL, coach URL, iCal feed, email links) are 256-bit random strings looked up by their SHA-256; the ones a
+page shows again (personal, coach and feed URLs) are also kept as Fernet ciphertext, and email links as the
+hash only — a database dump without the keys reveals none of them.
 """
 
 from __future__ import annotations

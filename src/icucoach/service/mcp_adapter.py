@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 # The athlete the running tool call resolved to (and that athlete's client), for ``icu()`` and the audit.
 _TARGET: ContextVar[tuple[str, Any] | None] = ContextVar("icucoach_service_target", default=None)
+# Why the running call was refused, in words the transparency page can show (no data).
+_REFUSAL: ContextVar[str | None] = ContextVar("icucoach_service_refusal", default=None)
 
 
 def current_principal() -> Principal:
@@ -103,6 +105,8 @@ class ServiceSession(Session):
         if wanted is not None:
             grant = next((g for g in roster if g.athlete_id == wanted), None)
             if grant is None:
+                _REFUSAL.set("no access to this athlete (never granted, or revoked)")
+                _TARGET.set((wanted, None))
                 raise ToolError(
                     f"Athlete {wanted} has not granted you access (or revoked it). icu_list_athletes shows "
                     "the athletes you can work with."
@@ -140,6 +144,7 @@ class ServiceSession(Session):
             _TARGET.set((target, None))
             if tool is not None and tool not in grants.ALWAYS and tool not in grant.tools:
                 group = grants.group_of(tool) or "read"
+                _REFUSAL.set(f"tool not granted ({grants.GROUPS[group].lower()})")
                 raise ToolError(
                     f"{grant.athlete_name or target} ({target}) has not granted you {tool} "
                     f"({grants.GROUPS[group].lower()}). Ask them to tick it for you on their icucoach "
@@ -269,8 +274,8 @@ class AuditObserver:
         group = grants.group_of(tool) or "read"
         result = "ok" if status == "ok" else "refused" if status == "refused" else "error"
         detail = None if status in ("ok", "refused") else status
-        if status == "refused" and principal.kind == "coach" and tool not in grants.ALWAYS:
-            detail = "not granted or not allowed"
+        if status == "refused":
+            detail = _REFUSAL.get()
         task = asyncio.get_running_loop().create_task(
             self.hub.db(
                 self.hub.store.record,
