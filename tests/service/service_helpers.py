@@ -143,6 +143,19 @@ def connect_athlete(svc: RunningService, sb: RunningSandbox, athlete_id: str, sc
     return f"{svc.url}/u/{svc.store.url_token(athlete_id, 'mcp')}/mcp"
 
 
+def audit_when(store: Any, athlete_id: str, ready: Any, timeout: float = 5.0) -> list[Any]:
+    """The athlete's audit entries once ``ready(entries)`` holds (the service writes them in batches, a
+    fraction of a second after the calls)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = store.activity(athlete_id)
+        if ready(entries) or time.monotonic() > deadline:
+            return list(entries)
+        time.sleep(0.05)
+
+
 @asynccontextmanager
 async def mcp_client(
     url: str, mode: str = "legacy", headers: dict[str, str] | None = None

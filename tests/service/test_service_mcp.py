@@ -12,6 +12,7 @@ from icucoach.sandbox import RunningSandbox
 from icucoach.service import grants
 from service.service_helpers import (
     RunningService,
+    audit_when,
     connect_athlete,
     error_text,
     mcp_client,
@@ -92,8 +93,11 @@ async def test_coach_uses_only_granted_tools_and_revoke_is_immediate(
             structured(await client.call_tool("icu_get_profile", {"athlete_id": second}))["athlete"]["id"]
             == second
         )
-    entries = svc.store.activity(first)
+    entries = audit_when(
+        svc.store, first, lambda es: any(e.result == "refused" and e.tool == "icu_create_workout" for e in es)
+    )
     assert any(e.result == "refused" and e.tool == "icu_create_workout" for e in entries)
+    assert any(e.detail and "not granted" in e.detail for e in entries if e.tool == "icu_create_workout")
     assert all("coach@example.org" in e.actor for e in entries if e.coach_id)
 
 

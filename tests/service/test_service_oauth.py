@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from icucoach.sandbox import RunningSandbox
-from service.service_helpers import RunningService, error_text, running_service, structured
+from service.service_helpers import RunningService, audit_when, error_text, running_service, structured
 
 from .oauth_flow import ATHLETE, Browser, oauth_client
 
@@ -39,7 +39,7 @@ async def test_sign_in_with_just_the_url_then_tools_run_as_that_athlete(
     account = svc.store.account(ATHLETE)
     assert account is not None and account.status == "connected"
     assert account.token_enc and svc.store.upstream_token(ATHLETE) not in account.token_enc
-    entries = svc.store.activity(ATHLETE)
+    entries = audit_when(svc.store, ATHLETE, lambda es: any(e.tool == "icu_get_profile" for e in es))
     assert any(e.tool == "connected an AI client" for e in entries)
     assert any(e.tool == "icu_get_profile" and e.actor == "your AI (OAuth)" for e in entries)
 

@@ -15,7 +15,7 @@ import anyio
 
 from icucoach.sandbox import RunningSandbox
 from service.conftest import WebService, athletes, connect_in_browser, copy_secret_url, new_page, shoot
-from service.service_helpers import error_text, mcp_client, structured
+from service.service_helpers import audit_when, error_text, mcp_client, structured
 
 T = TypeVar("T")
 
@@ -85,6 +85,7 @@ def test_connect_copy_use_invite_coach_revoke(browser: Any, web: WebService, sb:
 
     assert "has not granted you access" in mcp(coach_after)
 
+    audit_when(web.store, athlete, lambda es: sum(e.tool == "icu_get_fitness" for e in es) >= 2)
     page.goto(web.url + "/activity")
     shoot(page, "scenario-04-activity")
     text = page.inner_text("main")

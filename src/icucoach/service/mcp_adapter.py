@@ -28,6 +28,7 @@ from icucoach.mcp import registry
 from icucoach.mcp.context import AthleteRef, Session, selection_scope
 from icucoach.mcp.registry import Answer
 from icucoach.service import grants
+from icucoach.service.models import utcnow
 from icucoach.service.principal import SCOPE_KEY, Principal
 from icucoach.service.store import GrantView
 
@@ -258,11 +259,17 @@ class CoachToolFilter(Middleware):
 
 
 class AuditObserver:
-    """Writes one audit row per tool call, off the event loop (the call's answer is not delayed)."""
+    """Collects one audit row per tool call and writes them in batches, off the event loop: a call's answer
+    never waits for the audit log, and a busy worker makes one transaction per batch, not per call. Rows
+    reach the database within ``FLUSH_SECONDS`` (``drain`` writes what is left at shutdown)."""
+
+    FLUSH_SECONDS = 0.25
+    MAX_BATCH = 200
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        self._pending: set[asyncio.Task[None]] = set()
+        self._rows: list[dict[str, Any]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     def __call__(self, tool: str, athlete: str | None, status: str, _ms: float) -> None:
         try:
@@ -270,30 +277,31 @@ class AuditObserver:
         except ToolError:
             return
         target = _TARGET.get()
-        athlete_id = (target[0] if target else None) or athlete or principal.athlete_id
         group = grants.group_of(tool) or "read"
-        result = "ok" if status == "ok" else "refused" if status == "refused" else "error"
-        detail = None if status in ("ok", "refused") else status
-        if status == "refused":
-            detail = _REFUSAL.get()
-        task = asyncio.get_running_loop().create_task(
-            self.hub.db(
-                self.hub.store.record,
-                athlete_id=athlete_id,
-                actor=principal.actor,
-                coach_id=principal.coach_id,
-                tool=tool,
-                kind="read" if group == "read" else "write",
-                result=result,
-                detail=detail,
-            )
+        self._rows.append(
+            {
+                "at": utcnow(),
+                "athlete_id": (target[0] if target else None) or athlete or principal.athlete_id,
+                "actor": principal.actor[:120],
+                "coach_id": principal.coach_id,
+                "tool": tool[:80],
+                "kind": "read" if group == "read" else "write",
+                "result": "ok" if status == "ok" else "refused" if status == "refused" else "error",
+                "detail": _REFUSAL.get() if status == "refused" else (None if status == "ok" else status),
+            }
         )
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        if len(self._rows) < self.MAX_BATCH:
+            await asyncio.sleep(self.FLUSH_SECONDS)
+        await self.drain()
 
     async def drain(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        while self._rows:
+            batch, self._rows = self._rows[: self.MAX_BATCH], self._rows[self.MAX_BATCH :]
+            await self.hub.db(self.hub.store.record_many, batch)
 
 
 __all__ = ["AuditObserver", "CoachToolFilter", "ServiceSession", "current_principal"]

@@ -123,11 +123,15 @@ class ServiceStore:
             return list(s.scalars(select(Account).order_by(Account.created_at)))
 
     def upstream_token(self, athlete_id: str) -> str | None:
-        """The athlete's Intervals.icu token, decrypted; None when disconnected."""
-        acc = self.account(athlete_id)
-        if acc is None or acc.status != "connected" or not acc.token_enc:
-            return None
-        return self.vault.open(acc.token_enc)
+        """The athlete's Intervals.icu token, decrypted; None when disconnected. (On every tool call: one
+        Core query, no ORM session.)"""
+        with self.engine.connect() as conn:
+            sealed = conn.execute(
+                select(Account.token_enc).where(
+                    Account.athlete_id == athlete_id, Account.status == "connected"
+                )
+            ).scalar()
+        return self.vault.open(sealed) if sealed else None
 
     def disconnect(self, athlete_id: str) -> bool:
         """Forget the token at once (status ``disconnected``); grants and URLs stay for a reconnect."""
@@ -182,12 +186,14 @@ class ServiceStore:
         return token
 
     def athlete_for_token(self, token: str, kind: str) -> Account | None:
-        """The connected-or-not account a URL token belongs to (None: unknown or regenerated)."""
+        """The connected-or-not account a URL token belongs to (None: unknown or regenerated). One joined
+        query: this runs on every request to a secret URL."""
         with self.session() as s:
-            row = s.get(UrlToken, token_hash(token))
-            if row is None or row.kind != kind:
-                return None
-            return s.get(Account, row.athlete_id)
+            return s.scalars(
+                select(Account)
+                .join(UrlToken, UrlToken.athlete_id == Account.athlete_id)
+                .where(UrlToken.hash == token_hash(token), UrlToken.kind == kind)
+            ).first()
 
     # -- coaches and grants --------------------------------------------------------------------------------
     def invite_coach(self, athlete_id: str, email: str, tools: list[str], ttl: int) -> tuple[CoachView, str]:
@@ -360,6 +366,12 @@ class ServiceStore:
             return True
 
     # -- audit -----------------------------------------------------------------------------------------------
+    def record_many(self, entries: list[dict[str, Any]]) -> None:
+        """Several audit rows in one transaction (the MCP adapter batches them)."""
+        if entries:
+            with self.engine.begin() as conn:
+                conn.execute(AuditEntry.__table__.insert(), entries)  # type: ignore[attr-defined]
+
     def record(
         self,
         *,
