@@ -92,3 +92,47 @@ def test_rotate_keys_covers_the_oauth_store(tmp_path: Path) -> None:
 
     assert anyio.run(get) == {"name": "Claude"}
     after.close()
+
+
+def test_serve_demo_runs_the_whole_service_against_the_sandbox() -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    import httpx
+
+    from icucoach.serving import free_port
+
+    from .harness import ICUCOACH
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "ICUCOACH_"))}
+    proc = subprocess.Popen(
+        [ICUCOACH, "serve", "--demo", "--port", str(port)],
+        env={**env, "ICUCOACH_CONFIG": "/nonexistent/icucoach.toml"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "serve --demo did not start"
+            time.sleep(0.2)
+        assert "Connect with Intervals.icu" in httpx.get(base + "/").text
+        metadata = httpx.get(f"{base}/.well-known/oauth-protected-resource/mcp").json()
+        assert metadata["resource"] == f"{base}/mcp"
+        assert httpx.post(f"{base}/mcp", json={}).status_code == 401  # MCP authorization is on
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == Exit.INTERRUPTED
+    assert "listening on " + base in stderr and "Traceback" not in stderr

@@ -5,6 +5,7 @@ regenerating take effect on the very next call."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,15 @@ async def test_a_coach_who_trains_uses_one_url_for_themself_and_their_athletes(
         assert {a["id"] for a in listed["athletes"]} == {coach_athlete, athlete}
         mine = structured(await client.call_tool("icu_get_profile", {"athlete_id": coach_athlete}))
         assert mine["athlete"]["id"] == coach_athlete
+
+
+def test_anonymous_endpoints_and_bearer_calls_are_rate_limited(sb: RunningSandbox, tmp_path: Path) -> None:
+    import httpx
+
+    with running_service(sb, tmp_path / "limits.db", ICUCOACH_ANONYMOUS_PER_MINUTE=3) as small:
+        answers = [httpx.post(f"{small.url}/register", json={}).status_code for _ in range(5)]
+        assert answers[:3] != [429] * 3 and answers[3:] == [429, 429]
+        limited = httpx.post(f"{small.url}/coach", data={})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        # an authenticated MCP request is counted per token, not per address
+        assert httpx.post(f"{small.url}/mcp", headers={"Authorization": "Bearer x"}).status_code == 401

@@ -16,8 +16,10 @@ an adapter around the same tools, not a second server. Schema migrations run onc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -38,6 +40,8 @@ from icucoach.service.settings import ServiceSettings
 from icucoach.service.store import ServiceStore
 from icucoach.service.upstream import UpstreamClients
 from icucoach.service.webhooks import webhook_route
+
+log = logging.getLogger(__name__)
 
 # Training data is only ever in memory, briefly: shorter than the single-user server's defaults.
 SERVICE_TTL = CacheTtl()
@@ -127,6 +131,37 @@ def _oauth_app(hub: Hub) -> Any:
     return _mcp_http_app(hub, auth=proxy)
 
 
+CULL_SECONDS = 3600.0
+
+
+def _cull_expired(hub: Hub) -> Callable[[], Awaitable[None]]:
+    """Expired OAuth records (pending sign-ins, codes, old tokens) and used or expired email links."""
+    from icucoach.service.kvstore import SqlKeyValue
+
+    async def cull() -> None:
+        await SqlKeyValue(hub.store.engine).cull()
+        await hub.db(hub.store.cull_links)
+
+    return cull
+
+
+@contextlib.contextmanager
+def _periodic(job: Callable[[], Awaitable[None]], every: float) -> Iterator[None]:
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await job()
+            except Exception as exc:  # housekeeping must never take the service down
+                log.warning("periodic %s failed: %s", getattr(job, "__name__", "job"), type(exc).__name__)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
 async def _health(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
@@ -156,6 +191,7 @@ def create_app(settings: ServiceSettings, *, mailer: Mailer | None = None, migra
             stack.push_async_callback(hub.extras["broadcast"].stop)
             await hub.jobs.start()
             stack.push_async_callback(hub.jobs.stop)
+            stack.enter_context(_periodic(_cull_expired(hub), CULL_SECONDS))
             for extra in hub.extras.get("lifespans", []):
                 await stack.enter_async_context(extra(app))
             try:

@@ -194,6 +194,8 @@ def install(hub: Hub, *, prefix: str = DEFAULT_PREFIX) -> None:
     settings = hub.settings
     storage = storage_for(settings.redis_url, prefix)
     hub.extras["limiter"] = Limiter(storage, settings.rate_per_minute)
+    # unauthenticated endpoints that create things or send email: per client address
+    hub.extras["ip_limiter"] = Limiter(storage, settings.anonymous_per_minute)
     hub.clients.rate_per_second = settings.upstream_per_second
     if settings.redis_url:
         hub.clients.budget = UpstreamBudget(storage, settings.upstream_per_second)

@@ -15,6 +15,7 @@ through the request (``current``). The token never reaches a tool, a log or the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 SCOPE_KEY = "icucoach.principal"
 _PATH = re.compile(r"^/(u|c)/([A-Za-z0-9_-]{20,128})/mcp/?$")
+# Unauthenticated endpoints that create records or send email: limited per client address.
+_ANONYMOUS = frozenset({"/register", "/authorize", "/token", "/connect", "/coach"})
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,44 @@ class TokenPaths:
             return None
         return Principal("coach", coach_id=coach.id, coach_email=coach.email, via="coach URL")
 
+    @staticmethod
+    def _other_key(scope: Scope) -> tuple[str, str] | None:
+        """(limiter, key) for requests outside the secret URLs that are limited: ``/mcp`` per bearer token
+        (its hash), the anonymous endpoints per client address on POST."""
+        path = scope.get("path", "")
+        if path.rstrip("/") == "/mcp":
+            for name, value in scope.get("headers", []):
+                if name == b"authorization":
+                    return "limiter", "b:" + hashlib.sha256(value).hexdigest()[:32]
+            return None
+        if path in _ANONYMOUS and scope.get("method") == "POST":
+            client = scope.get("client") or ("unknown", 0)
+            return "ip_limiter", f"ip:{client[0]}"
+        return None
+
+    async def _limited(self, which: str, key: str, send: Send) -> bool:
+        """Count one request on limiter ``which``; when over, answer 429 + Retry-After and say so."""
+        limiter = self.hub.extras.get(which)
+        wait = await limiter.hit_token(key) if limiter is not None else None
+        if wait is None:
+            return False
+        seconds = max(1, int(wait + 0.999))
+        await _json(
+            send,
+            429,
+            {"error": "rate_limited", "error_description": f"too many requests; retry in {seconds} s"},
+            ((b"retry-after", str(seconds).encode()),),
+        )
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.session is not None:
             scope = {**scope, SCOPE_SESSION_KEY: self.session}
         match = _PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
         if match is None:
+            key = self._other_key(scope) if scope["type"] == "http" else None
+            if key is not None and await self._limited(key[0], key[1], send):
+                return
             await self.app(scope, receive, send)
             return
         principal = await self.resolve(match.group(1), match.group(2))
@@ -114,18 +150,8 @@ class TokenPaths:
                 },
             )
             return
-        limiter = self.hub.extras.get("limiter")
-        if limiter is not None:
-            wait = await limiter.hit_token(principal.key)
-            if wait is not None:
-                seconds = max(1, int(wait + 0.999))
-                await _json(
-                    send,
-                    429,
-                    {"error": "rate_limited", "error_description": f"too many calls; retry in {seconds} s"},
-                    ((b"retry-after", str(seconds).encode()),),
-                )
-                return
+        if await self._limited("limiter", principal.key, send):
+            return
         inner = dict(scope)
         inner["path"] = "/mcp"
         inner["raw_path"] = b"/mcp"

@@ -73,6 +73,7 @@ class ServiceSettings:
     session_ttl_seconds: int = 14 * 24 * 3600
     link_ttl_seconds: int = 48 * 3600
     rate_per_minute: int = 120  # per MCP token, on the service
+    anonymous_per_minute: int = 30  # per client address: client registration, sign-in, coach emails
     upstream_per_second: float = 10.0  # per athlete toward Intervals.icu, across workers
 
     @property
@@ -161,6 +162,7 @@ class ServiceSettings:
             ),
             admins=_csv(e.get("ICUCOACH_ADMIN_ATHLETES")),
             rate_per_minute=int(positive("ICUCOACH_RATE_PER_MINUTE", 120)),
+            anonymous_per_minute=int(positive("ICUCOACH_ANONYMOUS_PER_MINUTE", 30)),
             upstream_per_second=positive("ICUCOACH_UPSTREAM_PER_SECOND", 10.0),
         )
 

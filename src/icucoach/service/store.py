@@ -279,6 +279,14 @@ class ServiceStore:
             s.flush()
             return link
 
+    def cull_links(self) -> int:
+        """Delete email links that were used or have expired (housekeeping)."""
+        with self.session() as s:
+            gone = s.execute(
+                delete(EmailLink).where((EmailLink.used_at.is_not(None)) | (EmailLink.expires_at < utcnow()))
+            )
+            return int(getattr(gone, "rowcount", 0) or 0)
+
     def confirm_grant(self, link: EmailLink) -> str:
         """After a confirm link: the grant becomes active and the coach has a URL; returns the URL token."""
         with self.session() as s:
