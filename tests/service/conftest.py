@@ -14,7 +14,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,9 +24,8 @@ import pytest
 
 from icucoach.sandbox import RunningSandbox
 from icucoach.service.app import create_app
-from icucoach.service.settings import ServiceSettings
 from icucoach.serving import free_port, serve_in_background
-from service.service_helpers import Sink, settings_for, smtp_sink, text_part
+from service.service_helpers import RunningService, Sink, settings_for, smtp_sink, text_part
 
 CHROMIUM = os.environ.get("ICUCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,20 +88,11 @@ class Inbox:
 
 
 @dataclass
-class WebService:
-    url: str
-    app: Any
-    settings: ServiceSettings
-    inbox: Inbox
-    app_port: int
+class WebService(RunningService):
+    """The service with its mail going to a real SMTP sink (``inbox``)."""
 
-    @property
-    def hub(self) -> Any:
-        return self.app.hub
-
-    @property
-    def store(self) -> Any:
-        return self.app.hub.store
+    inbox: Inbox = field(default_factory=lambda: Inbox(Sink(0)))
+    app_port: int = 0
 
 
 @contextmanager

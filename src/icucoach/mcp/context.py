@@ -147,10 +147,14 @@ class Session:
         pinned = os.environ.get("ICUCOACH_TODAY", "").strip()
         self.fixed_today: date | None = date.fromisoformat(pinned) if pinned else None
 
+    def _scope_key(self) -> str | None:
+        """What selections are keyed by: the MCP session (an adapter may add who is calling)."""
+        return selection_scope()
+
     @property
     def selected(self) -> AthleteRef | None:
         """The athlete the current MCP session selected (None: not selected, or no session)."""
-        scope = selection_scope()
+        scope = self._scope_key()
         if scope is None:
             return None
         ref = self._selections.get(scope)
@@ -160,7 +164,7 @@ class Session:
 
     def require_scope(self) -> str:
         """The current session's key, or a ``ToolError`` for a connection without an MCP session."""
-        scope = selection_scope()
+        scope = self._scope_key()
         if scope is None:
             raise ToolError(
                 "This connection has no MCP session (stateless HTTP), so a selection could not be kept "

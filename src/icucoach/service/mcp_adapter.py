@@ -71,25 +71,6 @@ class ServiceSession(Session):
             return None
         return f"{current_principal().key}|{scope}"
 
-    @property
-    def selected(self) -> AthleteRef | None:
-        key = self._scope_key()
-        return None if key is None else self._selections.get(key)
-
-    def require_scope(self) -> str:
-        key = self._scope_key()
-        if key is None:
-            raise ToolError(
-                "This connection has no MCP session (stateless HTTP), so a selection could not be kept "
-                "between calls: pass athlete_id on each call instead."
-            )
-        return key
-
-    def select(self, ref: AthleteRef) -> None:
-        key = self.require_scope()
-        self._selections[key] = ref
-        self._selections.move_to_end(key)
-
     # -- who the call is about -----------------------------------------------------------------------------
     async def _grants(self, principal: Principal) -> list[GrantView]:
         assert principal.coach_id is not None

@@ -54,6 +54,10 @@ class GrantView:
     status: str
 
 
+def _grant(s: Session, athlete_id: str, coach_id: int) -> Grant | None:
+    return s.scalars(select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)).first()
+
+
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
@@ -223,9 +227,7 @@ class ServiceStore:
     ) -> tuple[str, str | None, list[str], str] | None:
         """A fresh confirm link for an existing grant: (coach email, athlete name, tools, link token)."""
         with self.session() as s:
-            grant = s.scalars(
-                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
-            ).first()
+            grant = _grant(s, athlete_id, coach_id)
             coach = s.get(Coach, coach_id)
             account = s.get(Account, athlete_id)
             if grant is None or coach is None or account is None:
@@ -355,9 +357,7 @@ class ServiceStore:
 
     def set_grant_tools(self, athlete_id: str, coach_id: int, tools: list[str]) -> bool:
         with self.session() as s:
-            grant = s.scalars(
-                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
-            ).first()
+            grant = _grant(s, athlete_id, coach_id)
             if grant is None:
                 return False
             grant.tools = list(tools)
@@ -365,9 +365,7 @@ class ServiceStore:
 
     def revoke_grant(self, athlete_id: str, coach_id: int) -> bool:
         with self.session() as s:
-            grant = s.scalars(
-                select(Grant).where(Grant.athlete_id == athlete_id, Grant.coach_id == coach_id)
-            ).first()
+            grant = _grant(s, athlete_id, coach_id)
             if grant is None:
                 return False
             s.delete(grant)
