@@ -138,3 +138,27 @@ def test_anonymous_endpoints_and_bearer_calls_are_rate_limited(sb: RunningSandbo
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         # an authenticated MCP request is counted per token, not per address
         assert httpx.post(f"{small.url}/mcp", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+async def test_a_token_refused_upstream_disconnects_the_account(
+    svc: RunningService, sb: RunningSandbox
+) -> None:
+    import httpx
+
+    me = athletes(sb)[1]
+    url = connect_athlete(svc, sb, me)
+    token = svc.store.upstream_token(me)
+    async with mcp_client(url) as client:
+        structured(await client.call_tool("icu_get_profile", {}))
+        # revoked in Intervals.icu while no webhook reaches this service
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert httpx.delete(f"{sb.base_url}/api/v1/disconnect-app", headers=bearer).status_code == 200
+        first = error_text(
+            await client.call_tool("icu_get_wellness", {"oldest": "2021-03-01", "newest": "2021-03-02"})
+        )
+        assert "rejected" in first and "sign in" in first
+        audit_when(
+            svc.store, me, lambda es: any(e.tool == "access token refused by Intervals.icu" for e in es)
+        )
+        assert svc.store.upstream_token(me) is None
+        assert "reconnect" in error_text(await client.call_tool("icu_get_profile", {}))

@@ -134,6 +134,12 @@ class ServiceSession(Session):
                 )
             access = "WRITE" if any(grants.group_of(t) != "read" for t in grant.tools) else "READ"
         client = await self.hub.upstream(target)
+        if client is None and await self.hub.db(self.hub.store.account, target) is None:
+            _REFUSAL.set("no account on this service")
+            raise ToolError(
+                f"Athlete {target} has no account on this icucoach service (sign-up here may be limited to "
+                f"invited athletes). Sign up at {self.hub.settings.public_url}/connect, or ask its operator."
+            )
         if client is None:
             raise ToolError(
                 f"Athlete {target} has disconnected icucoach from Intervals.icu, so nothing can be read or "
@@ -251,6 +257,7 @@ class AuditObserver:
         self.hub = hub
         self._rows: list[dict[str, Any]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._side: set[asyncio.Task[None]] = set()
 
     def __call__(self, tool: str, athlete: str | None, status: str, _ms: float) -> None:
         try:
@@ -273,6 +280,24 @@ class AuditObserver:
         )
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+        if status == "upstream AuthenticationError" and target:
+            # Intervals.icu refused the athlete's token (revoked there, and no webhook reached us): the
+            # account is disconnected now, so the next call says "reconnect" instead of failing upstream.
+            task = asyncio.get_running_loop().create_task(self._token_refused(target[0]))
+            self._side.add(task)
+            task.add_done_callback(self._side.discard)
+
+    async def _token_refused(self, athlete_id: str) -> None:
+        if await self.hub.db(self.hub.store.disconnect, athlete_id):
+            await self.hub.db(
+                self.hub.store.record,
+                athlete_id=athlete_id,
+                actor="Intervals.icu",
+                tool="access token refused by Intervals.icu",
+                kind="account",
+                result="ok",
+            )
+        self.hub.clients.forget(athlete_id)
 
     async def _flush_soon(self) -> None:
         if len(self._rows) < self.MAX_BATCH:
