@@ -38,5 +38,8 @@ def run(report) -> None:
 
     report("parse + validate + print", _rate(full, corpus), "workouts/s")
     report("parse only", _rate(lambda it: parse(it[0], it[1]), corpus), "workouts/s")
-    report("enrich_event (doc + totals)", _rate(lambda it: enrich_event(it[0], it[1], _SS[it[1]]), corpus),
-           "workouts/s")
+    report(
+        "enrich_event (doc + totals)",
+        _rate(lambda it: enrich_event(it[0], it[1], _SS[it[1]]), corpus),
+        "workouts/s",
+    )
