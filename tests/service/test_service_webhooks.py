@@ -70,7 +70,7 @@ async def test_a_calendar_change_elsewhere_reaches_the_next_read(
             return any(e.get("name") == "Added on the website" for e in found["events"])
 
         deadline = time.monotonic() + 15
-        while not await seen():  # the events cache lives 120 s: only the webhook can make this quick
+        while not await seen():  # the events cache lives 60 s: only the webhook can make this quick
             assert time.monotonic() < deadline, "the calendar webhook did not drop the cache"
             time.sleep(0.2)
 

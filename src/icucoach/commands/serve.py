@@ -110,9 +110,11 @@ def _migrate(settings: ServiceSettings) -> None:
 
 
 def _run_one(settings: ServiceSettings, sock: socket.socket, *, demo: bool) -> None:
+    from icucoach.mcp import logs
     from icucoach.service.app import create_app
     from icucoach.serving import serve_foreground
 
+    logs.configure()  # our loggers at ICUCOACH_LOG_LEVEL, libraries at WARNING (they log payloads)
     app = create_app(settings, migrate=demo)
 
     def announce() -> None:

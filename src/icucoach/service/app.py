@@ -43,8 +43,9 @@ from icucoach.service.webhooks import webhook_route
 
 log = logging.getLogger(__name__)
 
-# Training data is only ever in memory, briefly: shorter than the single-user server's defaults.
-SERVICE_TTL = CacheTtl()
+# Training data is only ever in memory, briefly: half the single-user server's lifetimes (webhooks drop an
+# athlete's entries sooner when something changes).
+SERVICE_TTL = CacheTtl(profile=300.0, activity=1800.0, past=1800.0, recent=120.0, curves=300.0, events=60.0)
 
 
 def default_mailer(settings: ServiceSettings) -> Mailer | None:
@@ -222,6 +223,9 @@ def _optional_routes(hub: Hub) -> list[BaseRoute]:
 
 def create_app_from_env() -> Any:
     """Factory for ``uvicorn --factory`` / ``icucoach serve --workers N`` (settings from the environment)."""
+    from icucoach.mcp import logs
+
+    logs.configure()  # libraries at WARNING whatever the host set: they log payloads at DEBUG/INFO
     return create_app(ServiceSettings.from_env(), migrate=False)
 
 
