@@ -136,3 +136,8 @@ def test_serve_demo_runs_the_whole_service_against_the_sandbox() -> None:
         _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == Exit.INTERRUPTED
     assert "listening on " + base in stderr and "Traceback" not in stderr
+
+
+def test_several_workers_need_redis(tmp_path: Path) -> None:
+    env = env_for(tmp_path / "s.db", Fernet.generate_key().decode())
+    assert_clean_failure(run("serve", "--workers", "2", env=env), Exit.CONFIG, "ICUCOACH_REDIS_URL")

@@ -61,6 +61,13 @@ def serve(
             _run_one(demo_config, sock, demo=True)
         return
     assert settings is not None
+    if workers > 1 and settings.redis_url is None:
+        fail(
+            f"--workers {workers} needs ICUCOACH_REDIS_URL: workers share rate limits, the Intervals.icu "
+            "budget, jobs and cache invalidation through Redis",
+            "Set ICUCOACH_REDIS_URL (e.g. redis://127.0.0.1:6379/0), or run one worker.",
+            Exit.CONFIG,
+        )
     _migrate(settings)
     if workers == 1:
         _run_one(settings, sock, demo=False)
