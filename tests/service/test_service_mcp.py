@@ -162,3 +162,22 @@ async def test_a_token_refused_upstream_disconnects_the_account(
         )
         assert svc.store.upstream_token(me) is None
         assert "reconnect" in error_text(await client.call_tool("icu_get_profile", {}))
+
+
+async def test_without_calendar_write_the_athlete_sees_and_may_use_reads_only(
+    svc: RunningService, sb: RunningSandbox
+) -> None:
+    me = athletes(sb)[0]
+    url = connect_athlete(svc, sb, me, scope="ACTIVITY:READ,WELLNESS:READ,CALENDAR:READ,SETTINGS:READ")
+    try:
+        async with mcp_client(url) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert (
+                "icu_get_profile" in names
+                and "icu_create_workout" not in names
+                and "icu_add_note" not in names
+            )
+            refused = error_text(await client.call_tool("icu_add_note", {"date": "+9", "title": "x"}))
+            assert "calendar permission" in refused and "/connect" in refused
+    finally:
+        connect_athlete(svc, sb, me)  # the other tests' full scope again

@@ -120,6 +120,8 @@ class ServiceSession(Session):
                     f"{athlete_id} is someone else. Leave athlete_id empty."
                 )
             access = "OWNER"
+            if tool is not None and grants.group_of(tool) not in (None, "read"):
+                await self._require_calendar_write(target)
         else:
             grant = await self._coach_target(principal, athlete_id, write)
             target = grant.athlete_id
@@ -133,6 +135,8 @@ class ServiceSession(Session):
                     "dashboard; the tools you may use for this athlete are listed by icu_list_athletes."
                 )
             access = "WRITE" if any(grants.group_of(t) != "read" for t in grant.tools) else "READ"
+            if tool is not None and grants.group_of(tool) not in (None, "read"):
+                await self._require_calendar_write(target)
         client = await self.hub.upstream(target)
         if client is None and await self.hub.db(self.hub.store.account, target) is None:
             _REFUSAL.set("no account on this service")
@@ -154,6 +158,18 @@ class ServiceSession(Session):
             today=self.fixed_today or athlete_today(record.timezone),
             access=access,
         )
+
+    async def _require_calendar_write(self, athlete_id: str) -> None:
+        """Writes need the Intervals.icu scope the athlete may have unticked when connecting: say so
+        before anything is sent (Intervals.icu would answer 403)."""
+        account = await self.hub.db(self.hub.store.account, athlete_id)
+        if account is not None and "CALENDAR:WRITE" not in (account.scope or ""):
+            _REFUSAL.set("calendar write not granted in Intervals.icu")
+            raise ToolError(
+                f"Athlete {athlete_id} connected icucoach without permission to change their Intervals.icu "
+                "calendar, so workouts and notes cannot be written. They can connect again at "
+                f"{self.hub.settings.public_url}/connect and leave the calendar permission ticked."
+            )
 
     async def icu(self) -> CachedClient:
         current = _TARGET.get()
@@ -223,9 +239,10 @@ def _no_env_settings() -> Any:
 
 
 class CoachToolFilter(Middleware):
-    """``tools/list`` for a coach shows only what some athlete granted them (plus listing and choosing
-    athletes), so their AI does not plan with tools it may not use; ``tools/call`` still checks the grant of
-    the athlete each call is about. Athletes see every tool."""
+    """``tools/list`` shows what the caller may use, so their AI does not plan with the rest: for a coach,
+    what some athlete granted them (plus listing and choosing athletes; ``tools/call`` still checks the grant
+    of the athlete each call is about); for an athlete who unticked calendar writing when connecting, the
+    read tools only. Everyone else sees every tool."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -238,6 +255,11 @@ class CoachToolFilter(Middleware):
             principal = current_principal()
         except ToolError:
             return tools
+        if principal.kind == "athlete" and principal.athlete_id is not None:
+            account = await self.hub.db(self.hub.store.account, principal.athlete_id)
+            if account is None or "CALENDAR:WRITE" in (account.scope or ""):
+                return tools
+            return [t for t in tools if grants.group_of(t.name) in (None, "read")]
         if principal.kind != "coach" or principal.coach_id is None:
             return tools
         roster = await self.hub.db(self.hub.store.grants_of_coach, principal.coach_id)
