@@ -202,7 +202,10 @@ def _logged(name: str, athlete: Any, status: str, answer: str, started: float) -
     who = str(athlete) if athlete else None
     logs.tool_call(name, who, status, len(answer), elapsed)
     for observe in OBSERVERS:
-        observe(name, who, status, elapsed)
+        try:
+            observe(name, who, status, elapsed)
+        except Exception:  # an observer's failure must not turn a served call into an error
+            logs.log.exception("call observer failed for %s", name)
 
 
 def terse(schema: dict[str, Any]) -> dict[str, Any]:

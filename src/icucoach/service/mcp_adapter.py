@@ -25,7 +25,7 @@ from fastmcp.tools import Tool
 
 from icucoach.intervals import ConfigurationError, athlete_today, normalize_athlete_id
 from icucoach.mcp import registry
-from icucoach.mcp.context import AthleteRef, Session, selection_scope
+from icucoach.mcp.context import AthleteRef, Session, selection_scope, session
 from icucoach.mcp.registry import Answer
 from icucoach.service import grants
 from icucoach.service.models import utcnow
@@ -282,6 +282,9 @@ class AuditObserver:
         self._side: set[asyncio.Task[None]] = set()
 
     def __call__(self, tool: str, athlete: str | None, status: str, _ms: float) -> None:
+        owner = session()
+        if not isinstance(owner, ServiceSession) or owner.hub is not self.hub:
+            return  # a call served by another app in this process (tests run several)
         try:
             principal = current_principal()
         except ToolError:
