@@ -1,8 +1,8 @@
 """Scale-out on real parts: two service worker processes (uvicorn subprocesses) on one PostgreSQL database
 and one Redis, in front of one sandbox.
 
-- a grant revoked (and a coach URL regenerated) through one worker's database is enforced by the other
-  worker on the coach's very next call;
+- a grant revoked on one worker's dashboard (the athlete signed in there) is enforced by the other worker on
+  the coach's very next call, and a coach URL regenerated is refused by both;
 - the per-token rate limit is one counter for both workers: hammering one URL across them gets 429 with
   Retry-After once over the limit;
 - the per-athlete upstream budget is one budget for both workers: parallel calls for one athlete spread
@@ -18,6 +18,7 @@ import asyncio
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -39,6 +40,7 @@ from service.cluster import (
     service_env,
     workers,
 )
+from service.conftest import csrf_of, sign_in
 from service.service_helpers import error_text, mcp_client, sandbox_token, structured
 
 RATE_PER_MINUTE = 60
@@ -92,6 +94,15 @@ def connect(c: Cluster, athlete_id: str) -> tuple[str, str]:
     return token, c.store.url_token(athlete_id, "mcp")
 
 
+def revoke_on_dashboard(worker: Worker, sandbox: Any, athlete_id: str, coach_id: int) -> None:
+    """The athlete signs in on ``worker``'s pages (the real Connect flow) and revokes the coach there."""
+    with httpx.Client(base_url=worker.url, follow_redirects=False, timeout=30) as browser:
+        assert sign_in(browser, sandbox, athlete_id).status_code == 303
+        form = {"csrf": csrf_of(browser.get("/dashboard").text), "confirmed": "yes"}
+        answer = browser.post(f"/dashboard/coaches/{coach_id}/revoke", data=form)
+        assert answer.status_code == 303, answer.text
+
+
 async def test_revoke_through_one_worker_is_enforced_by_the_other(cluster: Cluster) -> None:
     connect(cluster, FIRST)
     coach, link = cluster.store.invite_coach(FIRST, "coach@example.org", grants.names_in({"read"}), 3600)
@@ -103,7 +114,7 @@ async def test_revoke_through_one_worker_is_enforced_by_the_other(cluster: Clust
         for client in (on_a, on_b):
             profile = structured(await client.call_tool("icu_get_profile", {}))
             assert profile["athlete"]["id"] == FIRST
-        assert cluster.store.revoke_grant(FIRST, coach.id)  # through the database worker B uses
+        revoke_on_dashboard(cluster.b, cluster.sandbox.running, FIRST, coach.id)  # on worker B's page
         refused = error_text(await on_a.call_tool("icu_get_profile", {"athlete_id": FIRST}))
         assert f"Athlete {FIRST} has not granted you access" in refused
         assert "No athlete has granted you access" in error_text(await on_a.call_tool("icu_get_profile", {}))
