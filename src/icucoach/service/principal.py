@@ -55,11 +55,6 @@ class Principal:
         return f"your AI ({self.via})"
 
 
-def mask_path(path: str) -> str:
-    """A request path safe to log: the secret segment replaced."""
-    return _PATH.sub(lambda m: f"/{m.group(1)}/***/mcp", path)
-
-
 async def _json(
     send: Send, status: int, body: dict[str, str], headers: tuple[tuple[bytes, bytes], ...] = ()
 ) -> None:
@@ -159,4 +154,4 @@ class TokenPaths:
         await self.mcp_app(inner, receive, send)
 
 
-__all__ = ["SCOPE_KEY", "Principal", "TokenPaths", "mask_path"]
+__all__ = ["SCOPE_KEY", "Principal", "TokenPaths"]

@@ -11,6 +11,7 @@ Also turns an unhandled exception on a page into the plain 500 page (no tracebac
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -19,6 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from icucoach.service.settings import ServiceSettings
 
 log = logging.getLogger("icucoach.service.web")
+
+
+_SECRET_SEGMENT = re.compile(r"/(ical|u|c|coach/confirm|coach/regenerate)/[^/]+")
+
+
+def _masked(path: str) -> str:
+    """A path safe to log: the secret segment of a feed, MCP or email-link URL replaced."""
+    return _SECRET_SEGMENT.sub(r"/\1/***", path)
 
 
 def page_csp(settings: ServiceSettings) -> str:
@@ -67,7 +76,7 @@ class SecurityHeadersMiddleware:
         except Exception:
             if started:
                 raise
-            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            log.exception("unhandled error on %s %s", scope.get("method"), _masked(scope.get("path", "")))
             from icucoach.service.web.render import plain_error
 
             await plain_error(500)(scope, receive, send_wrapper)
