@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from icucoach.analytics.inputs import (
     from_api_wellness,
 )
 from icucoach.analytics.load import pmc_series
+from icucoach.analytics.settings import DEFAULT_SETTINGS
 from icucoach.analytics.status import training_status
 
 from .helpers import D0, act, acts_from_loads, well
@@ -213,3 +215,29 @@ def test_readiness_form_is_start_of_day():
     c, a = pmc_series(loads)
     assert st_.readiness.signals["form"].value == pytest.approx(c[-2] - a[-2])
     assert st_.readiness.signals["acwr_start_of_day"].value == pytest.approx(1.0)
+
+
+def test_fitness_from_wellness_reports_the_api_values_and_keeps_the_replay():
+    # With fitness_from_wellness (the mirror's setting), today's values are the wellness record's, exactly as
+    # Intervals.icu shows them; the replay of the (de-duplicated) load is kept as fitness_replay.
+    loads = [60.0] * 100
+    acts = acts_from_loads(loads)
+    today = D0 + timedelta(days=99)
+    ctl, atl = pmc_series(loads)
+    wel = [well(D0 + timedelta(days=i), ctl=float(ctl[i]), atl=float(atl[i])) for i in range(99)]
+    wel.append(well(today, ctl=float(ctl[-1]) + 0.6, atl=float(atl[-1]) + 2.0, ramp_rate=1.25))
+    s = dataclasses.replace(DEFAULT_SETTINGS, fitness_from_wellness=True)
+    st = training_status(acts, wel, [], [], today, s)
+    assert st.fitness.ctl.value == pytest.approx(float(ctl[-1]) + 0.6)
+    assert st.fitness.atl.value == pytest.approx(float(atl[-1]) + 2.0)
+    assert st.fitness.form.value == pytest.approx(float(ctl[-1] - atl[-1]) - 1.4)
+    assert st.fitness.ramp_rate.value == pytest.approx(1.25)
+    assert st.fitness_source == f"Intervals.icu wellness of {today.isoformat()}"
+    assert st.fitness_replay is not None
+    assert st.fitness_replay.ctl.value == pytest.approx(float(ctl[-1]))
+    assert st.to_dict()["fitness_replay"]["ctl"]["value"] == pytest.approx(float(ctl[-1]), abs=1e-3)
+    assert st.phase.to_dict()["basis"]["ctl"] == round(float(ctl[-1]) + 0.6, 1)
+    # without a record for today, the replay stands and there is no second view
+    st2 = training_status(acts, wel[:-1], [], [], today, s)
+    assert st2.fitness.ctl.value == pytest.approx(float(ctl[-1])) and st2.fitness_replay is None
+    assert "fitness_replay" not in training_status(acts, wel, [], [], today).to_dict()

@@ -108,17 +108,51 @@ def test_monotony_and_strain_of_the_last_7_days(exported: dict[str, Json], loads
     assert derived["strain"] == round(sum(week) * mean(week) / sd)
 
 
-def test_fitness_is_the_42_7_day_replay(exported: dict[str, Json], loads: dict[date, float]) -> None:
+def test_deduplicated_fitness_is_the_42_7_day_replay(
+    exported: dict[str, Json], loads: dict[date, float]
+) -> None:
     ctl = atl = 0.0
     first = min(loads)
     for n in range((TODAY - first).days, -1, -1):
         load = loads.get(TODAY - timedelta(days=n), 0.0)
         ctl += (load - ctl) * (1 - math.exp(-1 / 42))
         atl += (load - atl) * (1 - math.exp(-1 / 7))
-    fitness = exported["latest"]["current_status"]["fitness"]
-    assert fitness["ctl"] == round(ctl, 1)
-    assert fitness["atl"] == round(atl, 1)
-    assert fitness["tsb"] == round(ctl - atl, 1)  # same-day form, as Intervals.icu shows it
+    dedup = exported["latest"]["current_status"]["fitness"]["deduplicated"]
+    assert dedup is not None, "the duplicate recording makes our replay differ from Intervals.icu's"
+    assert dedup["ctl"] == round(ctl, 1)
+    assert dedup["atl"] == round(atl, 1)
+    assert dedup["tsb"] == round(ctl - atl, 1)  # same-day form, as Intervals.icu shows it
+    assert dedup["duplicates_dropped"] == sorted(exported["latest"]["metadata"]["duplicates_linked"])
+    assert "duplicate" in dedup["note"]
+
+
+def test_fitness_is_what_intervals_shows_today(sb: RunningSandbox, exported: dict[str, Json]) -> None:
+    """CTL/ATL/TSB/ramp of latest.json are ``GET /athlete/{id}/wellness/{today}``'s, everywhere, and agree with
+    history.json's row of the same day."""
+    acc = sb.account("athlete", 0)
+    with httpx.Client(
+        base_url=sb.base_url + "/api/v1", auth=httpx.BasicAuth("API_KEY", acc.api_key), timeout=30
+    ) as api:
+        w = api.get(f"/athlete/0/wellness/{TODAY.isoformat()}").raise_for_status().json()
+    latest, history = exported["latest"], exported["history"]
+    fitness = latest["current_status"]["fitness"]
+    assert fitness["ctl"] == round(w["ctl"], 1) and fitness["atl"] == round(w["atl"], 1)
+    assert fitness["tsb"] == round(w["ctl"] - w["atl"], 1)
+    assert fitness["ramp_rate"] == round(w["rampRate"], 2)
+    assert fitness["fitness_source"] == f"Intervals.icu wellness of {TODAY.isoformat()}"
+    quick = latest["READ_THIS_FIRST"]["quick_stats"]
+    assert (quick["ctl"], quick["tsb"]) == (fitness["ctl"], fitness["tsb"])
+    basis = latest["derived_metrics"]["phase_detection"]["basis"]
+    assert (basis["ctl"], basis["form"]) == (fitness["ctl"], fitness["tsb"])
+    row = history["daily_90d"][-1]
+    assert row["date"] == TODAY.isoformat()
+    assert (row["ctl"], row["atl"], row["tsb"]) == (fitness["ctl"], fitness["atl"], fitness["tsb"])
+    week = history["weekly_180d"][-1]
+    assert (week["ctl_end"], week["tsb_end"], week["ramp_rate"]) == (
+        fitness["ctl"],
+        fitness["tsb"],
+        fitness["ramp_rate"],
+    )
 
 
 def test_quick_stats_total_the_last_7_days(exported: dict[str, Json], loads: dict[date, float]) -> None:

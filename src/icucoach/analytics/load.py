@@ -8,6 +8,7 @@ time constants from their date on and ``SET_FITNESS`` entries seed CTL/ATL, as i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -262,6 +263,69 @@ def fitness_on(model: FitnessModel, d: date, settings: AnalyticsSettings = DEFAU
             status=ramp_status,
             reason=None if ramp is not None else f"fewer than {settings.ramp_days} days modelled",
             formula=f"CTL[d] - CTL[d-{settings.ramp_days}]",
+            **prov,
+        ),
+    )
+
+
+def pinned_to_wellness(model: FitnessModel, wellness: Iterable[WellnessInput]) -> FitnessModel:
+    """The model with every day that has a wellness CTL/ATL replaced by those values (the series the
+    athlete sees in Intervals.icu); days without a record keep the replay."""
+    ctl, atl = model.ctl.copy(), model.atl.copy()
+    pinned = 0
+    for w in wellness:
+        i = (w.day - model.start).days
+        if w.ctl is not None and w.atl is not None and 0 <= i < len(ctl):
+            ctl[i], atl[i] = w.ctl, w.atl
+            pinned += 1
+    if not pinned:
+        return model
+    source = f"Intervals.icu wellness CTL/ATL ({pinned} day(s)); {model.source} elsewhere"
+    return dataclasses.replace(model, ctl=ctl, atl=atl, source=source)
+
+
+def fitness_from_wellness(
+    w: WellnessInput, model: FitnessModel, settings: AnalyticsSettings = DEFAULT_SETTINGS
+) -> FitnessToday | None:
+    """CTL, ATL, form, form %, zone and ramp of day ``w.day`` exactly as the Intervals.icu wellness record
+    gives them (what the athlete sees); ramp is the record's ``rampRate``, else ``CTL[d] - CTL[d-7]`` with
+    the earlier CTL from the model. None when the record lacks CTL or ATL. The time constants come from the
+    model."""
+    if w.ctl is None or w.atl is None:
+        return None
+    d = w.day
+    i = (d - model.start).days
+    prov: dict[str, Any] = {"date": d.isoformat(), "source": f"Intervals.icu wellness of {d.isoformat()}"}
+    if 0 <= i < len(model.ctl):
+        prov["ctl_days"], prov["atl_days"] = float(model.ctl_days[i]), float(model.atl_days[i])
+    c, a = float(w.ctl), float(w.atl)
+    tsb = c - a
+    pct = form_percent(c, a)
+    ramp = w.ramp_rate
+    ramp_formula = "wellness rampRate"
+    if ramp is None:
+        before = model.at(d - timedelta(days=settings.ramp_days))
+        ramp = None if before is None else c - before[0]
+        ramp_formula = f"CTL[d] - CTL[d-{settings.ramp_days}]"
+    ramp_status = None
+    if ramp is not None:
+        ramp_status = (
+            "red" if ramp >= settings.ramp_alarm else "amber" if ramp >= settings.ramp_warning else "ok"
+        )
+    return FitnessToday(
+        d,
+        Metric.of("ctl", c, "load/day", **prov),
+        Metric.of("atl", a, "load/day", **prov),
+        Metric.of("form", tsb, "load/day", formula="CTL - ATL (same day)", **prov),
+        Metric.of("form_percent", pct, "%", reason=None if pct is not None else "CTL is 0", **prov),
+        form_zone(pct if settings.form_as_percent else tsb, settings),
+        Metric.of(
+            "ramp_rate",
+            ramp,
+            "CTL/week",
+            status=ramp_status,
+            reason=None if ramp is not None else f"fewer than {settings.ramp_days} days modelled",
+            formula=ramp_formula,
             **prov,
         ),
     )

@@ -36,8 +36,10 @@ from icucoach.analytics.inputs import (
 from icucoach.analytics.load import (
     FitnessToday,
     ProjectionDay,
+    fitness_from_wellness,
     fitness_model,
     fitness_on,
+    pinned_to_wellness,
     planned_loads,
     project,
 )
@@ -104,6 +106,8 @@ class TrainingStatus:
     capability: dict[str, Trend] = field(default_factory=dict)
     health: HealthContext = field(default_factory=HealthContext)
     data_quality: dict[str, Any] = field(default_factory=dict)
+    # With ``settings.fitness_from_wellness``: the de-duplicated replay of today (``fitness`` is the API's).
+    fitness_replay: FitnessToday | None = None
 
     def to_dict(self, compact: bool = False) -> dict:
         """The digest as JSON types; ``compact`` drops every metric's provenance (``inputs``)."""
@@ -147,6 +151,7 @@ class TrainingStatus:
                 "capability": {k: v.to_dict() for k, v in self.capability.items()},
                 "health": self.health.to_dict(),
                 "data_quality": self.data_quality,
+                **({} if self.fitness_replay is None else {"fitness_replay": self.fitness_replay.to_dict()}),
             }
         )
         return without_keys(out) if compact else out
@@ -188,6 +193,15 @@ def training_status(
     model = fitness_model(fit_loads, wel, evs, s)
     fit = fitness_on(model, today, s)
     yday = model.at(today - timedelta(days=1)) or (0.0, 0.0)
+    fit_replay = None
+    source = model.source
+    if s.fitness_from_wellness:  # the numbers the athlete sees in Intervals.icu, the replay kept beside them
+        by_day = {w.day: w for w in wel}
+        api = fitness_from_wellness(by_day[today], model, s) if today in by_day else None
+        if api is not None:
+            fit_replay, fit, source = fit, api, str(api.ctl.inputs.get("source"))
+        model = pinned_to_wellness(model, wel)
+        yday = model.at(today - timedelta(days=1)) or (0.0, 0.0)
     ahead = planned_loads(evs, today, s.projection_days + 1, [a for a in acts if a.day == today])
     ahead[0] += float(loads.loads[-1])
     proj = tuple(project(yday[0], yday[1], today, list(ahead), s))
@@ -396,7 +410,7 @@ def training_status(
     return TrainingStatus(
         today,
         fit,
-        model.source,
+        source,
         model.replay_max_delta,
         proj,
         tot_acwr,
@@ -418,6 +432,7 @@ def training_status(
         capability,
         health,
         quality,
+        fit_replay,
     )
 
 

@@ -25,7 +25,7 @@ STATUS_DAYS = 400  # the same window insights.fetch_snapshot uses for the digest
 
 
 def analytics_settings(opts: ExportOptions) -> AnalyticsSettings:
-    kw: dict[str, Any] = {"week_start": opts.week_start}
+    kw: dict[str, Any] = {"week_start": opts.week_start, "fitness_from_wellness": True}
     if opts.zone_preference:
         order = {
             "power": ("power", "hr", "pace"),

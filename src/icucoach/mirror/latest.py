@@ -45,7 +45,8 @@ NOTES = [
     "Dates are the athlete's local dates. Metric windows are fixed (7/28/42 days), independent of the "
     "display window in metadata.data_range_days.",
     "Activities with duplicate_of are a second recording of the same session and are not counted in any "
-    "metric; "
+    "metric computed here; CTL/ATL/TSB/ramp rate are Intervals.icu's own values (as the athlete sees them), "
+    "with current_status.fitness.deduplicated giving the de-duplicated values when they differ; "
     "strava_stub activities have no data via the API and are not counted as zero effort.",
 ]
 WELLNESS_SCALES = {
@@ -234,6 +235,52 @@ def _derived(ctx: ExportContext) -> Json:
     }
 
 
+def _fitness_values(fit: Json) -> Json:
+    return {
+        "ctl": r(get(fit, "ctl.value"), 1),
+        "atl": r(get(fit, "atl.value"), 1),
+        "tsb": r(get(fit, "form.value"), 1),
+        "ramp_rate": r(get(fit, "ramp_rate.value"), 2),
+    }
+
+
+def _fitness(ctx: ExportContext) -> Json:
+    """Today's CTL/ATL/TSB/ramp as Intervals.icu's wellness record gives them (what the athlete sees, and what
+    history.json's row of today says); ``deduplicated``: our replay of the de-duplicated load, only when it
+    differs, with the reason."""
+    s = ctx.status_dict
+    fit = s["fitness"]
+    shown = _fitness_values(fit)
+    dedup = None
+    replay = s.get("fitness_replay")
+    if replay is not None:
+        ours = _fitness_values(replay)
+        if ours != shown:
+            dropped = sorted(get(s, "data_quality.duplicates_removed") or {})
+            if dropped:
+                note = (
+                    f"{len(dropped)} duplicate recording(s) of a session ({', '.join(dropped)}) left out of "
+                    "the load before replaying CTL/ATL; Intervals.icu counts every recording"
+                )
+            else:
+                note = (
+                    "replay of the completed daily load differs from Intervals.icu's values (e.g. today's "
+                    "wellness already includes planned load, or a load was edited upstream)"
+                )
+            dedup = {
+                **ours,
+                "duplicates_dropped": dropped,
+                "source": get(replay, "ctl.inputs.source"),
+                "note": note,
+            }
+    return {
+        **shown,
+        "form_zone": fit.get("form_zone"),
+        "fitness_source": s.get("fitness_source"),
+        "deduplicated": dedup,
+    }
+
+
 def _health(ctx: ExportContext) -> Json:
     cur, recent, upcoming = [], [], []
     for e in ctx.events:
@@ -389,14 +436,7 @@ def build_latest(ctx: ExportContext, generated_at: str, history_meta: Json) -> J
         "history": history_meta,
         "summary": {"window": {"start": window_start.isoformat(), "end": ctx.today.isoformat()}, **window},
         "current_status": {
-            "fitness": {
-                "ctl": r(get(fit, "ctl.value"), 1),
-                "atl": r(get(fit, "atl.value"), 1),
-                "tsb": r(get(fit, "form.value"), 1),
-                "ramp_rate": r(get(fit, "ramp_rate.value"), 2),
-                "form_zone": fit.get("form_zone"),
-                "fitness_source": s.get("fitness_source"),
-            },
+            "fitness": _fitness(ctx),
             "thresholds": _thresholds(ctx),
             "current_metrics": wellness_row(ctx.wellness[-1]) if ctx.wellness else None,
         },
