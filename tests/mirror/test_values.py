@@ -271,3 +271,32 @@ def test_a_file_missing_a_promised_key_is_rejected(
     del parent[path[-1]]
     with pytest.raises(jsonschema.ValidationError, match=str(path[-1])):
         validate(kind, broken)
+
+
+def test_terrain_status_tells_not_fetched_from_no_gps(sb: RunningSandbox, tmp_path: Path) -> None:
+    """An outdoor activity whose streams the store never fetched is ``not_fetched``, never a claim about its
+    data (``no_gps``); fetched streams with coordinates and altitude give a terrain summary."""
+    from icucoach.mirror.activity_fields import OUTDOOR, activity_terrain
+
+    store = Store.open(tmp_path / "archive.sqlite")
+    try:
+        result = run_export(sb, store, tmp_path / "out", privacy="none")
+        assert result.code == 0, (result.message, result.failures)
+        latest = json.loads((tmp_path / "out" / "latest.json").read_text())
+        outdoor = [a for a in latest["recent_activities"] if a["type"] in OUTDOOR and not a["strava_stub"]]
+        held = {a["id"]: store.streams(a["id"]) for a in outdoor}
+    finally:
+        store.close()
+    unfetched = [a for a in outdoor if held[a["id"]] is None]
+    assert unfetched and any(a["has_gps"] for a in unfetched), "the sandbox has GPS rides without streams"
+    for a in unfetched:
+        assert a["terrain_status"] == "not_fetched" and a["terrain_summary"] is None, a["id"]
+    with_gps = [a for a in outdoor if held[a["id"]] is not None and a["has_gps"]]
+    assert with_gps
+    for a in with_gps:
+        assert a["terrain_summary"] is not None and a["terrain_status"] is None, a["id"]
+    # fetched streams that really lack them
+    assert activity_terrain([]) == (None, "no_gps")
+    assert activity_terrain([{"type": "heartrate", "data": [120] * 60}]) == (None, "no_gps")
+    ll = {"type": "latlng", "data": [-33.8 + i * 1e-4 for i in range(60)], "data2": [151.2] * 60}
+    assert activity_terrain([ll]) == (None, "no_elevation")

@@ -1,7 +1,8 @@
 """One completed activity as Section 11's ``recent_activities[]`` entry (``section11.md`` §3.1 names).
 
 Unit conversions only (s → h, m → km, m/s → km/h); the terrain of outdoor activities comes from
-``analytics.terrain`` over the streams the store holds (fetched once per activity version).
+``analytics.terrain`` over the streams the store holds (fetched once per activity version);
+``terrain_status`` is ``not_fetched`` when the store holds no streams for the activity.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def _notes(desc: str | None) -> list[str]:
 
 
 def activity_terrain(streams: list[Json] | None) -> tuple[Json | None, str | None]:
-    """(terrain_summary, terrain_status) from stored streams: ``no_gps``/``no_elevation`` when missing."""
+    """(terrain_summary, terrain_status) from stored streams. ``streams`` is None when the store holds none
+    for the activity (never fetched): ``not_fetched``, which says nothing about the data. ``no_gps`` /
+    ``no_elevation`` only when fetched streams really lack coordinates / altitude."""
+    if streams is None:
+        return None, "not_fetched"
     if not streams:
         return None, "no_gps"
     by = {s.get("type"): s for s in streams}
