@@ -127,8 +127,8 @@ def test_deduplicated_fitness_is_the_42_7_day_replay(
 
 
 def test_fitness_is_what_intervals_shows_today(sb: RunningSandbox, exported: dict[str, Json]) -> None:
-    """CTL/ATL/TSB/ramp of latest.json are ``GET /athlete/{id}/wellness/{today}``'s, everywhere, and agree with
-    history.json's row of the same day."""
+    """CTL/ATL/TSB/ramp of latest.json are ``GET /athlete/{id}/wellness/{today}``'s, everywhere, and agree
+    with history.json's row of the same day."""
     acc = sb.account("athlete", 0)
     with httpx.Client(
         base_url=sb.base_url + "/api/v1", auth=httpx.BasicAuth("API_KEY", acc.api_key), timeout=30
