@@ -270,8 +270,16 @@ def test_route_attachments_are_served_over_http() -> None:
     with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
         store = sb.world.athletes[MULTI]
         event = next(e for e in store.events.values() if e["attachments"])
-        url = event["attachments"][0]["url"]
-        r = httpx.get(sb.base_url + url)
+        auth = httpx.BasicAuth("API_KEY", sb.account("athlete", 0).api_key)
+        api = f"{sb.base_url}/api/v1/athlete/{MULTI}/events"
+        served = httpx.get(f"{api}/{event['id']}", auth=auth).raise_for_status().json()
+        day = event["start_date_local"][:10]
+        listed = httpx.get(api, params={"oldest": day, "newest": day}, auth=auth).raise_for_status().json()
+        urls = {a["url"] for a in served["attachments"]}
+        urls |= {a["url"] for e in listed if e["id"] == event["id"] for a in e["attachments"]}
+        # absolute, as the real service's are: a plain GET (no credentials, no base URL) fetches the file
+        assert urls == {sb.base_url + event["attachments"][0]["url"]}
+        r = httpx.get(urls.pop())
         assert r.status_code == 200 and r.headers["content-type"].startswith("application/gpx+xml")
         assert b"<trkpt" in r.content
         assert httpx.get(sb.base_url + "/files/nope.gpx").status_code == 404

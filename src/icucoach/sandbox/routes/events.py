@@ -7,7 +7,8 @@ Planned workouts: when a WORKOUT event's ``description`` is created or changed, 
 ``icucoach.workouts.enrich_event``, as Intervals.icu does. ``external_id`` matching is scoped to the caller's
 OAuth app (bearer tokens) or to events the key owner created without an app (API keys). Scope area: CALENDAR.
 Every write that changes something notifies the athlete's OAuth apps: webhook ``CALENDAR_UPDATED``
-(``records: []``, a cue to re-fetch, as the real payload is).
+(``records: []``, a cue to re-fetch, as the real payload is). Attachment ``url``s are served absolute (built
+from the request's base URL), as the real service's are.
 """
 
 from __future__ import annotations
@@ -183,6 +184,21 @@ def _event(store: AthleteStore, event_id: int) -> Json:
     return event
 
 
+def _public(request: Request, event: Json) -> Json:
+    """The event as served: attachment ``url``s absolute, built from the request's base URL, as the real
+    service's are (clients fetch them with a plain GET); the world keeps them as server paths."""
+    atts = event.get("attachments")
+    if not atts or not any(str(a.get("url") or "").startswith("/") for a in atts):
+        return event
+    base = str(request.base_url).rstrip("/")
+    return {
+        **event,
+        "attachments": [
+            {**a, "url": base + a["url"]} if str(a.get("url") or "").startswith("/") else a for a in atts
+        ],
+    }
+
+
 def _changed(request: Request, store: AthleteStore) -> None:
     notify(request, store.id, "CALENDAR_UPDATED", records=[])
 
@@ -219,7 +235,7 @@ async def list_events(request: Request) -> Response:
         ]
     if fmt == ".csv":
         return csv_response(rows, CSV_COLUMNS, "events.csv")
-    return ok(rows)
+    return ok([_public(request, e) for e in rows])
 
 
 async def get_event(request: Request) -> Response:
@@ -230,7 +246,7 @@ async def get_event(request: Request) -> Response:
             **event,
             "workout_doc": resolve_doc(event["workout_doc"], store.sport_settings_for(event.get("type"))),
         }
-    return ok(event)
+    return ok(_public(request, event))
 
 
 async def create_event(request: Request) -> Response:
@@ -242,10 +258,10 @@ async def create_event(request: Request) -> Response:
             if event.get("uid") == body["uid"]:
                 updated = _update(store, event, body)
                 _changed(request, store)
-                return ok(updated)
+                return ok(_public(request, updated))
     created = _create(world_of(request), store, caller, body)
     _changed(request, store)
-    return ok(created)
+    return ok(_public(request, created))
 
 
 async def update_event(request: Request) -> Response:
@@ -255,7 +271,7 @@ async def update_event(request: Request) -> Response:
     _validate(body, creating=False)
     updated = _update(store, event, body)
     _changed(request, store)
-    return ok(updated)
+    return ok(_public(request, updated))
 
 
 async def delete_event(request: Request) -> Response:
@@ -289,7 +305,7 @@ async def bulk_create(request: Request) -> Response:
             out.append(_update(store, existing, item))
     if out:
         _changed(request, store)
-    return ok(out)
+    return ok([_public(request, e) for e in out])
 
 
 async def bulk_delete(request: Request) -> Response:
