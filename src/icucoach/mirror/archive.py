@@ -5,11 +5,11 @@ the normalised content differs from the newest snapshot and at least ``min_inter
 snapshots older than ``retention_days`` are removed (0 keeps everything).
 
 Names are the athlete's local date and time (the zone of the snapshot's own ``metadata.timezone``, so the
-name's date is its ``metadata.today``; UTC when the zone is unknown), followed by that moment's UTC offset:
-``20261123_071500+1100.json`` in the folder ``2026-11``. The offset makes every name a distinct instant: order,
-the minimum interval and retention are computed on those instants, so they stay right across daylight-saving
-changes (the repeated autumn hour) and when the athlete's timezone changes. Names without an offset (written
-before, in UTC, as Section 11 does) are read as UTC.
+name's date is its ``metadata.today``; UTC when the zone is unknown), followed by that moment's UTC
+offset: ``20261123_071500+1100.json`` in the folder ``2026-11``. The offset makes every name a distinct
+instant: order, the minimum interval and retention are computed on those instants, so they stay right across
+daylight-saving changes (the repeated autumn hour) and when the athlete's timezone changes. Names without an
+offset (written before, in UTC, as Section 11 does) are read as UTC.
 """
 
 from __future__ import annotations
