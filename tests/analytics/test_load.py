@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from icucoach.analytics.days import daily_loads
 from icucoach.analytics.load import (
+    fitness_from_wellness,
     fitness_model,
     fitness_on,
     form_percent,
     form_zone,
     gain,
+    pinned_to_wellness,
     planned_loads,
     pmc_series,
     pmc_series_variable,
@@ -236,3 +238,22 @@ def test_per_sport_fitness_weights():
     assert (
         weighted.acwr.coupled.inputs["acute"] == plain.acwr.coupled.inputs["acute"] == 150
     )  # ACWR unweighted
+
+
+def test_fitness_from_wellness_uses_the_record_and_its_ramp():
+    loads = daily_loads(acts_from_loads([50.0] * 30), D0, D0 + timedelta(days=29))
+    model = fitness_model(loads)
+    day = D0 + timedelta(days=29)
+    f = fitness_from_wellness(well(day, ctl=40.0, atl=55.0, ramp_rate=2.5), model)
+    assert f is not None
+    assert (f.ctl.value, f.atl.value, f.form.value, f.ramp_rate.value) == (40.0, 55.0, -15.0, 2.5)
+    assert f.form_percent.value == pytest.approx(-37.5) and f.form_zone == "optimal"
+    assert f.ctl.inputs["source"] == f"Intervals.icu wellness of {day.isoformat()}"
+    # no rampRate on the record: CTL today (the record's) minus the modelled CTL a week before
+    g = fitness_from_wellness(well(day, ctl=40.0, atl=55.0), model)
+    assert g is not None and g.ramp_rate.value == pytest.approx(40.0 - float(model.ctl[22]))
+    assert fitness_from_wellness(well(day, ctl=40.0), model) is None
+    # pinned series: recorded days take the record's values, the others keep the replay
+    pinned = pinned_to_wellness(model, [well(day - timedelta(days=1), ctl=39.0, atl=50.0)])
+    assert pinned.at(day - timedelta(days=1)) == (39.0, 50.0)
+    assert pinned.at(day) == model.at(day) and pinned_to_wellness(model, []) is model
