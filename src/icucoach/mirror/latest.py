@@ -3,7 +3,10 @@
 Numbers come from the training-status digest (``ExportContext.status``), ``analytics.summary`` and
 ``analytics.export_metrics``; this module converts units (seconds → hours, m → km) and arranges fields.
 Windows: the display window ``--days`` only selects wellness rows and the ``summary``/``weekly_summary``
-range; every metric keeps its own fixed window (Section 11 bug §7.1 fixed).
+range; every metric keeps its own fixed window (Section 11 bug §7.1 fixed). CTL/ATL/TSB/ramp rate are
+Intervals.icu's wellness values of the athlete's today, as history.json's rows (the digest runs with
+``fitness_from_wellness``); ``current_status.fitness.deduplicated`` gives our de-duplicated replay when it
+differs (docs/mirror.md).
 """
 
 from __future__ import annotations
