@@ -1,24 +1,62 @@
-"""Mirror benchmark: the three-year sandbox athlete (seed 42, today 2026-11-23) exported three times into a
-fresh store: a first export (whole history), a repeat with nothing new (goal: a handful of requests), and
-an export after one new activity. Figures: API requests (plus route-file downloads) and wall time of each.
+"""Mirror benchmark.
+
+1. In process: the three-year sandbox athlete (seed 42, today 2026-11-23) exported three times into a fresh
+   store: a first export (whole history), a repeat with nothing new (goal: at most 5 requests), and an
+   export after one new activity. Figures: API requests (plus route-file downloads) and wall time of each.
+2. Whole process, as a user runs it: ``icucoach export`` started as a command (interpreter start-up and
+   imports included) against one sandbox, first export and repeat with nothing new, requests counted at the
+   sandbox. With ``ICUCOACH_SECTION11_SYNC=/path/to/sync.py`` (a copy of Section 11's exporter; the bench
+   downloads nothing) Section 11 runs the same two steps on the same sandbox in the same run, and the ratios
+   are printed (goals from issue 12: first export >= 2x faster, repeat >= 3x faster, <= 5 requests).
+   Section 11 needs ``requests``: ``ICUCOACH_SECTION11_PYTHON`` names a Python that has it (default: this
+   one). ``sync.py`` has no option or variable for its server (``IntervalsSync.INTERVALS_BASE_URL`` is a
+   class attribute): a launcher loads the file unmodified and sets that attribute to the sandbox before
+   calling its ``main()``; the output says so.
+
+The paired sandbox has no pinned date (Section 11 takes "today" from the machine clock, so the sandbox's
+history ends on the real today) and no rate limit (Section 11 does not retry on 429).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.mirror.exporter import export_async
 from icucoach.mirror.options import ExportOptions
 from icucoach.sandbox import SandboxOptions, serve_in_thread
+from icucoach.sandbox.faults import FaultPlan
+from icucoach.sandbox.runner import RunningSandbox, build_app, build_world
+from icucoach.serving import serve_in_background
 from icucoach.store.db import Store
 
 TODAY = date(2026, 11, 23)
+FIRST_GOAL, REPEAT_GOAL, REQUEST_GOAL = 2.0, 3.0, 5
+REPEATS = 3  # the repeat with nothing new is timed this many times (median)
+PEER_ENV, PEER_PYTHON_ENV = "ICUCOACH_SECTION11_SYNC", "ICUCOACH_SECTION11_PYTHON"
+
+# Loads sync.py unmodified, points its client class at the sandbox, runs its main() with the given argv.
+_LAUNCHER = (
+    "import runpy, sys\n"
+    "base, path = sys.argv[1], sys.argv[2]\n"
+    "sys.argv = [path, *sys.argv[3:]]\n"
+    "ns = runpy.run_path(path, run_name='section11')\n"
+    "ns['IntervalsSync'].INTERVALS_BASE_URL = base\n"
+    "ns['main']()\n"
+)
 
 
 def _add_activity(sb, athlete_id: str) -> None:
@@ -33,7 +71,7 @@ def _add_activity(sb, athlete_id: str) -> None:
         st.details["i99999999"] = st.details[src["id"]]
 
 
-def run(report) -> None:
+def in_process(report) -> None:
     started = time.perf_counter()
     with (
         serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb,
@@ -61,8 +99,134 @@ def run(report) -> None:
             res, secs = asyncio.run(once())
             if res.code not in (0, 4):
                 raise RuntimeError(f"{label}: exit {res.code}: {res.message}")
-            report(f"{label}: requests", res.requests, "requests")
+            report(f"in process, {label}: requests", res.requests, "requests")
             if res.attachment_requests:
-                report(f"{label}: route file downloads", res.attachment_requests, "requests")
-            report(f"{label}: wall time", secs, "s")
+                report(f"in process, {label}: route file downloads", res.attachment_requests, "requests")
+            report(f"in process, {label}: wall time", secs, "s")
         store.close()
+
+
+class _Counting:
+    """ASGI wrapper counting the HTTP requests the sandbox serves (API calls and file downloads alike)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.count = 0
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            self.count += 1
+        await self.app(scope, receive, send)
+
+
+@contextmanager
+def _counted_sandbox():  # type: ignore[no-untyped-def]
+    options = SandboxOptions(seed=42, rate_limit=False)
+    world = build_world(options)
+    faults = FaultPlan(options.faults)
+    counting = _Counting(build_app(world, options, faults))
+    with serve_in_background(counting, "127.0.0.1", None, name="bench-sandbox", lifespan="off") as port:
+        yield RunningSandbox(f"http://127.0.0.1:{port}", world, faults, options), counting
+
+
+@dataclass
+class Step:
+    seconds: float
+    requests: int
+
+
+def _timed(counting: _Counting, argv: list[str], cwd: Path, env: dict[str, str]) -> Step:
+    before = counting.count
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"{Path(argv[0]).name} exited {done.returncode}: {' | '.join(tail)}")
+    return Step(seconds, counting.count - before)
+
+
+def _first_and_repeat(run: Callable[[], Step]) -> tuple[Step, Step]:
+    first = run()
+    repeats = [run() for _ in range(REPEATS)]
+    return first, Step(statistics.median(s.seconds for s in repeats), max(s.requests for s in repeats))
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "ICUCOACH_"))}
+    env["ICUCOACH_CONFIG"] = "/nonexistent/icucoach.toml"
+    return env
+
+
+def _ours(sb: RunningSandbox, counting: _Counting, work: Path) -> tuple[Step, Step]:
+    acc = sb.account("athlete", 0)
+    env = {**_clean_env(), "INTERVALS_BASE_URL": sb.base_url, "INTERVALS_API_KEY": acc.api_key}
+    argv = [
+        sys.executable,
+        "-m",
+        "icucoach",
+        "export",
+        "--quiet",
+        "--out-dir",
+        "out",
+        "--store",
+        "store.sqlite",
+    ]
+    work.mkdir()
+    return _first_and_repeat(lambda: _timed(counting, argv, work, env))
+
+
+def _peer_python() -> str:
+    return os.environ.get(PEER_PYTHON_ENV) or sys.executable
+
+
+def _theirs(sb: RunningSandbox, counting: _Counting, work: Path, sync_py: Path) -> tuple[Step, Step]:
+    acc = sb.account("athlete", 0)
+    python = _peer_python()
+    has_requests = subprocess.run([python, "-c", "import requests"], capture_output=True).returncode == 0
+    if not has_requests:
+        raise RuntimeError(f"{python} cannot import requests: set {PEER_PYTHON_ENV} to a Python that has it")
+    argv = [
+        python, "-c", _LAUNCHER, f"{sb.base_url}/api/v1", str(sync_py),
+        "--athlete-id", acc.athlete_id, "--intervals-key", acc.api_key, "--output", "latest.json",
+    ]  # fmt: skip
+    work.mkdir()
+    return _first_and_repeat(lambda: _timed(counting, argv, work, _clean_env()))
+
+
+def paired(report) -> None:
+    peer = os.environ.get(PEER_ENV)
+    sync_py = Path(peer).expanduser().resolve() if peer else None
+    if sync_py is not None and not sync_py.is_file():
+        raise RuntimeError(f"{PEER_ENV}={peer} is not a file")
+    with _counted_sandbox() as (sb, counting), tempfile.TemporaryDirectory() as d:
+        theirs = _theirs(sb, counting, Path(d) / "section11", sync_py) if sync_py else None
+        ours = _ours(sb, counting, Path(d) / "icucoach")
+    (first, repeat) = ours
+    report("command, first export: wall time", first.seconds, "s")
+    report("command, first export: requests (at the sandbox)", first.requests, "requests")
+    report(f"command, repeat with nothing new: wall time (median of {REPEATS})", repeat.seconds, "s")
+    report("command, repeat with nothing new: requests (at the sandbox)", repeat.requests, "requests")
+    if theirs is None:
+        report(
+            "Section 11 pair",
+            f"not run: set {PEER_ENV}=/path/to/sync.py ({PEER_PYTHON_ENV}=a Python with requests)",
+        )
+        return
+    (peer_first, peer_repeat) = theirs
+    report("Section 11 base URL", "sandbox, set at run time (class attribute; sync.py unmodified)")
+    report("Section 11, first export: wall time", peer_first.seconds, "s")
+    report("Section 11, first export: requests (at the sandbox)", peer_first.requests, "requests")
+    report(f"Section 11, repeat with nothing new: wall time (median of {REPEATS})", peer_repeat.seconds, "s")
+    report("Section 11, repeat with nothing new: requests (at the sandbox)", peer_repeat.requests, "requests")
+    first_ratio = peer_first.seconds / first.seconds
+    repeat_ratio = peer_repeat.seconds / repeat.seconds
+    report(f"first export: Section 11 time / ours (goal >= {FIRST_GOAL:g})", first_ratio, "x")
+    report(f"repeat, nothing new: Section 11 time / ours (goal >= {REPEAT_GOAL:g})", repeat_ratio, "x")
+    met = first_ratio >= FIRST_GOAL and repeat_ratio >= REPEAT_GOAL and repeat.requests <= REQUEST_GOAL
+    report("issue 12 goals (2x first, 3x repeat, <= 5 requests)", "met" if met else "NOT met")
+
+
+def run(report) -> None:
+    in_process(report)
+    paired(report)
