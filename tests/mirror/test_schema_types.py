@@ -36,6 +36,13 @@ def _null_only(node: Any, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", SCHEMAS)
+def test_each_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    """``files.validate`` builds its validators without re-checking the schemas (that was most of its
+    cost); this is where they are checked."""
+    jsonschema.Draft202012Validator.check_schema(schema(name))
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
 def test_no_field_is_typed_null_only(name: str) -> None:
     text = resources.files("icucoach.mirror").joinpath(f"schemas/{name}.schema.json").read_text()
     assert _null_only(json.loads(text), "") == []

@@ -20,7 +20,7 @@ import httpx
 import jsonschema
 import pytest
 
-from icucoach.mirror.files import FILES, schema, validate
+from icucoach.mirror.files import FILES, schema, schema_mismatch, validate
 from icucoach.sandbox.runner import RunningSandbox
 from icucoach.store.db import Store
 
@@ -271,6 +271,9 @@ def test_a_file_missing_a_promised_key_is_rejected(
     del parent[path[-1]]
     with pytest.raises(jsonschema.ValidationError, match=str(path[-1])):
         validate(kind, broken)
+    mismatch = schema_mismatch(kind, broken)  # what an export under --debug reports, writing nothing
+    assert mismatch is not None and mismatch.startswith("does not match its schema at ")
+    assert str(path[-1]) in mismatch and schema_mismatch(kind, exported[kind]) is None
 
 
 def test_terrain_status_tells_not_fetched_from_no_gps(sb: RunningSandbox, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -192,3 +193,20 @@ def test_lookback_option_limits_window(sb, tmp_path) -> None:
     rep = asyncio.run(go())
     assert rep.oldest.isoformat() == "2026-11-20"
     store.close()
+
+
+def test_head_revision_is_alembics_head_and_a_migrated_store_is_at_it(tmp_path: Path) -> None:
+    """``Store.migrate`` skips Alembic when the database is at ``HEAD_REVISION``: that constant must be
+    the newest migration, or a new migration would never run."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from icucoach.store import db
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [db.HEAD_REVISION]
+    with Store.open(tmp_path / "a.sqlite") as store:
+        assert store.revision() == db.HEAD_REVISION
+        store.migrate()  # already there: nothing to do
+        assert store.revision() == db.HEAD_REVISION

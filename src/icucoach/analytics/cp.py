@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from scipy.optimize import curve_fit
 
 from icucoach.analytics.result import Metric
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
@@ -104,6 +103,8 @@ def fit_cp3(
     start = fit_cp2(t, p, settings)
     cp0 = start.cp or float(np.min(p)) * 0.9
     w0 = start.w_prime or 20000.0
+    from scipy.optimize import curve_fit  # here, not at module level: scipy is ~0.3 s of every start-up
+
     try:
         (cp, w, k), _ = curve_fit(
             cp3, t, p, p0=(cp0, w0, 10.0), bounds=([0.0, 0.0, 0.0], [np.max(p), 1e6, 1e4]), maxfev=5000

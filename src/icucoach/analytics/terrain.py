@@ -124,10 +124,10 @@ def terrain_summary(
     points: Sequence[tuple[float, float, float | None]], source: str = "gpx", polyline: bool = True
 ) -> dict | None:
     """The terrain summary of a track; None with fewer than 10 points or no elevation."""
-    pts = [(float(a), float(b), float(c)) for a, b, c in points if c is not None]
+    pts = [p for p in points if p[2] is not None]
     if len(pts) < 10:
         return None
-    arr = np.asarray(pts)
+    arr = np.array(pts, dtype=float)  # one conversion in C, not three float() calls per point
     lat, lon, ele = arr[:, 0], arr[:, 1], arr[:, 2]
     dist = cumulative_distance(lat, lon)
     total = float(dist[-1])

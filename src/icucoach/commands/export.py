@@ -180,7 +180,9 @@ def register(app: typer.Typer) -> None:
         ),
         privacy: str | None = typer.Option(None, "--privacy", help="none, standard (default) or strict."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Sync and build, but write no files."),
-        debug: bool = typer.Option(False, "--debug", help="Verbose diagnostics."),
+        debug: bool = typer.Option(
+            False, "--debug", help="Verbose diagnostics; check every file against its schema before writing."
+        ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or success output (cron)."),
         watch_: bool = typer.Option(False, "--watch", help="Re-export on a schedule until interrupted."),
         interval: float = typer.Option(15.0, "--interval", help="Minutes between --watch runs (1 to 1440)."),
@@ -233,6 +235,7 @@ def register(app: typer.Typer) -> None:
                 lookback_days=lookback_days,
                 today=_pinned_today(today),
                 store_url=store or cfg.get("store"),
+                validate=debug,
             )
         except OptionError as exc:
             hint = "See `icucoach export --help` for what each flag accepts."

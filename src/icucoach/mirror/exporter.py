@@ -7,9 +7,10 @@ Failure semantics (exit codes from the one table, ``icucoach.exitcodes.Exit``): 
 deliver the core records (athlete, activities, wellness, calendar) nothing is written and the previous files
 stay as they were (``Exit.UPSTREAM``, or the error's own ``exit_code``: ``CONFIG``, ``AUTH``...); if only
 details fail (intervals, streams, route files) the files are written from what the store holds and the run
-reports ``Exit.PARTIAL`` with what failed (also listed in ``latest.json`` ``metadata.fetch_errors``). A file
-that does not match its schema is never written (``Exit.INTERNAL``). The five files are written as one set
-(``files.write_set``): all new or all old; a target that cannot be written raises ``files.OutputError``.
+reports ``Exit.PARTIAL`` with what failed (also listed in ``latest.json`` ``metadata.fetch_errors``). With
+``opts.validate`` (``--debug``) a file that does not match its schema is never written (``Exit.INTERNAL``).
+The five files are written as one set (``files.write_set``): all new or all old; a target that cannot be
+written raises ``files.OutputError``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
-import jsonschema
 
 from icucoach.exitcodes import Exit
 from icucoach.intervals import IntervalsClient, IntervalsError
 from icucoach.mirror.archive import write_snapshot
 from icucoach.mirror.context import ExportContext
-from icucoach.mirror.files import FILES, dumps, read_json, same_content, validate, write_set
+from icucoach.mirror.files import FILES, dumps, read_json, same_content, schema_mismatch, write_set
 from icucoach.mirror.ftp import update_ftp_history
 from icucoach.mirror.history import build_history, history_meta
 from icucoach.mirror.intervals_file import build_intervals
@@ -141,16 +141,13 @@ async def export_async(
     docs = build_documents(
         ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed
     )
-    try:
+    if opts.validate:
         for kind in FILES:
-            validate(kind, docs[kind])
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path)
-        return ExportResult(
-            Exit.INTERNAL,
-            f"{kind}.json does not match its schema at {where or '(root)'}: {exc.message}; nothing written",
-            failures=[exc.message],
-        )
+            mismatch = schema_mismatch(kind, docs[kind])
+            if mismatch is not None:
+                return ExportResult(
+                    Exit.INTERNAL, f"{kind}.json {mismatch}; nothing written", failures=[mismatch]
+                )
     docs = {k: apply_privacy(k, v, opts.privacy) for k, v in docs.items()}
     result = ExportResult(Exit.OK, "", failures=failures, sync=report, documents=docs)
     for kind in FILES:

@@ -14,7 +14,7 @@
     a mix; a reader that needs a consistent set takes the export lock (``schedule.ExportLock``).
 - ``normalise``: the content without volatile fields (generation timestamps, ages, retry times), so "did
   anything change?" ignores the clock: no timestamp-only git commits, stable golden files.
-- ``validate``: the JSON Schema shipped in ``icucoach/mirror/schemas`` for each file.
+- ``validate``: the JSON Schema shipped in ``icucoach/mirror/schemas`` for each file (tests, ``--debug``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 SCHEMA_VERSION = 1
 FILES = ("latest", "history", "intervals", "routes", "ftp_history")
@@ -298,9 +296,33 @@ def schema(kind: str) -> dict:
     return json.loads(text)
 
 
+@cache
+def _validator(kind: str) -> Any:
+    """A validator of ``kind``'s schema, built once (the schemas themselves are checked by the tests)."""
+    import jsonschema  # only the tests and --debug validate: not imported on a production run
+
+    return jsonschema.Draft202012Validator(schema(kind))
+
+
 def validate(kind: str, doc: Any) -> None:
     """Raise ``jsonschema.ValidationError`` if ``doc`` does not match the shipped schema of ``kind``."""
-    jsonschema.validate(doc, schema(kind), cls=jsonschema.Draft202012Validator)
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(kind).iter_errors(doc))
+    if error is not None:
+        raise error
+
+
+def schema_mismatch(kind: str, doc: Any) -> str | None:
+    """None if ``doc`` matches ``kind``'s schema, else where and how it does not (one line)."""
+    from jsonschema import ValidationError
+
+    try:
+        validate(kind, doc)
+    except ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return f"does not match its schema at {where or '(root)'}: {exc.message}"
+    return None
 
 
 __all__ = [
@@ -316,6 +338,7 @@ __all__ = [
     "recover",
     "same_content",
     "schema",
+    "schema_mismatch",
     "validate",
     "write_atomic",
     "write_set",

@@ -86,6 +86,10 @@ class ExportOptions:
     lookback_days: int = 14
     store_url: str | None = None
     athlete_id: str | None = None
+    # Check every file against its shipped schema before writing (``--debug``; the tests validate every
+    # golden export). Off by default: the schemas describe what the builders produce, and checking five
+    # documents on every run cost more than the rest of a repeat export.
+    validate: bool = False
 
     def __post_init__(self) -> None:
         if self.privacy not in PRIVACY_LEVELS:
