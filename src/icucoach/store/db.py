@@ -14,6 +14,8 @@ Every failure to reach or use the database is a ``StoreError`` carrying its exit
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -397,6 +399,15 @@ class Store:
                 )
             )
 
+    def streams_stamp(self, activity_id: str) -> tuple[str | None] | None:
+        """``(source_sync_date,)`` of the stored streams, None if none: whether they are current, without
+        loading them."""
+        with Session(self.engine) as s:
+            row = s.execute(
+                select(StreamsRow.source_sync_date).where(StreamsRow.activity_id == activity_id)
+            ).first()
+            return None if row is None else (row[0],)
+
     def streams(self, activity_id: str) -> tuple[list[Json], str | None] | None:
         with Session(self.engine) as s:
             row = s.get(StreamsRow, activity_id)
@@ -440,6 +451,45 @@ class Store:
             if row is None:
                 return None
             return {"content": row.content, "error": row.error, "fetched_at": row.fetched_at, "url": row.url}
+
+    def content_digest(self, athlete_id: str) -> str:
+        """A hash that changes whenever anything an export reads from the store changes: the athlete's
+        activities (sync stamps, duplicate links, when each was last written), wellness days (written only
+        when their content changed), calendar events (their content: the calendar is rewritten every sync),
+        and the streams, intervals and attachments held (their stamps). Sync bookkeeping is left out."""
+        h = hashlib.sha256()
+        queries = (
+            select(
+                ActivityRow.id,
+                ActivityRow.icu_sync_date,
+                ActivityRow.analyzed,
+                ActivityRow.duplicate_of,
+                ActivityRow.fetched_at,
+            )
+            .where(ActivityRow.athlete_id == athlete_id)
+            .order_by(ActivityRow.id),
+            select(WellnessRow.day, WellnessRow.fetched_at)
+            .where(WellnessRow.athlete_id == athlete_id)
+            .order_by(WellnessRow.day),
+            select(StreamsRow.activity_id, StreamsRow.source_sync_date, StreamsRow.fetched_at).order_by(
+                StreamsRow.activity_id
+            ),
+            select(IntervalsRow.activity_id, IntervalsRow.source_sync_date, IntervalsRow.fetched_at).order_by(
+                IntervalsRow.activity_id
+            ),
+            select(AttachmentRow.id, AttachmentRow.fetched_at, AttachmentRow.error).order_by(
+                AttachmentRow.id
+            ),
+        )
+        with Session(self.engine) as s:
+            for q in queries:
+                h.update(repr([tuple(r) for r in s.execute(q)]).encode())
+                h.update(b"\x00")
+            q_events = select(EventRow.id, EventRow.raw).where(EventRow.athlete_id == athlete_id)
+            events = s.execute(q_events.order_by(EventRow.id))
+            for eid, raw in events:
+                h.update(eid.encode() + json.dumps(raw, sort_keys=True, default=str).encode())
+        return h.hexdigest()
 
     # --------------------------------------------------------------------------------------------- state
     def get_state(self, athlete_id: str, key: str) -> Json | None:

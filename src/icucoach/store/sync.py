@@ -14,6 +14,7 @@ with ``analytics.inputs.dedupe_activities`` after every change.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ class SyncOptions:
     chunk_days: int = 366  # first-sync request size
     intervals_days: int = 14  # structured sessions whose intervals are kept
     streams_days: int = 14  # activities whose streams are fetched (terrain, GPX/TCX export)
+    detail_concurrency: int = 4  # intervals/streams requests in flight at once
 
 
 @dataclass
@@ -205,16 +207,24 @@ async def fetch_details(
     for a in store.activities(athlete_id, (today - timedelta(days=options.streams_days)).isoformat(), newest):
         if from_api_activity(a).is_stub or not a.get("stream_types"):
             continue
-        held_streams = store.streams(str(a["id"]))
-        if held_streams is None or held_streams[1] != a.get("icu_sync_date"):
+        held_streams = store.streams_stamp(str(a["id"]))
+        if held_streams is None or held_streams[0] != a.get("icu_sync_date"):
             todo.append(("streams", a))
-    for n, (kind, a) in enumerate(todo, 1):
+    gate = asyncio.Semaphore(options.detail_concurrency)
+    done = [0]
+
+    async def one(kind: str, a: Json) -> IntervalsError | None:
+        """Fetch and store one detail; the error if it failed (a Strava stub is skipped silently)."""
         aid = str(a["id"])
         try:
+            async with gate:
+                if kind == "intervals":
+                    detail = (await client.get_activity(aid, intervals=True)).model_dump(
+                        mode="json", by_alias=True
+                    )
+                else:
+                    streams = _dump(await client.get_streams(aid, STREAM_TYPES))
             if kind == "intervals":
-                detail = (await client.get_activity(aid, intervals=True)).model_dump(
-                    mode="json", by_alias=True
-                )
                 data = {
                     "icu_intervals": detail.get("icu_intervals") or [],
                     "icu_groups": detail.get("icu_groups") or [],
@@ -222,16 +232,26 @@ async def fetch_details(
                 store.put_intervals(aid, data, a.get("icu_sync_date"))
                 rep.fetched_intervals += 1
             else:
-                streams = _dump(await client.get_streams(aid, STREAM_TYPES))
                 store.put_streams(aid, streams, a.get("icu_sync_date"))
                 rep.fetched_streams += 1
         except StravaRestrictedError:
-            continue
+            return None
         except IntervalsError as exc:
+            return exc
+        finally:
+            done[0] += 1
+            if progress:
+                progress("activity details", done[0], len(todo))
+        return None
+
+    # A few at a time (the client's rate limit still applies); each is stored as soon as it arrives, and
+    # failures are reported in the order of ``todo`` whatever order the answers came in.
+    outcomes = await asyncio.gather(*(one(kind, a) for kind, a in todo))
+    for (kind, a), exc in zip(todo, outcomes, strict=True):
+        if exc is not None:
+            aid = str(a["id"])
             rep.failures.append(f"{kind} of activity {aid}: {exc.message} (HTTP {exc.status})")
             rep.failed.setdefault(aid, {})[kind] = f"{type(exc).__name__}: HTTP {exc.status}"
-        if progress:
-            progress("activity details", n, len(todo))
     return rep
 
 
