@@ -11,33 +11,43 @@ reports ``Exit.PARTIAL`` with what failed (also listed in ``latest.json`` ``meta
 ``opts.validate`` (``--debug``) a file that does not match its schema is never written (``Exit.INTERNAL``).
 The five files are written as one set (``files.write_set``): all new or all old; a target that cannot be
 written raises ``files.OutputError``.
+
+A repeat with nothing new reuses the previous files instead of rebuilding them: after a complete run the
+store keeps a memo (``MEMO``) of a key over every input (options, version, the athlete's today and profile,
+``Store.content_digest``) and a hash of each file written. When the next run's key is the same and the files
+on disk are still exactly those, only the generation time is set anew (``_reuse``); the result is
+byte-identical to a rebuild (``tests/mirror/test_reuse.py``). Any change, a failed detail, ``--debug`` or a
+file edited by hand means a full rebuild.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from icucoach import __version__
 from icucoach.exitcodes import Exit
 from icucoach.intervals import IntervalsClient, IntervalsError
 from icucoach.mirror.archive import write_snapshot
-from icucoach.mirror.context import ExportContext
 from icucoach.mirror.files import FILES, dumps, read_json, same_content, schema_mismatch, write_set
-from icucoach.mirror.ftp import update_ftp_history
-from icucoach.mirror.history import build_history, history_meta
-from icucoach.mirror.intervals_file import build_intervals
-from icucoach.mirror.latest import build_latest
 from icucoach.mirror.options import ExportOptions
 from icucoach.mirror.privacy import apply_privacy
-from icucoach.mirror.routes import Fetcher, build_routes, fetch_attachments
 from icucoach.store.db import Store
 from icucoach.store.sync import Progress, SyncOptions, SyncReport, fetch_details, sync_athlete
+
+if TYPE_CHECKING:  # the builders (and the analytics under them) load only when files are rebuilt
+    from icucoach.mirror.context import ExportContext
+    from icucoach.mirror.routes import Fetcher
+
+MEMO = "export_memo"  # store state key of the last complete run's input key and file hashes
 
 Json = dict[str, Any]
 
@@ -54,6 +64,7 @@ class ExportResult:
     attachment_requests: int = 0
     archive: Path | None = None
     documents: dict[str, Json] = field(default_factory=dict)
+    reused: bool = False  # nothing new: the previous files were reused with a new generation time
     hint: str | None = None  # what to do about a failure (the error's own hint)
 
 
@@ -85,9 +96,75 @@ def _generated_at(tz: str | None, now: datetime) -> str:
     return now.astimezone(zone).replace(microsecond=0).isoformat()
 
 
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def memo_key(opts: ExportOptions, today: date, athlete: Json, store: Store, athlete_id: str) -> str:
+    """A key over every input of the files except the previous ftp_history.json (see ``_reuse``)."""
+    h = hashlib.sha256()
+    shown = sorted((k, repr(v)) for k, v in vars(opts).items() if k != "dry_run")
+    h.update(repr((__version__, today.isoformat(), shown)).encode())
+    h.update(json.dumps(athlete, sort_keys=True, default=str).encode())
+    h.update(store.content_digest(athlete_id).encode())
+    return h.hexdigest()
+
+
+def _reuse(
+    opts: ExportOptions,
+    store: Store,
+    athlete_id: str,
+    key: str,
+    athlete: Json,
+    today: date,
+    generated_at: str,
+) -> dict[str, Json] | None:
+    """The previous run's documents with ``generated_at`` set anew, if nothing they depend on changed (the
+    memo's key is ``key`` and every file is byte for byte what that run wrote); else None."""
+    from icucoach.mirror.ftp import load_ftp_history, update_ftp_history
+
+    memo = store.get_state(athlete_id, MEMO) or {}
+    hashes = memo.get("files") or {}
+    if memo.get("key") != key:
+        return None
+    texts: dict[str, str] = {}
+    for kind in FILES:
+        try:
+            texts[kind] = opts.path_for(kind).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if _sha(texts[kind]) != hashes.get(kind):
+            return None
+    docs = {kind: json.loads(text) for kind, text in texts.items()}
+    # ftp_history.json is read as well as written: reuse only at its fixed point (updating it changes
+    # nothing), so the history built from it would be the same too. An empty one is seeded from activities.
+    held = load_ftp_history(docs["ftp_history"])
+    if not held["indoor"] and not held["outdoor"]:
+        return None
+    ftp = update_ftp_history(docs["ftp_history"], athlete, [], today)
+    if dumps(apply_privacy("ftp_history", ftp, opts.privacy)) != texts["ftp_history"]:
+        return None
+    for node, name in (
+        (docs["latest"].get("metadata"), "last_updated"),
+        (docs["latest"].get("history"), "last_generated"),
+        (docs["history"], "generated_at"),
+        (docs["intervals"], "generated_at"),
+        (docs["routes"], "generated_at"),
+    ):
+        if isinstance(node, dict) and name in node:
+            node[name] = generated_at
+    return docs
+
+
 def build_documents(
     ctx: ExportContext, store: Store, generated_at: str, previous_ftp: Any, failed: dict
 ) -> dict[str, Json]:
+    from icucoach.mirror.ftp import update_ftp_history
+    from icucoach.mirror.history import build_history, history_meta
+    from icucoach.mirror.intervals_file import build_intervals
+    from icucoach.mirror.latest import build_latest
+    from icucoach.mirror.routes import build_routes
+
     ftp = update_ftp_history(previous_ftp, ctx.athlete, ctx.kept_activities, ctx.today)
     history = build_history(ctx, generated_at, ftp)
     latest = build_latest(ctx, generated_at, history_meta(history, generated_at))
@@ -132,31 +209,52 @@ async def export_async(
         client, store, report.athlete_id, report.today, options=sync_opts, progress=progress
     )
     failures = list(details.failures)
-    ctx = ExportContext.from_store(store, athlete, report.today, opts)
-    counter = [0]
-    failures += await fetch_attachments(ctx, store, fetch or attachment_fetcher(client, counter))
-    ctx.failures = failures
     stamp = now or datetime.now(UTC)
-    generated_at = _generated_at(ctx.timezone, stamp)
-    docs = build_documents(
-        ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed
-    )
-    if opts.validate:
-        for kind in FILES:
-            mismatch = schema_mismatch(kind, docs[kind])
-            if mismatch is not None:
-                return ExportResult(
-                    Exit.INTERNAL, f"{kind}.json {mismatch}; nothing written", failures=[mismatch]
-                )
-    docs = {k: apply_privacy(k, v, opts.privacy) for k, v in docs.items()}
+    generated_at = _generated_at(athlete.get("timezone"), stamp)
+    counter = [0]
+    aid = report.athlete_id
+    reused, key = None, None
+    if not opts.validate and not failures:
+        key = memo_key(opts, report.today, athlete, store, aid)
+        reused = _reuse(opts, store, aid, key, athlete, report.today, generated_at)
+    if reused is not None:
+        docs = reused
+    else:
+        from icucoach.mirror.context import ExportContext
+        from icucoach.mirror.routes import fetch_attachments
+
+        ctx = ExportContext.from_store(store, athlete, report.today, opts)
+        failures += await fetch_attachments(ctx, store, fetch or attachment_fetcher(client, counter))
+        ctx.failures = failures
+        docs = build_documents(
+            ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed
+        )
+        if opts.validate:
+            for kind in FILES:
+                mismatch = schema_mismatch(kind, docs[kind])
+                if mismatch is not None:
+                    return ExportResult(
+                        Exit.INTERNAL, f"{kind}.json {mismatch}; nothing written", failures=[mismatch]
+                    )
+        docs = {k: apply_privacy(k, v, opts.privacy) for k, v in docs.items()}
     result = ExportResult(Exit.OK, "", failures=failures, sync=report, documents=docs)
-    for kind in FILES:
-        if not same_content(kind, read_json(opts.path_for(kind)), docs[kind]):
-            result.changed.append(kind)
+    result.reused = reused is not None
+    if not result.reused:  # reused files have the same content by construction
+        for kind in FILES:
+            if not same_content(kind, read_json(opts.path_for(kind)), docs[kind]):
+                result.changed.append(kind)
     if not opts.dry_run:
         texts = {opts.path_for(kind): dumps(docs[kind]) for kind in FILES}
         write_set(texts, opts.out_dir, committed=written)
         result.written = list(texts)
+        # Remember this run for the next (after the attachments it fetched); a partial run is not reused.
+        memo: Json = {}
+        if not failures:
+            # a reused run fetched nothing after its key was taken; a rebuild may have fetched route files
+            key_after = key if reused is not None and key else None
+            key_after = key_after or memo_key(opts, report.today, athlete, store, aid)
+            memo = {"key": key_after, "files": {k: _sha(texts[opts.path_for(k)]) for k in FILES}}
+        store.set_state(aid, MEMO, memo)
     if opts.archive:
         result.archive, _ = write_snapshot(
             opts.out_dir / "archive",

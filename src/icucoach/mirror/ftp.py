@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from icucoach.analytics.export_metrics import ftp_changes
 from icucoach.analytics.inputs import ActivityInput
 
 Json = dict[str, Any]
@@ -36,6 +35,8 @@ def _cycling_settings(athlete: Json) -> Json:
 def update_ftp_history(previous: Any, athlete: Json, activities: list[ActivityInput], today: date) -> Json:
     hist = load_ftp_history(previous)
     if not hist["indoor"] and not hist["outdoor"]:
+        from icucoach.analytics.export_metrics import ftp_changes  # numpy: only when seeding
+
         seeded = ftp_changes(activities)
         hist = {"indoor": dict(seeded["indoor"]), "outdoor": dict(seeded["outdoor"])}
     ss = _cycling_settings(athlete)
