@@ -208,10 +208,8 @@ def paired(report) -> None:
     report(f"command, repeat with nothing new: wall time (median of {REPEATS})", repeat.seconds, "s")
     report("command, repeat with nothing new: requests (at the sandbox)", repeat.requests, "requests")
     if theirs is None:
-        report(
-            "Section 11 pair",
-            f"not run: set {PEER_ENV}=/path/to/sync.py ({PEER_PYTHON_ENV}=a Python with requests)",
-        )
+        report("Section 11 pair not run; to run it, set to a copy of its sync.py", PEER_ENV)
+        report("... and, if this Python lacks requests, to one that has it", PEER_PYTHON_ENV)
         return
     (peer_first, peer_repeat) = theirs
     report("Section 11 base URL", "sandbox, set at run time (class attribute; sync.py unmodified)")
