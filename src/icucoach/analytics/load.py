@@ -229,21 +229,18 @@ class FitnessToday:
         }
 
 
-def fitness_on(model: FitnessModel, d: date, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> FitnessToday:
-    """CTL, ATL, same-day form, form %, form zone and 7-day ramp on day ``d``."""
-    i = (d - model.start).days
-    prov: dict[str, Any] = {"date": d.isoformat(), "source": model.source, "ctl_days": None, "atl_days": None}
-    if not 0 <= i < len(model.ctl):
-        none = Metric.none("ctl", "date outside the modelled range")
-        return FitnessToday(d, none, none, none, none, None, none)
-    prov["ctl_days"], prov["atl_days"] = float(model.ctl_days[i]), float(model.atl_days[i])
-    if model.notes:
-        prov["notes"] = list(model.notes)
-    c, a = float(model.ctl[i]), float(model.atl[i])
+def _fitness(
+    d: date,
+    c: float,
+    a: float,
+    ramp: float | None,
+    ramp_formula: str,
+    prov: dict[str, Any],
+    settings: AnalyticsSettings,
+) -> FitnessToday:
+    """The day's figures from its CTL, ATL and ramp, whichever source gave them (``prov`` says which)."""
     tsb = c - a
     pct = form_percent(c, a)
-    scale = pct if settings.form_as_percent else tsb
-    ramp = ramp_rate(model.ctl, i, settings.ramp_days)
     ramp_status = None
     if ramp is not None:
         ramp_status = (
@@ -255,17 +252,32 @@ def fitness_on(model: FitnessModel, d: date, settings: AnalyticsSettings = DEFAU
         Metric.of("atl", a, "load/day", **prov),
         Metric.of("form", tsb, "load/day", formula="CTL - ATL (same day)", **prov),
         Metric.of("form_percent", pct, "%", reason=None if pct is not None else "CTL is 0", **prov),
-        form_zone(scale, settings),
+        form_zone(pct if settings.form_as_percent else tsb, settings),
         Metric.of(
             "ramp_rate",
             ramp,
             "CTL/week",
             status=ramp_status,
             reason=None if ramp is not None else f"fewer than {settings.ramp_days} days modelled",
-            formula=f"CTL[d] - CTL[d-{settings.ramp_days}]",
+            formula=ramp_formula,
             **prov,
         ),
     )
+
+
+def fitness_on(model: FitnessModel, d: date, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> FitnessToday:
+    """CTL, ATL, same-day form, form %, form zone and 7-day ramp on day ``d``."""
+    i = (d - model.start).days
+    prov: dict[str, Any] = {"date": d.isoformat(), "source": model.source, "ctl_days": None, "atl_days": None}
+    if not 0 <= i < len(model.ctl):
+        none = Metric.none("ctl", "date outside the modelled range")
+        return FitnessToday(d, none, none, none, none, None, none)
+    prov["ctl_days"], prov["atl_days"] = float(model.ctl_days[i]), float(model.atl_days[i])
+    if model.notes:
+        prov["notes"] = list(model.notes)
+    ramp = ramp_rate(model.ctl, i, settings.ramp_days)
+    formula = f"CTL[d] - CTL[d-{settings.ramp_days}]"
+    return _fitness(d, float(model.ctl[i]), float(model.atl[i]), ramp, formula, prov, settings)
 
 
 def pinned_to_wellness(model: FitnessModel, wellness: Iterable[WellnessInput]) -> FitnessModel:
@@ -298,37 +310,13 @@ def fitness_from_wellness(
     prov: dict[str, Any] = {"date": d.isoformat(), "source": f"Intervals.icu wellness of {d.isoformat()}"}
     if 0 <= i < len(model.ctl):
         prov["ctl_days"], prov["atl_days"] = float(model.ctl_days[i]), float(model.atl_days[i])
-    c, a = float(w.ctl), float(w.atl)
-    tsb = c - a
-    pct = form_percent(c, a)
-    ramp = w.ramp_rate
-    ramp_formula = "wellness rampRate"
+    c = float(w.ctl)
+    ramp, formula = w.ramp_rate, "wellness rampRate"
     if ramp is None:
         before = model.at(d - timedelta(days=settings.ramp_days))
         ramp = None if before is None else c - before[0]
-        ramp_formula = f"CTL[d] - CTL[d-{settings.ramp_days}]"
-    ramp_status = None
-    if ramp is not None:
-        ramp_status = (
-            "red" if ramp >= settings.ramp_alarm else "amber" if ramp >= settings.ramp_warning else "ok"
-        )
-    return FitnessToday(
-        d,
-        Metric.of("ctl", c, "load/day", **prov),
-        Metric.of("atl", a, "load/day", **prov),
-        Metric.of("form", tsb, "load/day", formula="CTL - ATL (same day)", **prov),
-        Metric.of("form_percent", pct, "%", reason=None if pct is not None else "CTL is 0", **prov),
-        form_zone(pct if settings.form_as_percent else tsb, settings),
-        Metric.of(
-            "ramp_rate",
-            ramp,
-            "CTL/week",
-            status=ramp_status,
-            reason=None if ramp is not None else f"fewer than {settings.ramp_days} days modelled",
-            formula=ramp_formula,
-            **prov,
-        ),
-    )
+        formula = f"CTL[d] - CTL[d-{settings.ramp_days}]"
+    return _fitness(d, c, float(w.atl), ramp, formula, prov, settings)
 
 
 @dataclass(frozen=True)
