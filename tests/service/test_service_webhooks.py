@@ -5,6 +5,7 @@ disconnected, so the next call is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ import pytest
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.generate import SANDBOX_OAUTH_CLIENT
 from icucoach.sandbox.webhooks import set_webhook
+from sandbox.webhook_kit import wait_for
 from service.service_helpers import (
     RunningService,
     connect_athlete,
@@ -43,13 +45,6 @@ def svc(sb: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             set_webhook(sb.world, SANDBOX_OAUTH_CLIENT.client_id, None, None)
 
 
-def wait_for(check, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the webhook did not take effect in time"
-        time.sleep(0.1)
-
-
 async def test_a_calendar_change_elsewhere_reaches_the_next_read(
     svc: RunningService, sb: RunningSandbox
 ) -> None:
@@ -72,7 +67,7 @@ async def test_a_calendar_change_elsewhere_reaches_the_next_read(
         deadline = time.monotonic() + 15
         while not await seen():  # the events cache lives 60 s: only the webhook can make this quick
             assert time.monotonic() < deadline, "the calendar webhook did not drop the cache"
-            time.sleep(0.2)
+            await asyncio.sleep(0.2)
 
 
 async def test_revoking_the_app_in_intervals_disconnects_the_account(
@@ -86,7 +81,7 @@ async def test_revoking_the_app_in_intervals_disconnects_the_account(
             f"{sb.base_url}/api/v1/disconnect-app", headers={"Authorization": f"Bearer {token}"}
         )
         assert answer.status_code == 200
-        wait_for(lambda: svc.store.account(ATHLETE).status == "disconnected")
+        wait_for(lambda: svc.store.account(ATHLETE).status == "disconnected", timeout=15)
         assert svc.store.upstream_token(ATHLETE) is None
         assert "reconnect" in error_text(await client.call_tool("icu_get_profile", {}))
     assert any(e.tool == "access revoked in Intervals.icu" for e in svc.store.activity(ATHLETE))

@@ -242,9 +242,13 @@ class Session:
                     "changed. Ask the athlete to give WRITE access (Intervals.icu → Settings → Coach), or "
                     "choose another athlete."
                 )
-        athlete = await icu.get_athlete(aid)
+        return await self.ref(icu, aid, access)
+
+    async def ref(self, icu: CachedClient, athlete_id: str, access: str | None) -> AthleteRef:
+        """The ``AthleteRef`` of ``athlete_id`` read through ``icu`` (name, timezone, local today)."""
+        athlete = await icu.get_athlete(athlete_id)
         return AthleteRef(
-            id=str(athlete.id or aid),
+            id=str(athlete.id or athlete_id),
             name=athlete.name,
             timezone=athlete.timezone,
             today=self.fixed_today or athlete_today(athlete.timezone),

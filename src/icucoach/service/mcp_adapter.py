@@ -23,7 +23,7 @@ from fastmcp.server.dependencies import get_access_token, get_http_request
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 from fastmcp.tools import Tool
 
-from icucoach.intervals import ConfigurationError, athlete_today, normalize_athlete_id
+from icucoach.intervals import ConfigurationError, normalize_athlete_id
 from icucoach.mcp import registry
 from icucoach.mcp.context import AthleteRef, Session, selection_scope, session
 from icucoach.mcp.registry import Answer
@@ -150,14 +150,7 @@ class ServiceSession(Session):
                 f"written. They can reconnect at {self.hub.settings.public_url}/connect."
             )
         _TARGET.set((target, client))
-        record = await client.get_athlete(target)
-        return AthleteRef(
-            id=str(record.id or target),
-            name=record.name,
-            timezone=record.timezone,
-            today=self.fixed_today or athlete_today(record.timezone),
-            access=access,
-        )
+        return await self.ref(client, target, access)
 
     async def _require_calendar_write(self, athlete_id: str) -> None:
         """Writes need the Intervals.icu scope the athlete may have unticked when connecting: say so
