@@ -141,3 +141,13 @@ def test_serve_demo_runs_the_whole_service_against_the_sandbox() -> None:
 def test_several_workers_need_redis(tmp_path: Path) -> None:
     env = env_for(tmp_path / "s.db", Fernet.generate_key().decode())
     assert_clean_failure(run("serve", "--workers", "2", env=env), Exit.CONFIG, "ICUCOACH_REDIS_URL")
+
+
+def test_bad_database_settings_are_one_error(tmp_path: Path) -> None:
+    keys = Fernet.generate_key().decode()
+    env = env_for(tmp_path / "s.db", keys)
+    env["ICUCOACH_DATABASE_URL"] = "mysql://db/icucoach"
+    assert_clean_failure(run("serve", "migrate", env=env), Exit.STORE, "ICUCOACH_DATABASE_URL", "postgresql")
+    env["ICUCOACH_DATABASE_URL"] = str(tmp_path / "no-such-folder" / "service.db")
+    assert_clean_failure(run("serve", "migrate", env=env), Exit.STORE, "no-such-folder")
+    assert not (tmp_path / "no-such-folder").exists()

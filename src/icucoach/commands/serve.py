@@ -102,11 +102,14 @@ def _migrate(settings: ServiceSettings) -> None:
 
     from icucoach.service.crypto import Vault
     from icucoach.service.store import ServiceStore
+    from icucoach.store.opening import StoreError
 
     try:
         store = ServiceStore(settings.database_url, Vault(settings.secret_keys))
         store.migrate()
         store.close()
+    except StoreError as exc:
+        fail(exc.message, exc.hint, exc.exit_code)
     except (SQLAlchemyError, OSError) as exc:
         fail(
             f"cannot prepare the service database: {type(exc).__name__}: {str(exc).splitlines()[0]}",

@@ -19,11 +19,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from icucoach.service.crypto import Vault, new_token, token_hash
 from icucoach.service.models import Account, AuditEntry, Coach, EmailLink, Grant, UrlToken, utcnow
+from icucoach.service.settings import default_database_url
+from icucoach.store.opening import StoreError, resolve
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "icucoach_service_version"
@@ -59,12 +60,20 @@ def _grant(s: Session, athlete_id: str, coach_id: int) -> Grant | None:
 
 
 def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    """An engine for the service's database: SQLite or PostgreSQL (``store.opening.resolve`` checks the URL
+    as for the archive, ``StoreError`` otherwise). A SQLite file's folder is created only at the default
+    location: a named folder that does not exist is a typo, not a request to grow a tree."""
+    parsed, _ = resolve(url, url, subject="service", remedy="Set ICUCOACH_DATABASE_URL to")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            if folder == Path(default_database_url().removeprefix("sqlite:///")).parent:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise StoreError(
+                    f"the folder of the service database {folder} does not exist",
+                    "Create it, or set ICUCOACH_DATABASE_URL to a file in an existing folder.",
+                )
         engine = create_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -55,9 +55,16 @@ def _postgres_driver(url: URL) -> URL:
     return url
 
 
-def resolve(value: str | Path | None, default: str) -> tuple[URL, bool]:
+def resolve(
+    value: str | Path | None,
+    default: str,
+    *,
+    subject: str = "archive",
+    remedy: str = "Pass --store with",
+) -> tuple[URL, bool]:
     """(checked URL, whether it was named by the user) for a ``--store`` value; ``None`` = ``default``
-    (``$ICUCOACH_STORE_URL`` counts as named)."""
+    (``$ICUCOACH_STORE_URL`` counts as named). ``subject``/``remedy`` word the errors for another database
+    (the hosted service's: "service", "Set ICUCOACH_DATABASE_URL to")."""
     named = value is not None or bool(os.environ.get("ICUCOACH_STORE_URL"))
     raw = default if value is None else str(value)
     if "://" not in raw:
@@ -66,16 +73,16 @@ def resolve(value: str | Path | None, default: str) -> tuple[URL, bool]:
         url = make_url(raw)
     except (ArgumentError, ValueError):
         raise StoreError(
-            f"the archive location {_shown(raw)!r} is not a database URL or file path",
-            f"Pass --store with {ACCEPTED}.",
+            f"the {subject} location {_shown(raw)!r} is not a database URL or file path",
+            f"{remedy} {ACCEPTED}.",
         ) from None
     backend = url.get_backend_name()
     if backend == "postgres":
         url, backend = url.set(drivername="postgresql"), "postgresql"
     if backend not in SUPPORTED:
         raise StoreError(
-            f"unsupported archive database kind {backend!r} ({_shown(raw)})",
-            f"Pass --store with {ACCEPTED}.",
+            f"unsupported {subject} database kind {backend!r} ({_shown(raw)})",
+            f"{remedy} {ACCEPTED}.",
         )
     return _postgres_driver(url), named
 
