@@ -464,3 +464,15 @@ async def test_mcpb_bundle_connects_to_the_service(
     async with Client(params, read_timeout_seconds=120) as client:
         profile = structured(await client.call_tool("icu_get_profile", {}))
         assert profile["athlete"]["id"] == me
+
+
+def test_refused_app_credentials_are_told_as_such(sb: RunningSandbox, tmp_path: Path) -> None:
+    """A wrong client secret is the operator's problem: the page says so (not "your code expired")."""
+    with (
+        web_service(sb, tmp_path / "s.db", INTERVALS_OAUTH_CLIENT_SECRET="not-the-secret") as broken,
+        httpx.Client(base_url=broken.url, follow_redirects=False, timeout=30) as http,
+    ):
+        answer = sign_in(http, sb, athletes(sb)[0])
+        assert answer.status_code == 503
+        assert "INTERVALS_OAUTH_CLIENT_SECRET" in answer.text and "nothing was created" in answer.text
+        assert broken.store.accounts() == []

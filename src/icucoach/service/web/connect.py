@@ -122,7 +122,18 @@ async def callback(request: Request, hub: Hub) -> Response:
                     "code": code,
                 },
             )
-            if answer.status_code in (400, 401, 403):
+            if answer.status_code == 401:  # Intervals.icu refused the app itself, not the code
+                log.warning("Intervals.icu refused this service's OAuth app credentials")
+                return error(
+                    request,
+                    503,
+                    "Sign-in is not working on this service",
+                    "Intervals.icu did not accept this service's app credentials, so nobody can sign in "
+                    "at the moment; nothing was created.",
+                    "Please tell the operator. (Operator: check INTERVALS_OAUTH_CLIENT_ID and "
+                    "INTERVALS_OAUTH_CLIENT_SECRET against the app's page on Intervals.icu.)",
+                )
+            if answer.status_code in (400, 403):
                 return _start_again(
                     request,
                     400,
