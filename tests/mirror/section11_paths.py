@@ -1,0 +1,153 @@
+"""Section 11 field-path parity: the path notation, the committed list of Section 11's paths, and the
+documented exclusions (docs/mirror.md, "Section 11 compatibility").
+
+A path is the chain of keys from the file's root, lists written ``[]`` and data-dependent keys replaced by
+a placeholder (``<date>``, ``<week>``, ``<month>``, ``<year>``, ``<id>``, ``<n>``), so one path stands for
+the same field in every row.
+
+Regenerate ``section11/paths.json`` (Section 11's ``examples/sync.py`` v3.128 run unmodified on the
+sandbox's first athlete; the bench's launcher only points its base URL at the sandbox):
+
+    .venv/bin/python -m tests.mirror.section11_paths --sync /path/to/sync.py --python /path/to/python \
+        [--compare]
+
+``--python`` names a Python that has ``requests`` (default: this one). ``--compare`` also runs our
+exporter on the same sandbox and prints, per file, the paths only in Section 11's output that are neither
+produced nor excluded, and the paths only in ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+PATHS_FILE = HERE / "section11" / "paths.json"
+DOC = HERE.parents[1] / "docs" / "mirror.md"
+FILES = ("latest", "history", "intervals", "routes", "ftp_history")
+
+_PLACEHOLDERS = (
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "<date>"),
+    (re.compile(r"^\d{4}-W\d{2}$"), "<week>"),
+    (re.compile(r"^\d{4}-\d{2}$"), "<month>"),
+    (re.compile(r"^(19|20)\d{2}$"), "<year>"),
+    (re.compile(r"^i?\d{5,}$"), "<id>"),
+    (re.compile(r"^\d+$"), "<n>"),
+)
+
+
+def _key(k: str) -> str:
+    for rx, placeholder in _PLACEHOLDERS:
+        if rx.match(k):
+            return placeholder
+    return k
+
+
+def field_paths(doc: Any) -> set[str]:
+    """Every field path of a JSON document, in the notation above."""
+    out: set[str] = set()
+
+    def walk(v: Any, prefix: str) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                p = f"{prefix}.{_key(k)}" if prefix else _key(k)
+                out.add(p)
+                walk(x, p)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x, prefix + "[]")
+
+    walk(doc, "")
+    return out
+
+
+# A row of the compatibility table whose first cell is `file.json:path` (a trailing `.*` covers the
+# subtree) and whose second cell starts with "left out".
+_ROW = re.compile(r"^\|\s*`(\w+)\.json:([^`]+)`\s*\|\s*left out\b", re.IGNORECASE)
+
+
+def exclusions(doc_text: str | None = None) -> dict[str, set[str]]:
+    text = DOC.read_text("utf-8") if doc_text is None else doc_text
+    out: dict[str, set[str]] = {f: set() for f in FILES}
+    for line in text.splitlines():
+        m = _ROW.match(line.strip())
+        if m:
+            out.setdefault(m.group(1), set()).add(m.group(2).strip())
+    return out
+
+
+def excluded(path: str, rules: set[str]) -> bool:
+    return any(path == r or (r.endswith(".*") and (path + ".").startswith(r[:-1])) for r in rules)
+
+
+def section11_paths() -> dict[str, set[str]]:
+    return {k: set(v) for k, v in json.loads(PATHS_FILE.read_text("utf-8")).items()}
+
+
+Paths = dict[str, set[str]]
+
+
+def missing(ours: Paths, theirs: Paths, rules: Paths) -> dict[str, list[str]]:
+    """Section 11's paths that we neither produce nor exclude, per file."""
+    out = {}
+    for f in FILES:
+        absent = theirs.get(f, set()) - ours.get(f, set())
+        out[f] = sorted(p for p in absent if not excluded(p, rules.get(f, set())))
+    return out
+
+
+def _run_pair(sync_py: Path, python: str, compare: bool) -> tuple[Paths, Paths | None]:
+    sys.path.insert(0, str(HERE.parents[1]))
+    from bench.bench_mirror import _LAUNCHER, _clean_env, _counted_sandbox
+
+    with _counted_sandbox() as (sb, _), tempfile.TemporaryDirectory() as d:
+        acc = sb.account("athlete", 0)
+        theirs_dir, ours_dir = Path(d) / "section11", Path(d) / "ours"
+        theirs_dir.mkdir()
+        ours_dir.mkdir()
+        argv = [
+            python, "-c", _LAUNCHER, f"{sb.base_url}/api/v1", str(sync_py),
+            "--athlete-id", acc.athlete_id, "--intervals-key", acc.api_key, "--output", "latest.json",
+        ]  # fmt: skip
+        subprocess.run(argv, cwd=theirs_dir, env=_clean_env(), check=True, capture_output=True)
+        theirs = {f: field_paths(json.loads((theirs_dir / f"{f}.json").read_text())) for f in FILES}
+        if not compare:
+            return theirs, None
+        env = {**_clean_env(), "INTERVALS_BASE_URL": sb.base_url, "INTERVALS_API_KEY": acc.api_key}
+        argv = [sys.executable, "-m", "icucoach", "export", "-q", "--out-dir", "out", "--store", "s.sqlite",
+                "--privacy", "none"]  # fmt: skip
+        subprocess.run(argv, cwd=ours_dir, env=env, check=True)
+        ours = {f: field_paths(json.loads((ours_dir / "out" / f"{f}.json").read_text())) for f in FILES}
+        return theirs, ours
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sync", type=Path, required=True, help="a copy of Section 11's examples/sync.py")
+    ap.add_argument("--python", default=sys.executable, help="a Python that has requests")
+    ap.add_argument("--compare", action="store_true", help="also run ours and print the differences")
+    args = ap.parse_args()
+    theirs, ours = _run_pair(args.sync.resolve(), args.python, args.compare)
+    PATHS_FILE.parent.mkdir(exist_ok=True)
+    PATHS_FILE.write_text(json.dumps({f: sorted(theirs[f]) for f in FILES}, indent=1) + "\n", "utf-8")
+    print(f"wrote {PATHS_FILE} ({sum(len(v) for v in theirs.values())} paths)")
+    if ours is None:
+        return
+    rules = exclusions()
+    for f, paths in missing(ours, theirs, rules).items():
+        extra = sorted(ours[f] - theirs[f])
+        print(f"== {f}.json: {len(paths)} of Section 11's paths missing, {len(extra)} only ours")
+        for p in paths:
+            print(f"  - {p}")
+        for p in extra:
+            print(f"  + {p}")
+
+
+if __name__ == "__main__":
+    main()
