@@ -17,6 +17,7 @@ from icucoach.analytics.inputs import ActivityInput, WellnessInput, dedupe_activ
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.status import TrainingStatus
 from icucoach.insights import Snapshot
+from icucoach.mirror.display import Units
 from icucoach.mirror.options import ExportOptions
 from icucoach.store.db import Store
 
@@ -80,6 +81,11 @@ class ExportContext:
     @property
     def settings(self) -> AnalyticsSettings:
         return analytics_settings(self.opts)
+
+    @cached_property
+    def units(self) -> Units:
+        """The athlete's display units (``display`` blocks)."""
+        return Units.of(self.athlete)
 
     @property
     def timezone(self) -> str | None:
