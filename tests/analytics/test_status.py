@@ -117,16 +117,22 @@ def test_windows_do_not_depend_on_history_shown():
     assert s1.monotony.monotony.value == pytest.approx(s2.monotony.monotony.value)
 
 
-def test_today_wellness_is_not_the_anchor():
-    # Wellness for today may already include planned load (Section 11 §4.1): it must not override the replay.
+def test_today_is_reported_as_intervals_icu_says_with_the_replay_beside_it():
+    # The athlete sees Intervals.icu's values for today; the replay of the recorded load is a second view.
     loads = [60.0] * 100
     acts = acts_from_loads(loads)
     today = D0 + timedelta(days=99)
     ctl, atl = pmc_series(loads)
     wel = [well(D0 + timedelta(days=i), ctl=float(ctl[i]), atl=float(atl[i])) for i in range(99)]
-    wel.append(well(today, ctl=float(ctl[-1]) + 5, atl=float(atl[-1]) + 20))  # includes a planned session
+    wel.append(well(today, ctl=float(ctl[-1]) + 5, atl=float(atl[-1]) + 20))
     st = training_status(acts, wel, [], [], today)
-    assert st.fitness.ctl.value == pytest.approx(float(ctl[-1]))
+    assert st.fitness.ctl.value == pytest.approx(float(ctl[-1]) + 5)
+    assert st.fitness_replay is not None and st.fitness_replay.ctl.value == pytest.approx(float(ctl[-1]))
+    # Off: today's wellness is not the anchor, the replay is the value.
+    replay = training_status(
+        acts, wel, [], [], today, dataclasses.replace(DEFAULT_SETTINGS, fitness_from_wellness=False)
+    )
+    assert replay.fitness.ctl.value == pytest.approx(float(ctl[-1]))
 
 
 def test_compact_digest_drops_provenance_only(status):
@@ -218,7 +224,7 @@ def test_readiness_form_is_start_of_day():
 
 
 def test_fitness_from_wellness_reports_the_api_values_and_keeps_the_replay():
-    # With fitness_from_wellness (the mirror's setting), today's values are the wellness record's, exactly as
+    # With fitness_from_wellness (the default), today's values are the wellness record's, exactly as
     # Intervals.icu shows them; the replay of the (de-duplicated) load is kept as fitness_replay.
     loads = [60.0] * 100
     acts = acts_from_loads(loads)
@@ -240,4 +246,7 @@ def test_fitness_from_wellness_reports_the_api_values_and_keeps_the_replay():
     # without a record for today, the replay stands and there is no second view
     st2 = training_status(acts, wel[:-1], [], [], today, s)
     assert st2.fitness.ctl.value == pytest.approx(float(ctl[-1])) and st2.fitness_replay is None
-    assert "fitness_replay" not in training_status(acts, wel, [], [], today).to_dict()
+    # the default is the same: every adapter (MCP tools, mirror, service) reports what the athlete sees
+    assert training_status(acts, wel, [], [], today).fitness.ctl.value == pytest.approx(float(ctl[-1]) + 0.6)
+    replay_only = dataclasses.replace(DEFAULT_SETTINGS, fitness_from_wellness=False)
+    assert "fitness_replay" not in training_status(acts, wel, [], [], today, replay_only).to_dict()

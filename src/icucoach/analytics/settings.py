@@ -45,8 +45,9 @@ class AnalyticsSettings:
     replay_tolerance: float = 1.0  # CTL/ATL points: a replay within this of wellness "matches"
     # Report today's (and yesterday's) CTL/ATL/ramp as the Intervals.icu wellness records say, as the athlete
     # sees them, whenever those records carry them; the de-duplicated replay is then kept as a second view
-    # (``TrainingStatus.fitness_replay``). Off: the replay (anchored on yesterday's wellness) is the value.
-    fitness_from_wellness: bool = False
+    # (``TrainingStatus.fitness_replay``). On by default, so every adapter reports the same numbers; off: the
+    # replay (anchored on yesterday's wellness) is the value.
+    fitness_from_wellness: bool = True
     # Form zones (Intervals.icu chart; Friel, forum t/3623). Lower bounds; -30 and -10 belong to the lower
     # zone, +5 and +20 to the higher zone (metrics.md §1).
     form_transition: float = 20.0
