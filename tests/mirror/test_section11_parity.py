@@ -1,0 +1,106 @@
+"""Section 11 drop-in parity, field by field: every field path Section 11's ``sync.py`` v3.128 writes (the
+committed list ``section11/paths.json``, from a run on the sandbox's first athlete) is in our export or is a
+documented exclusion (a "left out" row of docs/mirror.md's "Section 11, field by field" table).
+
+Regenerate the committed list (Section 11 is not downloaded by the tests):
+
+    .venv/bin/python -m tests.mirror.section11_paths --sync /path/to/section-11/examples/sync.py \
+        --python /path/to/python-with-requests --compare
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from icucoach.store.db import Store
+
+from .sandbox_world import run_export
+from .section11_paths import FILES, excluded, exclusions, field_paths, missing, section11_paths
+
+
+@pytest.fixture(scope="module")
+def ours(sb, tmp_path_factory) -> dict[str, set[str]]:
+    """Our field paths over both sandbox athletes (a field one athlete's data lacks may show in the other)."""
+    paths: dict[str, set[str]] = {f: set() for f in FILES}
+    for index in (0, 1):
+        d = tmp_path_factory.mktemp(f"parity{index}")
+        store = Store.open(d / "archive.sqlite")
+        run_export(sb, store, d / "out", index=index, privacy="none")
+        store.close()
+        for f in FILES:
+            paths[f] |= field_paths(json.loads((d / "out" / f"{f}.json").read_text("utf-8")))
+    return paths
+
+
+def test_every_section11_field_is_produced_or_a_documented_exclusion(ours) -> None:
+    gaps = {f: paths for f, paths in missing(ours, section11_paths(), exclusions()).items() if paths}
+    listed = "\n".join(f"  {f}.json:{p}" for f, paths in gaps.items() for p in paths)
+    count = sum(map(len, gaps.values()))
+    assert not gaps, f"{count} Section 11 field(s) neither produced nor excluded in docs/mirror.md:\n{listed}"
+
+
+def test_every_exclusion_is_still_needed(ours) -> None:
+    """An exclusion names a Section 11 field that exists and that we really do not produce."""
+    theirs = section11_paths()
+    stale = []
+    for f, rules in exclusions().items():
+        for rule in rules:
+            hits = [p for p in theirs.get(f, set()) if excluded(p, {rule})]
+            if not hits or any(p in ours[f] for p in hits):
+                stale.append(f"{f}.json:{rule}")
+    assert not stale, f"exclusions that name no Section 11 field or one we now produce: {stale}"
+
+
+def test_the_committed_list_is_section11s_output() -> None:
+    theirs = section11_paths()
+    assert set(theirs) == set(FILES)
+    assert {"READ_THIS_FIRST", "derived_metrics", "race_calendar"} <= theirs["latest"]
+    assert {"daily_90d", "weekly_180d", "summaries"} <= theirs["history"]
+    assert sum(map(len, theirs.values())) > 1000
+
+
+def test_path_notation() -> None:
+    doc = {"a": [{"b": 1}, {"c": {"2026-11-23": 1, "i123456": 2, "7": 3, "90d": 4}}], "w": {"2026-W48": {}}}
+    assert field_paths(doc) == {
+        "a", "a[].b", "a[].c", "a[].c.<date>", "a[].c.<id>", "a[].c.<n>", "a[].c.90d", "w", "w.<week>",
+    }  # fmt: skip
+    assert excluded("x.y.z", {"x.y.*"}) and excluded("x.y", {"x.y.*"}) and not excluded("x.yz", {"x.y.*"})
+
+
+def test_exclusion_rows_are_read_from_the_table() -> None:
+    text = (
+        "| `latest.json:a.b` | left out | a Section 11 bug |\n"
+        "| `history.json:c.*` | Left out | reason |\n"
+        "| `latest.json:d` | same | produced, documented difference |\n"
+    )
+    rules = exclusions(text)
+    assert rules["latest"] == {"a.b"} and rules["history"] == {"c.*"}
+
+
+_keys = st.text(alphabet="abcdefgh_", min_size=1, max_size=5)
+_json = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(_keys, _json, max_size=4))
+def test_every_path_names_a_reachable_field(doc) -> None:
+    for path in field_paths(doc):
+        node = [doc]
+        for part in path.split("."):
+            items = []
+            for n in node:
+                name, lists = part.rstrip("[]"), part.count("[]")
+                if isinstance(n, dict) and name in n:
+                    found = [n[name]]
+                    for _ in range(lists):
+                        found = [y for x in found if isinstance(x, list) for y in x]
+                    items += found
+            node = items
+        assert node, path
