@@ -5,13 +5,17 @@ A path is the chain of keys from the file's root, lists written ``[]`` and data-
 a placeholder (``<date>``, ``<week>``, ``<month>``, ``<year>``, ``<id>``, ``<n>``), so one path stands for
 the same field in every row.
 
-Regenerate ``section11/paths.json`` (Section 11's ``examples/sync.py`` v3.128 run unmodified on the
-sandbox's first athlete; the bench's launcher only points its base URL at the sandbox):
+Regenerate ``section11/paths.json`` and ``section11/values.json`` (Section 11's ``examples/sync.py`` v3.128
+run unmodified on the sandbox's first athlete with the golden files' pinned date, 2026-11-23: the launcher
+points its base URL at the sandbox and freezes its clock, ``datetime.now()``, at noon of that day, so both
+exporters read exactly the data of ``tests/mirror/golden/athlete0``):
 
     .venv/bin/python -m tests.mirror.section11_paths --sync /path/to/sync.py --python /path/to/python \
         [--compare]
 
-``--python`` names a Python that has ``requests`` (default: this one). ``--compare`` also runs our
+``--python`` names a Python that has ``requests`` (default: this one). ``values.json`` keeps Section 11's
+numbers, booleans and short codes at paths outside lists (no prose), for the value comparisons of
+``test_section11_parity.py``. ``--compare`` also runs our
 exporter on the same sandbox and prints, per file, the paths only in Section 11's output that are neither
 produced nor excluded, and the paths only in ours.
 """
@@ -29,6 +33,7 @@ from typing import Any
 
 HERE = Path(__file__).parent
 PATHS_FILE = HERE / "section11" / "paths.json"
+VALUES_FILE = HERE / "section11" / "values.json"
 DOC = HERE.parents[1] / "docs" / "mirror.md"
 FILES = ("latest", "history", "intervals", "routes", "ftp_history")
 
@@ -102,27 +107,65 @@ def missing(ours: Paths, theirs: Paths, rules: Paths) -> dict[str, list[str]]:
     return out
 
 
-def _run_pair(sync_py: Path, python: str, compare: bool) -> tuple[Paths, Paths | None]:
-    sys.path.insert(0, str(HERE.parents[1]))
-    from bench.bench_mirror import _LAUNCHER, _clean_env, _counted_sandbox
+def scalar_values(doc: Any) -> dict[str, Any]:
+    """Numbers, booleans, nulls and short codes at paths that cross no list (one value per path)."""
+    out: dict[str, Any] = {}
 
-    with _counted_sandbox() as (sb, _), tempfile.TemporaryDirectory() as d:
+    def walk(v: Any, prefix: str) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, f"{prefix}.{k}" if prefix else k)
+        elif v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 24):
+            out[prefix] = v
+
+    walk(doc, "")
+    return out
+
+
+# Section 11's launcher (bench/bench_mirror.py) plus a frozen clock: sync.py reads the time only through the
+# ``datetime`` name it imports, so replacing that name in its globals pins "now".
+_FROZEN_LAUNCHER = (
+    "import runpy, sys, datetime as _dt\n"
+    "base, path, now = sys.argv[1], sys.argv[2], _dt.datetime.fromisoformat(sys.argv[3])\n"
+    "sys.argv = [path, *sys.argv[4:]]\n"
+    "class Frozen(_dt.datetime):\n"
+    "    @classmethod\n"
+    "    def now(cls, tz=None):\n"
+    "        t = cls.fromisoformat(now.isoformat())\n"
+    "        return t if tz is None else t.replace(tzinfo=tz)\n"
+    "ns = runpy.run_path(path, run_name='section11')\n"
+    "ns['IntervalsSync'].INTERVALS_BASE_URL = base\n"
+    "ns['main'].__globals__['datetime'] = Frozen\n"
+    "ns['main']()\n"
+)
+
+
+def _run_pair(sync_py: Path, python: str, compare: bool) -> tuple[dict[str, Any], Paths | None]:
+    sys.path.insert(0, str(HERE.parents[1]))
+    from bench.bench_mirror import _clean_env
+
+    from icucoach.sandbox import SandboxOptions, serve_in_thread
+    from icucoach.store.db import Store
+
+    from .sandbox_world import TODAY, run_export
+
+    options = SandboxOptions(seed=42, today=TODAY, rate_limit=False)
+    with serve_in_thread(options) as sb, tempfile.TemporaryDirectory() as d:
         acc = sb.account("athlete", 0)
         theirs_dir, ours_dir = Path(d) / "section11", Path(d) / "ours"
         theirs_dir.mkdir()
         ours_dir.mkdir()
         argv = [
-            python, "-c", _LAUNCHER, f"{sb.base_url}/api/v1", str(sync_py),
+            python, "-c", _FROZEN_LAUNCHER, f"{sb.base_url}/api/v1", str(sync_py), f"{TODAY}T12:00:00",
             "--athlete-id", acc.athlete_id, "--intervals-key", acc.api_key, "--output", "latest.json",
         ]  # fmt: skip
         subprocess.run(argv, cwd=theirs_dir, env=_clean_env(), check=True, capture_output=True)
-        theirs = {f: field_paths(json.loads((theirs_dir / f"{f}.json").read_text())) for f in FILES}
+        theirs = {f: json.loads((theirs_dir / f"{f}.json").read_text()) for f in FILES}
         if not compare:
             return theirs, None
-        env = {**_clean_env(), "INTERVALS_BASE_URL": sb.base_url, "INTERVALS_API_KEY": acc.api_key}
-        argv = [sys.executable, "-m", "icucoach", "export", "-q", "--out-dir", "out", "--store", "s.sqlite",
-                "--privacy", "none"]  # fmt: skip
-        subprocess.run(argv, cwd=ours_dir, env=env, check=True)
+        store = Store.open(ours_dir / "archive.sqlite")
+        run_export(sb, store, ours_dir / "out", privacy="none")  # the same pinned day
+        store.close()
         ours = {f: field_paths(json.loads((ours_dir / "out" / f"{f}.json").read_text())) for f in FILES}
         return theirs, ours
 
@@ -133,10 +176,13 @@ def main() -> None:
     ap.add_argument("--python", default=sys.executable, help="a Python that has requests")
     ap.add_argument("--compare", action="store_true", help="also run ours and print the differences")
     args = ap.parse_args()
-    theirs, ours = _run_pair(args.sync.resolve(), args.python, args.compare)
+    docs, ours = _run_pair(args.sync.resolve(), args.python, args.compare)
+    theirs = {f: field_paths(doc) for f, doc in docs.items()}
     PATHS_FILE.parent.mkdir(exist_ok=True)
     PATHS_FILE.write_text(json.dumps({f: sorted(theirs[f]) for f in FILES}, indent=1) + "\n", "utf-8")
-    print(f"wrote {PATHS_FILE} ({sum(len(v) for v in theirs.values())} paths)")
+    values = {f: scalar_values(docs[f]) for f in ("latest", "history")}
+    VALUES_FILE.write_text(json.dumps(values, indent=1, sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {PATHS_FILE} ({sum(len(v) for v in theirs.values())} paths) and {VALUES_FILE}")
     if ours is None:
         return
     rules = exclusions()
