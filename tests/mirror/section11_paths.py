@@ -72,19 +72,38 @@ def field_paths(doc: Any) -> set[str]:
     return out
 
 
-# A row of the compatibility table whose first cell is `file.json:path` (a trailing `.*` covers the
-# subtree) and whose second cell starts with "left out".
-_ROW = re.compile(r"^\|\s*`(\w+)\.json:([^`]+)`\s*\|\s*left out\b", re.IGNORECASE)
+# A row of the compatibility table: the first cell is `file.json:path` (a trailing `.*` covers the subtree),
+# the second says what we do: "left out" (not produced), "differs" (produced, a documented different value),
+# "same" (produced with their meaning; a note).
+_ROW = re.compile(r"^\|\s*`(\w+)\.json:([^`]+)`\s*\|\s*(left out|differs|same)\b", re.IGNORECASE)
 
 
-def exclusions(doc_text: str | None = None) -> dict[str, set[str]]:
+def table_rows(kind: str, doc_text: str | None = None) -> dict[str, set[str]]:
+    """The table's paths of one kind ("left out", "differs", "same"), per file."""
     text = DOC.read_text("utf-8") if doc_text is None else doc_text
     out: dict[str, set[str]] = {f: set() for f in FILES}
     for line in text.splitlines():
         m = _ROW.match(line.strip())
-        if m:
+        if m and m.group(3).lower() == kind:
             out.setdefault(m.group(1), set()).add(m.group(2).strip())
     return out
+
+
+def exclusions(doc_text: str | None = None) -> dict[str, set[str]]:
+    return table_rows("left out", doc_text)
+
+
+def section11_values() -> dict[str, dict[str, Any]]:
+    return json.loads(VALUES_FILE.read_text("utf-8"))
+
+
+def same_value(theirs: Any, ours: Any) -> bool:
+    """Equal, numbers within rounding (0.011, or 1 % of larger values: Section 11 rounds differently)."""
+    if isinstance(theirs, bool) or isinstance(ours, bool) or not isinstance(theirs, (int, float)):
+        return theirs == ours
+    if not isinstance(ours, (int, float)):
+        return False
+    return abs(theirs - ours) <= max(0.011, 0.01 * abs(theirs))
 
 
 def excluded(path: str, rules: set[str]) -> bool:

@@ -11,6 +11,7 @@ Regenerate the committed list (Section 11 is not downloaded by the tests):
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,7 +20,18 @@ from hypothesis import strategies as st
 from icucoach.store.db import Store
 
 from .sandbox_world import run_export
-from .section11_paths import FILES, excluded, exclusions, field_paths, missing, section11_paths
+from .section11_paths import (
+    FILES,
+    excluded,
+    exclusions,
+    field_paths,
+    missing,
+    same_value,
+    scalar_values,
+    section11_paths,
+    section11_values,
+    table_rows,
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +91,13 @@ def test_exclusion_rows_are_read_from_the_table() -> None:
     )
     rules = exclusions(text)
     assert rules["latest"] == {"a.b"} and rules["history"] == {"c.*"}
+    assert table_rows("same", text)["latest"] == {"d"} and table_rows("differs", text)["latest"] == set()
+
+
+def test_values_compare_within_section11s_rounding() -> None:
+    assert same_value(69.52, 69.5) and same_value(1873.0, 1880.0) and same_value("Build", "Build")
+    assert not same_value(0.97, 1.01) and not same_value("Build", "build") and not same_value(82.4, "82.4")
+    assert not same_value(True, 1) and same_value(None, None) and not same_value(None, 0)
 
 
 _keys = st.text(alphabet="abcdefgh_", min_size=1, max_size=5)
@@ -104,3 +123,45 @@ def test_every_path_names_a_reachable_field(doc) -> None:
                     items += found
             node = items
         assert node, path
+
+
+TWO = ("latest", "history")  # the files whose values are kept (section11_paths.scalar_values)
+
+
+@pytest.fixture(scope="module")
+def golden_values() -> dict[str, dict]:
+    """Our athlete-0 golden files: the same sandbox data and day Section 11's values come from."""
+    golden = Path(__file__).parent / "golden" / "athlete0"
+    return {
+        f: scalar_values(json.loads((golden / f"{f}.json").read_text("utf-8"))) for f in ("latest", "history")
+    }
+
+
+def test_every_shared_field_has_section11s_value_or_a_documented_difference(golden_values) -> None:
+    """Same name, same meaning: on the same data and day, each scalar field both have carries Section 11's
+    value (within its rounding), or docs/mirror.md lists it as "differs" with the reason."""
+    differs = table_rows("differs")
+    wrong = []
+    for f, theirs in section11_values().items():
+        for path, value in sorted(theirs.items()):
+            ours = golden_values[f].get(path, value)
+            if not same_value(value, ours) and not excluded(path, differs[f]):
+                wrong.append(f"{f}.json:{path}: Section 11 {value!r}, ours {golden_values[f][path]!r}")
+    assert not wrong, (
+        f"{len(wrong)} shared field(s) with another value and no documented reason:\n" + "\n".join(wrong)
+    )
+
+
+def test_documented_differences_still_differ(golden_values) -> None:
+    theirs = section11_values()
+    stale = [
+        f"{f}.json:{rule}"
+        for f, rules in table_rows("differs").items()
+        for rule in rules
+        if f in theirs
+        and not rule.endswith(".*")
+        and rule in theirs[f]
+        and rule in golden_values[f]
+        and same_value(theirs[f][rule], golden_values[f][rule])
+    ]
+    assert not stale, f"documented as different but now the same: {stale}"
