@@ -99,7 +99,9 @@ def section11_values() -> dict[str, dict[str, Any]]:
 
 def same_value(theirs: Any, ours: Any) -> bool:
     """Equal, numbers within rounding (0.011, or 1 % of larger values: Section 11 rounds differently)."""
-    if isinstance(theirs, bool) or isinstance(ours, bool) or not isinstance(theirs, (int, float)):
+    if isinstance(theirs, bool) or isinstance(ours, bool):
+        return type(theirs) is type(ours) and theirs == ours
+    if not isinstance(theirs, (int, float)):
         return theirs == ours
     if not isinstance(ours, (int, float)):
         return False
