@@ -11,13 +11,14 @@ points its base URL at the sandbox and freezes its clock, ``datetime.now()``, at
 exporters read exactly the data of ``tests/mirror/golden/athlete0``):
 
     .venv/bin/python -m tests.mirror.section11_paths --sync /path/to/sync.py --python /path/to/python \
-        [--compare]
+        [--compare] [--protocol /path/to/SECTION_11.md]
 
 ``--python`` names a Python that has ``requests`` (default: this one). ``values.json`` keeps Section 11's
 numbers, booleans and short codes at paths outside lists (no prose), for the value comparisons of
-``test_section11_parity.py``. ``--compare`` also runs our
-exporter on the same sandbox and prints, per file, the paths only in Section 11's output that are neither
-produced nor excluded, and the paths only in ours.
+``test_section11_parity.py``. ``--protocol`` rewrites ``section11/protocol_fields.txt``, the field references
+of Section 11's AI protocol (its ``SECTION_11.md``: the fields an AI prompted with it reads). ``--compare``
+also runs our exporter on the same sandbox and prints, per file, the paths only in Section 11's output that
+are neither produced nor excluded, and the paths only in ours.
 """
 
 from __future__ import annotations
@@ -191,12 +192,55 @@ def _run_pair(sync_py: Path, python: str, compare: bool) -> tuple[dict[str, Any]
         return theirs, ours
 
 
+PROTOCOL_FILE = HERE / "section11" / "protocol_fields.txt"
+_REF = re.compile(r"`([A-Za-z_][A-Za-z_0-9]*(?:\.|\[)[^`]*)`")
+
+
+def protocol_refs(markdown: str) -> list[str]:
+    """The field references of Section 11's protocol (``SECTION_11.md``): backticked dotted paths, conditions
+    (``: true``, ``< 80``, ``== "SICK"``) cut off, ``{a, b}`` expanded, and ``{dur}``, ``[id]``, ``*``
+    written ``*`` (any one key). File names and commands are skipped."""
+    out: set[str] = set()
+    for raw in _REF.findall(markdown):
+        ref = re.split(r"\s*(?::|==|=|<|>|≥|≤)\s|\s", raw.strip(), maxsplit=1)[0]
+        if re.search(r"\.(md|py|json)$", ref) or ref.startswith(("latest.json.", "history.json")):
+            ref = ref.removeprefix("latest.json.")
+            if re.search(r"\.(md|py|json)$", ref) or (" " in raw and "json" in raw):
+                continue
+        ref = re.sub(r"\[(?:\*|id|family|\"\w+\")\]", ".*", ref).rstrip(".*").rstrip(".")
+        ref = ref.replace("[]", "[]")
+        parts = re.match(r"^(.*?)\{([^}]*,[^}]*)\}(.*)$", raw.strip())
+        if parts:
+            for name in parts.group(2).split(","):
+                out.add(f"{parts.group(1)}{name.strip()}{parts.group(3)}".strip("`"))
+            continue
+        ref = re.sub(r"\{\w+\}", "*", ref)
+        if ref and "(" not in ref:
+            out.add(ref)
+    return sorted(out)
+
+
+def ref_matches(ref: str, path: str) -> bool:
+    """``ref`` names ``path`` or one of its ancestors, as a suffix of whole keys (``*`` is any one key)."""
+    r_parts, p_parts = ref.replace("[]", "").split("."), path.replace("[]", "").split(".")
+    for end in range(len(r_parts), len(p_parts) + 1):
+        window = p_parts[end - len(r_parts) : end]
+        if all(a == "*" or a == b for a, b in zip(r_parts, window, strict=True)):
+            return True
+    return False
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sync", type=Path, required=True, help="a copy of Section 11's examples/sync.py")
     ap.add_argument("--python", default=sys.executable, help="a Python that has requests")
     ap.add_argument("--compare", action="store_true", help="also run ours and print the differences")
+    ap.add_argument("--protocol", type=Path, help="Section 11's SECTION_11.md: rewrite protocol_fields.txt")
     args = ap.parse_args()
+    if args.protocol:
+        refs = protocol_refs(args.protocol.read_text("utf-8"))
+        PROTOCOL_FILE.write_text("\n".join(refs) + "\n", "utf-8")
+        print(f"wrote {PROTOCOL_FILE} ({len(refs)} field references)")
     docs, ours = _run_pair(args.sync.resolve(), args.python, args.compare)
     theirs = {f: field_paths(doc) for f, doc in docs.items()}
     PATHS_FILE.parent.mkdir(exist_ok=True)

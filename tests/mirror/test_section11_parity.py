@@ -22,10 +22,13 @@ from icucoach.store.db import Store
 from .sandbox_world import run_export
 from .section11_paths import (
     FILES,
+    PROTOCOL_FILE,
     excluded,
     exclusions,
     field_paths,
     missing,
+    protocol_refs,
+    ref_matches,
     same_value,
     scalar_values,
     section11_paths,
@@ -165,3 +168,29 @@ def test_documented_differences_still_differ(golden_values) -> None:
         and same_value(theirs[f][rule], golden_values[f][rule])
     ]
     assert not stale, f"documented as different but now the same: {stale}"
+
+
+def test_every_field_section11s_protocol_reads_is_produced(ours) -> None:
+    """The fields Section 11's AI protocol (SECTION_11.md) names and its exporter writes are all in our files:
+    an exclusion never covers one of them. References Section 11 itself no longer writes (renamed fields of
+    older versions, lists empty on this data) are skipped."""
+    theirs = section11_paths()
+    refs = [r for r in PROTOCOL_FILE.read_text("utf-8").split() if r]
+    written = [r for r in refs if any(ref_matches(r, p) for f in FILES for p in theirs[f])]
+    absent = [r for r in written if not any(ref_matches(r, p) for f in FILES for p in ours[f])]
+    assert len(written) > 100
+    assert not absent, f"fields Section 11's protocol reads that we do not write: {absent}"
+
+
+def test_protocol_references_are_read_as_field_paths() -> None:
+    md = (
+        "Read `derived_metrics.acwr` and `quality.sufficient: true`, `display.{distance, elevation}`,\n"
+        "`capability.hr_curve_delta.anchors.{dur}.pct_change`, `fetch_state[id].intervals.status`, `sync.py`."
+    )
+    assert protocol_refs(md) == [
+        "capability.hr_curve_delta.anchors.*.pct_change", "derived_metrics.acwr", "display.distance",
+        "display.elevation", "fetch_state.*.intervals.status", "quality.sufficient",
+    ]  # fmt: skip
+    assert ref_matches("quality.sufficient", "activities[].dfa.quality.sufficient")
+    assert ref_matches("anchors.*.pct_change", "x.anchors.5m.pct_change")
+    assert not ref_matches("dfa.quality", "activities[].dfa_quality") and not ref_matches("a.b", "b")
