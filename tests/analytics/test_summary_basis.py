@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.analytics.helpers import D0, act
 
 from icucoach.analytics.inputs import SportSettingsInput
-from icucoach.analytics.summary import active_days, day_bases, day_basis, hard_day_bases
+from icucoach.analytics.summary import active_days, day_bases, day_basis, hard_day_bases, wellness_means
 
 COGGAN = (55.0, 75.0, 90.0, 105.0, 120.0, 150.0, 999.0)
 
@@ -49,3 +49,17 @@ def test_active_days_bounds(counts: list[int]) -> None:
     n = active_days(counts)
     assert n <= len(counts) and n <= sum(counts)
     assert n == len(counts) - counts.count(0)
+
+
+def test_wellness_means_leave_out_glitches() -> None:
+    from tests.analytics.helpers import well
+
+    rows = [
+        well(D0, hrv=60.0, resting_hr=50),
+        well(D0 + timedelta(days=1), hrv=70.0, resting_hr=0),  # 0 bpm: no reading
+        well(D0 + timedelta(days=2), hrv=255.0, resting_hr=47),  # 255 ms: a device glitch
+        well(D0 + timedelta(days=3), hrv=9.0),  # below 10 ms: a glitch
+        well(D0 + timedelta(days=9), hrv=90.0, resting_hr=40),  # outside the window
+    ]
+    assert wellness_means(rows, D0, D0 + timedelta(days=6)) == {"avg_hrv": 65.0, "avg_resting_hr": 48.5}
+    assert wellness_means([], D0, D0) == {"avg_hrv": None, "avg_resting_hr": None}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from icucoach.analytics.days import week_start as _week_start
-from icucoach.analytics.inputs import ActivityInput, SportSettingsInput, dedupe_activities
+from icucoach.analytics.inputs import ActivityInput, SportSettingsInput, WellnessInput, dedupe_activities
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.zones import activity_bands
 
@@ -180,3 +180,19 @@ def hard_day_bases(
 def active_days(counts: Iterable[int]) -> int:
     """Days with at least one activity, from per-day activity counts."""
     return sum(1 for c in counts if c)
+
+
+def wellness_means(
+    wellness: Iterable[WellnessInput], start: date, end: date, settings: AnalyticsSettings = DEFAULT_SETTINGS
+) -> dict[str, float | None]:
+    """Mean rMSSD and mean resting HR of the wellness records of [start, end] (``weekly_summary``). rMSSD
+    outside ``settings.hrv_valid_range`` is a device glitch and left out, as Section 11 does; a resting HR of
+    0 is no reading. Rounded to 0.1; ``None`` without a reading."""
+    lo, hi = settings.hrv_valid_range
+    rows = [w for w in wellness if start <= w.day <= end]
+    hrv = [w.hrv for w in rows if w.hrv is not None and lo <= w.hrv <= hi]
+    rhr = [w.resting_hr for w in rows if w.resting_hr]
+    return {
+        "avg_hrv": round(sum(hrv) / len(hrv), 1) if hrv else None,
+        "avg_resting_hr": round(sum(rhr) / len(rhr), 1) if rhr else None,
+    }

@@ -4,7 +4,7 @@
 (``section11.md`` §3.1).
 
 Totals come from ``analytics.summary`` (duplicates dropped, Strava stubs counted apart as
-``hidden_activities``), wellness means from ``analytics.export_metrics.wellness_stats``; this module only
+``hidden_activities``), wellness means from ``analytics.summary.wellness_means``; this module only
 renames, rounds and converts units.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from icucoach.analytics.export_metrics import combine_summaries, wellness_stats
-from icucoach.analytics.summary import PeriodSummary
+from icucoach.analytics.export_metrics import combine_summaries
+from icucoach.analytics.summary import PeriodSummary, wellness_means
 from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.display import to_display
@@ -114,15 +114,14 @@ def weekly_summary(ctx: ExportContext) -> Json:
     start = ctx.today - timedelta(days=ROLLING_DAYS - 1)
     days = _days(ctx, start, ctx.today)
     combined = combine_summaries(days)
-    st = wellness_stats(ctx.wellness_inputs, start, ctx.today)
+    means = wellness_means(ctx.wellness_inputs, start, ctx.today, ctx.settings)
     secs = _seconds(days)
     return {
         "total_training_hours": r(secs / 3600.0, 2),
         "total_training_formatted": clock(secs) or "0s",
         "total_tss": r(combined["total"]["load"], 0),
         "activities_count": combined["total"]["count"],
-        "avg_hrv": st["avg_hrv"],
-        "avg_resting_hr": st["avg_rhr"],
+        **means,
         "start": start.isoformat(),
         "end": ctx.today.isoformat(),
         "hidden_activities": combined["hidden_activities"],
