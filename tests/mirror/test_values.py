@@ -161,6 +161,33 @@ def test_quick_stats_total_the_last_7_days(exported: dict[str, Json], loads: dic
     assert quick["total_tss"] == pytest.approx(sum(days_back(loads, 6, 0)))
 
 
+def test_weekly_summary_is_the_rolling_7_days(
+    exported: dict[str, Json], loads: dict[date, float], raw: tuple[list[Json], dict[str, Json]]
+) -> None:
+    """Section 11's ``weekly_summary``: the 7 days up to today, whatever the training week; the week so far
+    is ``calendar_week_summary``."""
+    _, wellness = raw
+    latest = exported["latest"]
+    week = latest["weekly_summary"]
+    assert week["start"] == (TODAY - timedelta(days=6)).isoformat() and week["end"] == TODAY.isoformat()
+    assert week["total_tss"] == round(sum(days_back(loads, 6, 0)))
+    days = [wellness.get((TODAY - timedelta(days=n)).isoformat(), {}) for n in range(7)]
+    hrv = [w["hrv"] for w in days if w.get("hrv") is not None]
+    assert week["avg_hrv"] == round(mean(hrv), 1)
+    assert (
+        latest["calendar_week_summary"]["week_start"] == (TODAY - timedelta(days=TODAY.weekday())).isoformat()
+    )
+    by_type = latest["summary"]["by_activity_type"]
+    assert sum(t["count"] for t in by_type.values()) == latest["summary"]["total_activities"]
+
+
+def test_90_day_total_activities_counts_active_days(exported: dict[str, Json]) -> None:
+    daily = exported["history"]["daily_90d"]
+    s90 = exported["history"]["summaries"]["90d"]
+    assert s90["total_activities"] == sum(1 for d in daily if d["activity_count"]) == s90["active_days"]
+    assert s90["activity_count"] == sum(d["activity_count"] for d in daily)
+
+
 def test_daily_rows_carry_the_day_load_and_the_wellness(
     exported: dict[str, Json], loads: dict[date, float], raw: tuple[list[Json], dict[str, Json]]
 ) -> None:

@@ -60,6 +60,7 @@ def race_guidance(
     )
     rows = tuple(
         {
+            "id": e.id,
             "date": e.day.isoformat(),
             "name": e.name,
             "category": e.category,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from icucoach.analytics.days import week_start as _week_start
-from icucoach.analytics.inputs import ActivityInput, SportSettingsInput, dedupe_activities
+from icucoach.analytics.inputs import ActivityInput, SportSettingsInput, WellnessInput, dedupe_activities
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.zones import activity_bands
 
@@ -125,3 +125,74 @@ def summarize(
         summary.total.add(a, seiler)
         summary.by_sport[a.sport].add(a, seiler)
     return list(periods.values())
+
+
+def day_basis(bases: Iterable[str]) -> str | None:
+    """The zone basis of a day (Section 11's ``intensity_basis``): the one basis all its zoned activities
+    used (``power``, ``hr`` or ``pace``), ``mixed`` when they differ, ``None`` when none had zones."""
+    found = set(bases)
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+def day_bases(
+    activities: Iterable[ActivityInput],
+    start: date,
+    end: date,
+    sport_settings: Sequence[SportSettingsInput] = (),
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
+) -> dict[date, str | None]:
+    """``day_basis`` of every local day in [start, end], from each activity's preferred zone basis
+    (activities already deduplicated; Strava stubs have none)."""
+    seen: dict[date, list[str]] = {}
+    for a in activities:
+        if start <= a.day <= end:
+            b = activity_bands(a, sport_settings, settings)
+            seen.setdefault(a.day, [])
+            if b is not None:
+                seen[a.day].append(b.basis)
+    out: dict[date, str | None] = {}
+    d = start
+    while d <= end:
+        out[d] = day_basis(seen.get(d, []))
+        d += timedelta(days=1)
+    return out
+
+
+def hard_day_bases(
+    hard: dict[date, bool | None], bases: dict[date, str | None], days: Iterable[date]
+) -> dict | None:
+    """How many of the hard days among ``days`` were judged on each basis (Section 11's weekly
+    ``intensity_basis_breakdown``: ``power``/``hr``, plus ``pace`` and ``mixed``); ``None`` without a
+    hard day."""
+    counts = {"power": 0, "hr": 0, "pace": 0, "mixed": 0}
+    n = 0
+    for d in days:
+        if hard.get(d):
+            n += 1
+            b = bases.get(d)
+            if b in counts:
+                counts[b] += 1
+    return counts if n else None
+
+
+def active_days(counts: Iterable[int]) -> int:
+    """Days with at least one activity, from per-day activity counts."""
+    return sum(1 for c in counts if c)
+
+
+def wellness_means(
+    wellness: Iterable[WellnessInput], start: date, end: date, settings: AnalyticsSettings = DEFAULT_SETTINGS
+) -> dict[str, float | None]:
+    """Mean rMSSD and mean resting HR of the wellness records of [start, end] (``weekly_summary``). rMSSD
+    outside ``settings.hrv_valid_range`` is a device glitch and left out, as Section 11 does; a resting HR of
+    0 is no reading. Rounded to 0.1; ``None`` without a reading."""
+    lo, hi = settings.hrv_valid_range
+    rows = [w for w in wellness if start <= w.day <= end]
+    hrv = [w.hrv for w in rows if w.hrv is not None and lo <= w.hrv <= hi]
+    rhr = [w.resting_hr for w in rows if w.resting_hr]
+    return {
+        "avg_hrv": round(sum(hrv) / len(hrv), 1) if hrv else None,
+        "avg_resting_hr": round(sum(rhr) / len(rhr), 1) if rhr else None,
+    }

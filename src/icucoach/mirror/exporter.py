@@ -167,7 +167,7 @@ def build_documents(
 
     ftp = update_ftp_history(previous_ftp, ctx.athlete, ctx.kept_activities, ctx.today)
     history = build_history(ctx, generated_at, ftp)
-    latest = build_latest(ctx, generated_at, history_meta(history, generated_at))
+    latest = build_latest(ctx, generated_at, history_meta(history, generated_at), ftp)
     return {
         "latest": latest,
         "history": history,

@@ -4,8 +4,9 @@ days, monthly rows for 1–3 years, period summaries, the FTP timeline and data 
 Built from the local store on every export (no API calls, so it is never stale: Section 11 rebuilt it only in
 a half-hour window of the week). Totals come from ``analytics.summary`` (duplicates dropped, Strava stubs
 counted apart), hard days / weekly ACWR / wellness aggregates / gaps from ``analytics.export_metrics``,
-monotony from ``analytics.monotony``. Differences from Section 11, on purpose: ``total_activities`` counts
-activities (not active days); 180-day and yearly averages include zero weeks/months (``nonzero_*`` given too).
+monotony from ``analytics.monotony``. ``summaries.90d.total_activities`` keeps Section 11's meaning (days with
+training) for its readers; ``activity_count`` is the number of activities. On purpose unlike Section 11:
+180-day and yearly averages include zero weeks/months (``nonzero_*`` given too).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from icucoach.analytics.export_metrics import (
 )
 from icucoach.analytics.inputs import sport_family
 from icucoach.analytics.monotony import monotony
-from icucoach.analytics.summary import PeriodSummary
+from icucoach.analytics.summary import PeriodSummary, active_days, day_bases, hard_day_bases
 from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.display import to_display
 from icucoach.mirror.files import SCHEMA_VERSION
+from icucoach.mirror.wellness_fields import daily_wellness
 
 Json = dict[str, Any]
-SUBJECTIVE = ("soreness", "fatigue", "stress", "mood", "motivation", "injury", "sleepScore", "sleepQuality")
 
 
 def _split(p: PeriodSummary) -> tuple[Any, Any, Any]:
@@ -59,14 +61,22 @@ def _sport_loads(p: PeriodSummary) -> dict[str, float]:
     return fams
 
 
+def _bases(ctx: ExportContext, start: date) -> dict[date, str | None]:
+    return day_bases(ctx.kept_activities, start, ctx.today, ctx.full.sport_settings_inputs, ctx.settings)
+
+
 def daily_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]:
+    """One row per day of the last 90: the day's training, Intervals.icu's CTL/ATL, and the wellness
+    record in Section 11's names (``wellness_fields.daily_wellness``)."""
     start = ctx.today - timedelta(days=89)
     days = ctx.full.summaries(start, ctx.today, "day", ctx.opts.week_start, ctx.settings)
+    bases = _bases(ctx, start)
     wel = {str(w.get("id"))[:10]: w for w in ctx.wellness}
     rows = []
     for p in days:
         w = wel.get(p.start.isoformat(), {})
         ctl, atl = w.get("ctl"), w.get("atl")
+        head, tail = daily_wellness(w, ctx.units)
         row = {
             "date": p.start.isoformat(),
             "total_hours": r(p.total.moving_time_s / 3600.0, 2),
@@ -77,15 +87,11 @@ def daily_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]:
             "ctl": r(ctl, 1),
             "atl": r(atl, 1),
             "tsb": r(ctl - atl, 1) if ctl is not None and atl is not None else None,
-            "hrv": w.get("hrv"),
-            "hrv_sdnn": w.get("hrvSDNN"),
-            "rhr": w.get("restingHR"),
-            "sleep_hours": r(w["sleepSecs"] / 3600.0, 2) if w.get("sleepSecs") else None,
-            "weight_kg": w.get("weight"),
+            **head,
             "is_hard_day": hard.get(p.start),
+            "intensity_basis": bases.get(p.start),
+            **tail,
         }
-        for key in SUBJECTIVE:
-            row[key] = w.get(key)
         rows.append(row)
     return rows
 
@@ -97,6 +103,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
     weeks = ctx.full.summaries(max(pre, ctx.full.oldest), ctx.today, "week", ws, ctx.settings)
     acwrs = weekly_acwr([p.total.load for p in weeks])
     loads = daily_loads(ctx.kept_activities, weeks[0].start if weeks else first, ctx.today)
+    bases = _bases(ctx, first)
     rows = []
     for p, ratio in zip(weeks, acwrs, strict=True):
         if p.start < first:
@@ -141,7 +148,9 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
                 "avg_rpe": streak_stats([a.rpe for a in acts])["mean"],
                 "rpe_count": streak_stats([a.rpe for a in acts])["count"],
                 "weight_kg": st["weight_kg"],
+                "display": {"weight": to_display(st["weight_kg"], "weight", ctx.units)},
                 "monotony": r(mono, 2),
+                "intensity_basis_breakdown": hard_day_bases(hard, bases, _dates(p.start, end)),
                 "acwr": ratio,
                 "phase_detected": ctx.status_dict["phase"]["phase"] if p.end >= ctx.today else None,
             }
@@ -176,6 +185,7 @@ def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int 
                 "avg_hrv": st["avg_hrv"],
                 "avg_rhr": st["avg_rhr"],
                 "avg_weight_kg": st["avg_weight_kg"],
+                "display": {"avg_weight": to_display(st["avg_weight_kg"], "weight", ctx.units)},
                 "z1_z2_pct": z12,
                 "z3_pct": z3,
                 "z4_plus_pct": z4,
@@ -185,6 +195,10 @@ def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int 
             }
         )
     return rows
+
+
+def _dates(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def _avg(values: list[float], nd: int = 1) -> float | None:
@@ -215,8 +229,10 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
             "avg_weekly_hours": r(sum(x["total_hours"] or 0 for x in daily) / (90 / 7), 2),
             "ctl_start": ctl90,
             "ctl_end": st90["ctl_end"],
-            "total_activities": sum(x["activity_count"] for x in daily),
-            "active_days": sum(1 for x in daily if x["activity_count"]),
+            # Section 11's total_activities counts days with training; kept so, the true count beside it
+            "total_activities": active_days(x["activity_count"] for x in daily),
+            "activity_count": sum(x["activity_count"] for x in daily),
+            "active_days": active_days(x["activity_count"] for x in daily),
             "rest_days": sum(1 for x in daily if not x["activity_count"]),
             "hard_days": sum(1 for x in daily if x["is_hard_day"]),
         },
@@ -226,6 +242,8 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
             "avg_weekly_tss_nonzero": _avg(
                 [w["total_tss"] for w in weekly if w["complete"] and w["total_tss"]]
             ),
+            "ctl_start": next((w["ctl_end"] for w in weekly if w["ctl_end"] is not None), None),
+            "ctl_end": next((w["ctl_end"] for w in reversed(weekly) if w["ctl_end"] is not None), None),
             "weeks_tracked": sum(1 for w in weekly if w["complete"]),
             "nonzero_weeks": sum(1 for w in weekly if w["complete"] and w["total_tss"]),
         },
