@@ -28,6 +28,7 @@ from icucoach.analytics.inputs import sport_family
 from icucoach.analytics.monotony import monotony
 from icucoach.analytics.summary import PeriodSummary
 from icucoach.mirror.activity_fields import r
+from icucoach.mirror.capability_block import weekly_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.files import SCHEMA_VERSION
 
@@ -144,6 +145,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
                 "monotony": r(mono, 2),
                 "acwr": ratio,
                 "phase_detected": ctx.status_dict["phase"]["phase"] if p.end >= ctx.today else None,
+                **weekly_capability(ctx, acts, p.start, end),
             }
         )
     return rows
