@@ -151,25 +151,53 @@ def _streams_of(ctx: ExportContext, aid: str) -> list[Json] | None:
     return held
 
 
-def _stream_best(
-    ctx: ExportContext,
-    acts: Sequence[ActivityInput],
-    stream: str,
-    durations: Sequence[int],
-) -> tuple[dict[int, float | None], dict[int, str | None]]:
-    """Pointwise best over the activities' ``stream`` (mean-maximal, 1 Hz) and the id that set each."""
-    best: dict[int, float | None] = dict.fromkeys(durations)
-    who: dict[int, str | None] = dict.fromkeys(durations)
-    for a in acts:
-        streams = _streams_of(ctx, a.id)
-        if not streams:
-            continue
-        by = {s.get("type"): s.get("data") for s in streams}
-        vals = stream_anchors(by.get("time"), by.get(stream), durations, zero_is_missing=stream != "watts")
-        for d, v in zip(durations, vals, strict=True):
-            if v is not None and (best[d] is None or v > best[d]):  # type: ignore[operator]
-                best[d], who[d] = v, a.id
-    return best, who
+STREAM_DURATIONS = tuple(sorted(set(HR_ANCHORS).union(*sus.ANCHORS.values())))
+
+
+class StreamAnchors:
+    """Per-activity mean-maximal heart rate and power at every anchor duration, from the held streams; each
+    activity's streams are read and decoded once per build."""
+
+    def __init__(self, ctx: ExportContext) -> None:
+        self.ctx = ctx
+        self._cache: dict[str, dict[str, dict[int, float | None]]] = {}
+
+    def of(self, aid: str) -> dict[str, dict[int, float | None]]:
+        if aid not in self._cache:
+            by = {s.get("type"): s.get("data") for s in _streams_of(self.ctx, aid) or []}
+            self._cache[aid] = {
+                kind: dict(
+                    zip(
+                        STREAM_DURATIONS,
+                        stream_anchors(
+                            by.get("time"), by[kind], STREAM_DURATIONS, zero_is_missing=kind != "watts"
+                        ),
+                        strict=True,
+                    )
+                )
+                for kind in ("heartrate", "watts")
+                if by.get(kind)
+            }
+        return self._cache[aid]
+
+    def best(
+        self, acts: Sequence[ActivityInput], stream: str, durations: Sequence[int]
+    ) -> tuple[dict[int, float | None], dict[int, str | None], int]:
+        """Pointwise best over the activities' ``stream``, the id that set each, and how many of the
+        activities had that stream held."""
+        best: dict[int, float | None] = dict.fromkeys(durations)
+        who: dict[int, str | None] = dict.fromkeys(durations)
+        held = 0
+        for a in acts:
+            vals = self.of(a.id).get(stream)
+            if vals is None:
+                continue
+            held += 1
+            for d in durations:
+                v = vals.get(d)
+                if v is not None and (best[d] is None or v > best[d]):  # type: ignore[operator]
+                    best[d], who[d] = v, a.id
+        return best, who, held
 
 
 def _acts(
@@ -232,14 +260,21 @@ def power_curve_delta(ctx: ExportContext) -> Json:
     return _shift_block(shift, cur, prev, ("current_watts", "previous_watts"), POWER_NOTE, None)
 
 
-def hr_curve_delta(ctx: ExportContext) -> Json:
+def hr_curve_delta(ctx: ExportContext, held: StreamAnchors | None = None) -> Json:
     cur, prev, _ = windows(ctx.today)
-    c, _ = _stream_best(ctx, _acts(ctx, cur), "heartrate", HR_ANCHORS)
-    p, _ = _stream_best(ctx, _acts(ctx, prev), "heartrate", HR_ANCHORS)
+    ca, pa = _acts(ctx, cur), _acts(ctx, prev)
+    held = held or StreamAnchors(ctx)
+    c, _, nc = held.best(ca, "heartrate", HR_ANCHORS)
+    p, _, np_ = held.best(pa, "heartrate", HR_ANCHORS)
     c = {d: None if v is None else float(round(v)) for d, v in c.items()}
     p = {d: None if v is None else float(round(v)) for d, v in p.items()}
     shift = anchor_shift(c, p, HR_ANCHORS, HR_SHORT, HR_LONG)
-    return _shift_block(shift, cur, prev, ("current_bpm", "previous_bpm"), HR_NOTE, None)
+    count = (
+        f" Heart-rate streams held: current window {nc} of {len(ca)} activities, previous {np_} of {len(pa)}."
+    )
+    block = _shift_block(shift, cur, prev, ("current_bpm", "previous_bpm"), HR_NOTE, None)
+    block["note"] += count
+    return block
 
 
 # --- sustainability ---------------------------------------------------------------------------------------
@@ -301,11 +336,13 @@ def _anchor_json(a: sus.Anchor, cycling: bool) -> Json:
     return row
 
 
-def _sport_table(ctx: ExportContext, family: str, sw: tuple[date, date], weight: float | None) -> Json:
+def _sport_table(
+    ctx: ExportContext, family: str, sw: tuple[date, date], weight: float | None, held: StreamAnchors
+) -> Json:
     durs = sus.ANCHORS[family]
     cycling = family == "cycling"
     acts = _acts(ctx, sw, {family})
-    hr, _ = _stream_best(ctx, acts, "heartrate", durs)
+    hr, _, _ = held.best(acts, "heartrate", durs)
     if cycling:
         curve = _api_curve(ctx, sw)
         watts = _api_values(curve, durs)
@@ -313,7 +350,7 @@ def _sport_table(ctx: ExportContext, family: str, sw: tuple[date, date], weight:
         secs = (curve or {}).get("secs") or []
         who = {d: (str(ids[secs.index(d)]) if d in secs and secs.index(d) < len(ids) else None) for d in durs}
     else:
-        watts, who = _stream_best(ctx, acts, "watts", durs)
+        watts, who, _ = held.best(acts, "watts", durs)
     ftp = _sport_setting(ctx, family, "ftp") or _sport_setting(ctx, family, "indoor_ftp") if cycling else None
     w_prime = _w_prime(ctx) if cycling else None
     rows = sus.table(
@@ -350,7 +387,7 @@ def _sport_table(ctx: ExportContext, family: str, sw: tuple[date, date], weight:
     return block
 
 
-def sustainability_profile(ctx: ExportContext) -> Json:
+def sustainability_profile(ctx: ExportContext, held: StreamAnchors | None = None) -> Json:
     _, _, sw = windows(ctx.today)
     window = {"days": sus.WINDOW_DAYS, "start": sw[0].isoformat(), "end": sw[1].isoformat()}
     lo = ctx.today - timedelta(days=27)
@@ -360,7 +397,7 @@ def sustainability_profile(ctx: ExportContext) -> Json:
     weight, source = _weight(ctx)
     out: Json = {"window": window, "weight_kg": weight, "weight_source": source}
     for fam in active:
-        out[fam] = _sport_table(ctx, fam, sw, weight)
+        out[fam] = _sport_table(ctx, fam, sw, weight, held or StreamAnchors(ctx))
     return out
 
 
@@ -454,14 +491,15 @@ def tid_comparison(status: Json) -> Json:
 def build_capability(ctx: ExportContext) -> Json:
     """``derived_metrics.capability`` in Section 11's key order."""
     cap = ctx.status.capability
+    held = StreamAnchors(ctx)
     return {
         "durability": durability(cap.get("durability"), ctx.settings),
         "efficiency_factor": efficiency_factor(cap.get("efficiency")),
         "hrrc": hrrc(ctx),
         "tid_comparison": tid_comparison(ctx.status_dict),
         "power_curve_delta": power_curve_delta(ctx),
-        "hr_curve_delta": hr_curve_delta(ctx),
-        "sustainability_profile": sustainability_profile(ctx),
+        "hr_curve_delta": hr_curve_delta(ctx, held),
+        "sustainability_profile": sustainability_profile(ctx, held),
     }
 
 
