@@ -99,6 +99,20 @@ MODEL_NOTE = (
     "power is often a few % lower)."
 )
 
+# For READ_THIS_FIRST.capability_metrics_note (whoever builds READ_THIS_FIRST places it).
+METRICS_NOTE = (
+    "derived_metrics.capability describes how the athlete expresses fitness, next to load: durability "
+    "(mean decoupling of steady long sessions, 7 vs 28 days), efficiency_factor (NP/HR of steady rides, 7 vs "
+    "28 days), hrrc (heart-rate recovery, display only; higher = better), tid_comparison (7- vs 28-day "
+    "intensity distribution drift), power_curve_delta (best power at 5 s-60 min, this 28 days vs the 28 "
+    "before; rotation_index > 0 = gains lean to sprint, < 0 = to endurance), hr_curve_delta (max sustained "
+    "HR, same windows; a rise is ambiguous - fitness or fatigue/heat - so read it with resting HR/HRV and "
+    "RPE) and sustainability_profile (42-day best power/HR per duration for race estimates, with Coggan and "
+    "CP/W' predictions for cycling; model_divergence_pct is the signal; CP/W' is the better model up to 20 "
+    "min, Coggan from 60 min; source tells indoor from outdoor). Trend direction matters more than absolute "
+    "values; a null mean has too few qualifying sessions (see each block's note and counts)."
+)
+
 
 def windows(today: date) -> tuple[tuple[date, date], tuple[date, date], tuple[date, date]]:
     """(current 28 days, previous 28 days, sustainability window), each ``(start, end)`` inclusive."""
@@ -392,10 +406,9 @@ def sustainability_profile(ctx: ExportContext, held: StreamAnchors | None = None
     window = {"days": sus.WINDOW_DAYS, "start": sw[0].isoformat(), "end": sw[1].isoformat()}
     lo = ctx.today - timedelta(days=27)
     active = sorted({a.family for a in _acts(ctx, (lo, ctx.today))} & set(sus.ANCHORS))
-    if not active:
-        return {"note": "No cycling, ski or rowing activity in the last 28 days.", "window": window}
     weight, source = _weight(ctx)
-    out: Json = {"window": window, "weight_kg": weight, "weight_source": source}
+    note = None if active else "No cycling, ski or rowing activity in the last 28 days."
+    out: Json = {"window": window, "weight_kg": weight, "weight_source": source, "note": note}
     for fam in active:
         out[fam] = _sport_table(ctx, fam, sw, weight, held or StreamAnchors(ctx))
     return out
@@ -521,4 +534,4 @@ def weekly_capability(ctx: ExportContext, acts: Sequence[ActivityInput], start: 
     }
 
 
-__all__ = ["build_capability", "fetch_curves", "weekly_capability", "windows"]
+__all__ = ["METRICS_NOTE", "build_capability", "fetch_curves", "weekly_capability", "windows"]
