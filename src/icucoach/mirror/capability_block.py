@@ -380,16 +380,13 @@ def _sport_table(
     )
     observed = sum(a.watts is not None for a in rows)
     cov = sus.coverage_ratio(rows)
-    if observed < sus.MIN_OBSERVED:
-        return {
-            "anchors": None,
-            "coverage_ratio": cov,
-            "note": f"Too few anchors with an observed power ({observed}, need {sus.MIN_OBSERVED}).",
-        }
+    table = observed >= sus.MIN_OBSERVED
     block: Json = {
-        "anchors": {f"{a.secs}s": _anchor_json(a, cycling) for a in rows},
+        "anchors": {f"{a.secs}s": _anchor_json(a, cycling) for a in rows} if table else None,
         "coverage_ratio": cov,
-        "note": None,  # said only when there is no table
+        "note": None
+        if table
+        else f"Too few anchors with an observed power ({observed}, need {sus.MIN_OBSERVED}).",
     }
     if cycling:
         block.update(
