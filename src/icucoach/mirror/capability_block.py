@@ -365,7 +365,9 @@ def _sport_table(
         who = {d: (str(ids[secs.index(d)]) if d in secs and secs.index(d) < len(ids) else None) for d in durs}
     else:
         watts, who, _ = held.best(acts, "watts", durs)
-    ftp = _sport_setting(ctx, family, "ftp") or _sport_setting(ctx, family, "indoor_ftp") if cycling else None
+    ftp = (
+        (_sport_setting(ctx, family, "ftp") or _sport_setting(ctx, family, "indoor_ftp")) if cycling else None
+    )
     w_prime = _w_prime(ctx) if cycling else None
     rows = sus.table(
         durs,
