@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from icucoach.analytics.capability import decoupling_trend, efficiency_trend
+from icucoach.analytics.capability import decoupling_trend, decoupling_values, ef_values, efficiency_trend
 from icucoach.analytics.status import training_status
 
 from .helpers import D0, act
@@ -60,3 +60,21 @@ def test_durability_alert_in_digest():
     out = training_status(acts, [], [], [], TODAY).to_dict()
     assert out["capability"]["durability"]["reliable"]
     assert "durability_low" in {a["code"] for a in out["alerts"]}
+
+
+def test_counts_per_window_and_short_high_drift():
+    # 7 days: 7 %, 3 % (days 0, 4); 28 days adds 6 %, 2 % (days 10, 20); coupled threshold 5 %
+    acts = [_ride(0, dec=7.0), _ride(4, dec=3.0), _ride(10, dec=6.0), _ride(20, dec=2.0), _ride(30, dec=9.0)]
+    t = decoupling_trend(acts, TODAY)
+    assert (t.n_short, t.n_long) == (2, 4)
+    assert (t.high_count_short, t.high_count) == (1, 2)
+    e = efficiency_trend([_ride(1, ef=1.4, secs=2400), _ride(12, ef=1.3, secs=2400)], TODAY)
+    assert (e.n_short, e.n_long) == (1, 2)
+
+
+def test_qualifying_values_by_window():
+    acts = [_ride(0, dec=7.0, ef=1.5), _ride(3, dec=2.0, vi=1.1), _ride(5, ef=1.4, secs=1500)]
+    lo, hi = TODAY - timedelta(days=6), TODAY
+    assert [v for _, v in decoupling_values(acts, lo, hi)] == [7.0]  # VI 1.1 and 25 min are out
+    assert sorted(v for _, v in ef_values(acts, lo, hi)) == [1.4, 1.5]
+    assert ef_values(acts, lo, TODAY - timedelta(days=1)) == [(TODAY - timedelta(days=5), 1.4)]

@@ -29,6 +29,9 @@ class Trend:
     trend: str | None  # improving / stable / declining
     reliable: bool
     high_count: int | None = None  # decoupling: sessions above the coupled threshold in 28 days
+    high_count_short: int | None = None  # ... and in 7 days
+    n_short: int = 0  # qualifying sessions in 7 days
+    n_long: int = 0  # ... and in 28 days
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,20 +86,53 @@ def _trend(
     return ms, ml, trend, reliable
 
 
+def decoupling_values(
+    activities: Sequence[ActivityInput],
+    start: date,
+    end: date,
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
+) -> list[tuple[date, float]]:
+    """``(date, decoupling %)`` of the steady sessions of >= 90 min between ``start`` and ``end``."""
+    s = settings
+    return [
+        (a.day, float(a.decoupling))
+        for a in activities
+        if start <= a.day <= end
+        and a.decoupling is not None
+        and _steady(a, s)
+        and (a.duration or 0) >= s.capability_decoupling_min_s
+    ]
+
+
+def ef_values(
+    activities: Sequence[ActivityInput],
+    start: date,
+    end: date,
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
+) -> list[tuple[date, float]]:
+    """``(date, EF)`` of the steady rides of >= 20 min between ``start`` and ``end``."""
+    s = settings
+    return [
+        (a.day, float(a.efficiency_factor))
+        for a in activities
+        if start <= a.day <= end
+        and a.efficiency_factor is not None
+        and a.family == "cycling"
+        and _steady(a, s)
+        and (a.duration or 0) >= s.capability_ef_min_s
+    ]
+
+
+def _counts(values: Sequence[tuple[date, float]], today: date) -> tuple[int, int]:
+    return sum(1 for d, _ in values if (today - d).days < 7), len(values)
+
+
 def decoupling_trend(
     activities: Sequence[ActivityInput], today: date, settings: AnalyticsSettings = DEFAULT_SETTINGS
 ) -> Trend:
     """Mean aerobic decoupling (%) of steady sessions >= 90 min: lower is better."""
     s = settings
-    lo = today - timedelta(days=27)
-    vals = [
-        (a.day, float(a.decoupling))
-        for a in activities
-        if lo <= a.day <= today
-        and a.decoupling is not None
-        and _steady(a, s)
-        and (a.duration or 0) >= s.capability_decoupling_min_s
-    ]
+    vals = decoupling_values(activities, today - timedelta(days=27), today, s)
     ms, ml, trend, ok = _trend(
         "decoupling",
         "%",
@@ -109,7 +145,9 @@ def decoupling_trend(
         max_vi=s.decoupling_max_vi,
     )
     high = sum(1 for _, v in vals if v > s.decoupling_coupled_pct)
-    return Trend("decoupling", ms, ml, trend, ok, high)
+    high_short = sum(1 for d, v in vals if v > s.decoupling_coupled_pct and (today - d).days < 7)
+    n7, n28 = _counts(vals, today)
+    return Trend("decoupling", ms, ml, trend, ok, high, high_short, n7, n28)
 
 
 def efficiency_trend(
@@ -117,16 +155,7 @@ def efficiency_trend(
 ) -> Trend:
     """Mean efficiency factor (NP / HR) of steady rides >= 20 min: higher is better."""
     s = settings
-    lo = today - timedelta(days=27)
-    vals = [
-        (a.day, float(a.efficiency_factor))
-        for a in activities
-        if lo <= a.day <= today
-        and a.efficiency_factor is not None
-        and a.family == "cycling"
-        and _steady(a, s)
-        and (a.duration or 0) >= s.capability_ef_min_s
-    ]
+    vals = ef_values(activities, today - timedelta(days=27), today, s)
     ms, ml, trend, ok = _trend(
         "efficiency_factor",
         "W/bpm",
@@ -138,4 +167,5 @@ def efficiency_trend(
         min_duration_s=s.capability_ef_min_s,
         max_vi=s.decoupling_max_vi,
     )
-    return Trend("efficiency_factor", ms, ml, trend, ok)
+    n7, n28 = _counts(vals, today)
+    return Trend("efficiency_factor", ms, ml, trend, ok, n_short=n7, n_long=n28)

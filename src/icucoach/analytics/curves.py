@@ -18,6 +18,37 @@ from icucoach.analytics.result import Metric
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 
 
+def stream_anchors(
+    time: Sequence[float | None] | None,
+    values: Sequence[float | None] | None,
+    durations: Sequence[int],
+    zero_is_missing: bool = True,
+) -> list[float | None]:
+    """Mean-maximal value of one activity stream at each duration (s), or None where it is shorter.
+
+    Missing samples are dropped, and with ``zero_is_missing`` (heart rate: 0 is no reading; not for power,
+    where 0 is coasting) so are zeros; the rest is resampled to 1 Hz by linear interpolation over ``time``
+    (s from the start; sample index when absent), so a recording at another rate gives the same curve.
+    """
+    if not values:
+        return [None] * len(durations)
+    v = np.array([np.nan if x is None else x for x in values], dtype=float)
+    t = (
+        np.array([np.nan if x is None else x for x in time], dtype=float)
+        if time is not None and len(time) == len(values)
+        else np.arange(len(v), dtype=float)
+    )
+    ok = np.isfinite(v) & np.isfinite(t) & ((v > 0) if zero_is_missing else (v >= 0))
+    if ok.sum() < 2:
+        return [None] * len(durations)
+    tt, vv = t[ok], v[ok]
+    order = np.argsort(tt, kind="stable")
+    tt, vv = tt[order], vv[order]
+    grid = np.arange(tt[0], tt[-1] + 1.0, 1.0)
+    best = mean_max(np.interp(grid, tt, vv), durations)
+    return [None if not np.isfinite(x) else float(x) for x in best]
+
+
 def duration_grid(max_s: int) -> list[int]:
     """1-60 s every second, to 10 min every 5 s, to 1 h every 30 s, then every 5 min (log-like spacing)."""
     grid = (

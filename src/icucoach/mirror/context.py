@@ -48,6 +48,7 @@ class ExportContext:
     duplicates: dict[str, str] = field(default_factory=dict)
     intervals: dict[str, Json] = field(default_factory=dict)  # activity id -> stored intervals
     streams: dict[str, list[Json]] = field(default_factory=dict)
+    curves: dict[str, Json] = field(default_factory=dict)  # athlete curve sets fetched for this build
     failures: list[str] = field(default_factory=list)
     store: Store | None = None
 

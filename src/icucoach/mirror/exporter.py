@@ -220,11 +220,13 @@ async def export_async(
     if reused is not None:
         docs = reused
     else:
+        from icucoach.mirror.capability_block import fetch_curves
         from icucoach.mirror.context import ExportContext
         from icucoach.mirror.routes import fetch_attachments
 
         ctx = ExportContext.from_store(store, athlete, report.today, opts)
         failures += await fetch_attachments(ctx, store, fetch or attachment_fetcher(client, counter))
+        failures += await fetch_curves(ctx, client)
         ctx.failures = failures
         docs = build_documents(
             ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed

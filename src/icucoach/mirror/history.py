@@ -29,6 +29,7 @@ from icucoach.analytics.inputs import sport_family
 from icucoach.analytics.monotony import monotony
 from icucoach.analytics.summary import PeriodSummary, active_days, day_bases, hard_day_bases
 from icucoach.mirror.activity_fields import r
+from icucoach.mirror.capability_block import weekly_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.display import to_display
 from icucoach.mirror.files import SCHEMA_VERSION
@@ -153,6 +154,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
                 "intensity_basis_breakdown": hard_day_bases(hard, bases, _dates(p.start, end)),
                 "acwr": ratio,
                 "phase_detected": ctx.status_dict["phase"]["phase"] if p.end >= ctx.today else None,
+                **weekly_capability(ctx, acts, p.start, end),
             }
         )
     return rows

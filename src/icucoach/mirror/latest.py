@@ -18,6 +18,7 @@ from icucoach import __version__
 from icucoach.analytics.export_metrics import effort_response
 from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
+from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.mirror.status_blocks import profile_display, race_calendar, weight_block
@@ -199,6 +200,7 @@ def _derived(ctx: ExportContext) -> Json:
         },
         "compliance": s.get("compliance"),
         "benchmark_index": s.get("benchmark_index") or {},
+        "capability": build_capability(ctx),
     }
 
 
