@@ -86,7 +86,7 @@ POWER_NOTE = (
 )
 HR_NOTE = (
     "Maximal sustained heart rate at 60 s, 300 s, 1200 s and 3600 s over all sports, current 28 days vs the "
-    "28 days before, from the heart-rate streams held (activities whose streams were fetched). "
+    "28 days before (Intervals.icu's HR curves; the held streams only when that request fails). "
     "rotation_index = mean pct_change of 60 s and 300 s minus that of 1200 s and 3600 s. A rise is "
     "ambiguous (fitness, or fatigue/heat/dehydration): read it with resting HR/HRV and RPE. Null when a "
     "window has under 3 anchors with data."
@@ -127,25 +127,39 @@ def curve_id(window: tuple[date, date]) -> str:
 
 
 async def fetch_curves(ctx: ExportContext, client: IntervalsClient) -> list[str]:
-    """The export's one curve request (cycling power, three windows) onto ``ctx.curves``; failures as text."""
+    """The export's two curve requests onto ``ctx.curves`` (cycling power over the three windows; heart rate
+    of every sport over the current and previous windows, as Section 11 asks); failures as text."""
+    import asyncio
+
     from icucoach.intervals import IntervalsError
 
-    ids = [curve_id(w) for w in windows(ctx.today)]
-    try:
-        got = await client.get_power_curves(CYCLING_SPORT, ids, athlete_id=ctx.athlete.get("id"))
-    except IntervalsError as exc:
-        return [f"power curves: {exc.message} (HTTP {exc.status})"]
-    ctx.curves["power"] = got.model_dump(mode="json", by_alias=True)
-    return []
+    aid = ctx.athlete.get("id")
+    cur, prev, sw = windows(ctx.today)
+    calls = {
+        "power": client.get_power_curves(
+            CYCLING_SPORT, [curve_id(w) for w in (cur, prev, sw)], athlete_id=aid
+        ),
+        "hr": client.get_hr_curves(None, [curve_id(w) for w in (cur, prev)], athlete_id=aid),
+    }
+    got = await asyncio.gather(*calls.values(), return_exceptions=True)
+    failures = []
+    for kind, result in zip(calls, got, strict=True):
+        if isinstance(result, IntervalsError):
+            failures.append(f"{kind} curves: {result.message} (HTTP {result.status})")
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            ctx.curves[kind] = result.model_dump(mode="json", by_alias=True)
+    return failures
 
 
 # --- curves ---------------------------------------------------------------------------------------------
 
 
-def _api_curve(ctx: ExportContext, window: tuple[date, date]) -> Json | None:
-    """The fetched power curve of ``window``, matched by its id (the API omits curves it has no data for)."""
+def _api_curve(ctx: ExportContext, window: tuple[date, date], kind: str = "power") -> Json | None:
+    """The fetched ``kind`` curve of ``window``, matched by id (the API omits curves it has no data for)."""
     want = curve_id(window)
-    data = ctx.curves.get("power") or {}
+    data = ctx.curves.get(kind) or {}
     return next((c for c in data.get("list") or [] if c.get("id") == want), None)
 
 
@@ -276,18 +290,22 @@ def power_curve_delta(ctx: ExportContext) -> Json:
 
 def hr_curve_delta(ctx: ExportContext, held: StreamAnchors | None = None) -> Json:
     cur, prev, _ = windows(ctx.today)
-    ca, pa = _acts(ctx, cur), _acts(ctx, prev)
-    held = held or StreamAnchors(ctx)
-    c, _, nc = held.best(ca, "heartrate", HR_ANCHORS)
-    p, _, np_ = held.best(pa, "heartrate", HR_ANCHORS)
+    if "hr" in ctx.curves:  # Intervals.icu's own HR curves, every sport, as the athlete sees them
+        c = _api_values(_api_curve(ctx, cur, "hr"), HR_ANCHORS)
+        p = _api_values(_api_curve(ctx, prev, "hr"), HR_ANCHORS)
+        source = " Source: Intervals.icu HR curves."
+    else:  # the request failed: the streams held locally, said so
+        ca, pa = _acts(ctx, cur), _acts(ctx, prev)
+        held = held or StreamAnchors(ctx)
+        c, _, nc = held.best(ca, "heartrate", HR_ANCHORS)
+        p, _, np_ = held.best(pa, "heartrate", HR_ANCHORS)
+        held_counts = f"current window {nc} of {len(ca)} activities, previous {np_} of {len(pa)}"
+        source = f" Source: heart-rate streams held ({held_counts})."
     c = {d: None if v is None else float(round(v)) for d, v in c.items()}
     p = {d: None if v is None else float(round(v)) for d, v in p.items()}
     shift = anchor_shift(c, p, HR_ANCHORS, HR_SHORT, HR_LONG)
-    count = (
-        f" Heart-rate streams held: current window {nc} of {len(ca)} activities, previous {np_} of {len(pa)}."
-    )
     block = _shift_block(shift, cur, prev, ("current_bpm", "previous_bpm"), HR_NOTE, None)
-    block["note"] += count
+    block["note"] += source
     return block
 
 

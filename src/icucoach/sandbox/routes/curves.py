@@ -216,7 +216,8 @@ def _curve_set(request: Request, kind: str) -> Json:
     sport = request.query_params.get("type")
     if kind == "power" and not sport:
         raise missing_param("type")
-    sport = sport or ("Run" if kind == "pace" else "Ride")
+    # Without ``type`` the power and HR curves span every sport, as Intervals.icu's do; pace needs one.
+    sport = sport or ("Run" if kind == "pace" else None)
     newest_param = request.query_params.get("newest")
     newest = (
         date.fromisoformat(newest_param[:10]) if newest_param else athlete_today(world_of(request), store)
