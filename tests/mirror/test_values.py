@@ -278,7 +278,7 @@ def test_a_file_missing_a_promised_key_is_rejected(
 def test_every_outdoor_gps_activity_has_terrain(sb: RunningSandbox, tmp_path: Path) -> None:
     """Every outdoor GPS activity of ``recent_activities`` (28 days, older than the 14 days of other
     streams too) has a terrain summary with display blocks; without stored streams it is ``not_fetched``,
-    never a claim about its data (``no_gps`` only when its stream list or fetched streams lack coordinates)."""
+    never a claim about its data (``no_gps`` only when its stream list or streams lack coordinates)."""
     from icucoach.mirror.activity_fields import OUTDOOR, activity_terrain
 
     store = Store.open(tmp_path / "archive.sqlite")
