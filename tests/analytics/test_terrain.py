@@ -94,3 +94,13 @@ def test_gentle_rise_under_the_gates_is_no_climb() -> None:
     profile = [0.0] * 21 + ramp(0.0, 2.0, 3.0) + [60.0] * 20
     t = terrain_summary(course(profile))
     assert t is not None and t["climbs"] == [] and t["total_elevation_m"] == 60
+
+
+@given(st.lists(st.integers(0, 199), max_size=40))
+def test_samples_without_elevation_are_left_out(gaps: list[int]) -> None:
+    """Track points lacking elevation are dropped, as if the device had not recorded them."""
+    profile = [100.0] * 41 + ramp(100.0, 5.0, 2.0) + ramp(200.0, -8.0, 1.0) + [120.0] * 20
+    pts = course(profile)
+    holed = [(la, lo, None if i in set(gaps) else e) for i, (la, lo, e) in enumerate(pts)]
+    kept = [p for p in holed if p[2] is not None]
+    assert terrain_summary(holed) == terrain_summary(kept)

@@ -191,3 +191,24 @@ def test_terrain_display_blocks_follow_the_athlete_units() -> None:
 def test_script_hash_is_short_and_stable() -> None:
     assert script_hash() == script_hash() and len(script_hash()) == 12
     int(script_hash(), 16)
+
+
+def test_streams_with_gps_dropouts_and_a_short_altitude_stream() -> None:
+    from icucoach.mirror.terrain_fields import activity_terrain
+
+    n = 400
+    lat = [45.0 + i * 50 / 111_195.0 for i in range(n)]
+    lat[10] = lat[11] = None  # GPS dropout
+    streams = [
+        {"type": "latlng", "data": lat, "data2": [7.0] * n},
+        {"type": "altitude", "data": [100.0 + (i // 20) for i in range(n - 50)]},  # ends early
+    ]
+    summary, status = activity_terrain(streams)
+    assert status is None and summary is not None
+    assert summary["source"] == "activity_streams" and summary["total_distance_km"] == pytest.approx(
+        17.5, abs=0.1
+    )
+    assert activity_terrain([{**streams[0]}, {"type": "altitude", "data": [None] * n}]) == (
+        None,
+        "no_elevation",
+    )

@@ -145,11 +145,21 @@ def terrain_summary(
     points: Sequence[tuple[float, float, float | None]], source: str = "gpx_attachment", polyline: bool = True
 ) -> dict | None:
     """The terrain summary of a track; None with fewer than 10 points or no elevation."""
-    pts = [p for p in points if p[2] is not None]
-    if len(pts) < 10:
+    if not points:
         return None
-    arr = np.array(pts, dtype=float)  # one conversion in C, not three float() calls per point
-    lat, lon, ele = arr[:, 0], arr[:, 1], arr[:, 2]
+    arr = np.array(points, dtype=float)  # one conversion in C (None -> nan), not three float() per point
+    return track_terrain(arr[:, 0], arr[:, 1], arr[:, 2], source, polyline)
+
+
+def track_terrain(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, source: str = "gpx_attachment", polyline: bool = True
+) -> dict | None:
+    """``terrain_summary`` of parallel arrays (nan where a sample has no value); points lacking a coordinate
+    or an elevation are left out."""
+    keep = ~(np.isnan(lat) | np.isnan(lon) | np.isnan(ele))
+    if int(np.count_nonzero(keep)) < 10:
+        return None
+    lat, lon, ele = lat[keep], lon[keep], ele[keep]
     dist = cumulative_distance(lat, lon)
     total = float(dist[-1])
     if total < 2 * CHUNK_M:
@@ -199,4 +209,5 @@ __all__ = [
     "grade_distribution",
     "haversine_m",
     "terrain_summary",
+    "track_terrain",
 ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from icucoach.analytics.terrain import terrain_summary
+import numpy as np
+
+from icucoach.analytics.terrain import track_terrain
 from icucoach.mirror.display import Units, to_display
 
 Json = dict[str, Any]
@@ -42,6 +44,15 @@ def with_display(summary: Json | None, units: Units) -> Json | None:
     return out
 
 
+def _floats(values: list | None, n: int) -> np.ndarray:
+    """The first ``n`` samples as floats, nan where missing (a short stream is padded with nan)."""
+    out = np.full(n, np.nan)
+    if values:
+        got = np.array(values[:n], dtype=float)  # None -> nan
+        out[: len(got)] = got
+    return out
+
+
 def activity_terrain(streams: list[Json] | None, has_gps: bool = True) -> tuple[Json | None, str | None]:
     """(terrain_summary, terrain_status) of an outdoor activity from its stored streams.
 
@@ -54,19 +65,14 @@ def activity_terrain(streams: list[Json] | None, has_gps: bool = True) -> tuple[
         return None, "not_fetched"
     by = {s.get("type"): s for s in streams}
     ll = by.get("latlng") or {}
-    alt = by.get("altitude") or {}
-    lats, lons, eles = ll.get("data") or [], ll.get("data2") or [], alt.get("data") or []
-    pairs = [
-        (i, la, lo)
-        for i, (la, lo) in enumerate(zip(lats, lons, strict=False))
-        if la is not None and lo is not None
-    ]
-    if len(pairs) < MIN_GPS_POINTS:
+    n = min(len(ll.get("data") or []), len(ll.get("data2") or []))
+    lat, lon = _floats(ll.get("data"), n), _floats(ll.get("data2"), n)
+    if int(np.count_nonzero(~(np.isnan(lat) | np.isnan(lon)))) < MIN_GPS_POINTS:
         return None, "no_gps"
-    pts = [(la, lo, eles[i] if i < len(eles) else None) for i, la, lo in pairs]
-    if not any(p[2] is not None for p in pts):
+    ele = _floats((by.get("altitude") or {}).get("data"), n)
+    if np.all(np.isnan(ele)):
         return None, "no_elevation"
-    summary = terrain_summary(pts, source="activity_streams", polyline=False)
+    summary = track_terrain(lat, lon, ele, source="activity_streams", polyline=False)
     return (summary, None) if summary else (None, "no_elevation")
 
 
