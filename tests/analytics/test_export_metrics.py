@@ -143,7 +143,7 @@ def test_terrain_flat_course() -> None:
     t = terrain_summary(course([100.0] * 400))
     assert t["total_distance_km"] == pytest.approx(20.0, abs=0.1)
     assert t["total_elevation_m"] == 0 and t["course_character"] == "flat"
-    assert t["climbs"] == [] and t["grade_distribution"]["flat"] == 100.0
+    assert t["climbs"] == [] and t["grade_distribution"]["flat_pct"] == 100.0
     assert len(t["polyline"]) == 40 and t["polyline"][0][:3] == [0.0, 45.0, 7.0]
 
 

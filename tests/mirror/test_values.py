@@ -231,7 +231,6 @@ def test_monthly_rows_total_their_days(exported: dict[str, Json], loads: dict[da
 # a persisting alert, a fetch that failed). Every other key a schema describes is required.
 CONDITIONAL_KEYS = {
     "latest.alerts[].persistence_days",
-    "latest.recent_activities[].terrain_summary.polyline",
     "intervals.activities[].intervals[].label",
     "intervals.activities[].intervals[].avg_power",
     "intervals.activities[].intervals[].max_power",
@@ -303,9 +302,10 @@ def test_a_file_missing_a_promised_key_is_rejected(
     assert str(path[-1]) in mismatch and schema_mismatch(kind, exported[kind]) is None
 
 
-def test_terrain_status_tells_not_fetched_from_no_gps(sb: RunningSandbox, tmp_path: Path) -> None:
-    """An outdoor activity whose streams the store never fetched is ``not_fetched``, never a claim about its
-    data (``no_gps``); fetched streams with coordinates and altitude give a terrain summary."""
+def test_every_outdoor_gps_activity_has_terrain(sb: RunningSandbox, tmp_path: Path) -> None:
+    """Every outdoor GPS activity of ``recent_activities`` (28 days, older than the 14 days of other
+    streams too) has a terrain summary with display blocks; without stored streams it is ``not_fetched``,
+    never a claim about its data (``no_gps`` only when its stream list or streams lack coordinates)."""
     from icucoach.mirror.activity_fields import OUTDOOR, activity_terrain
 
     store = Store.open(tmp_path / "archive.sqlite")
@@ -313,19 +313,21 @@ def test_terrain_status_tells_not_fetched_from_no_gps(sb: RunningSandbox, tmp_pa
         result = run_export(sb, store, tmp_path / "out", privacy="none")
         assert result.code == 0, (result.message, result.failures)
         latest = json.loads((tmp_path / "out" / "latest.json").read_text())
-        outdoor = [a for a in latest["recent_activities"] if a["type"] in OUTDOOR and not a["strava_stub"]]
-        held = {a["id"]: store.streams(a["id"]) for a in outdoor}
     finally:
         store.close()
-    unfetched = [a for a in outdoor if held[a["id"]] is None]
-    assert unfetched and any(a["has_gps"] for a in unfetched), "the sandbox has GPS rides without streams"
-    for a in unfetched:
-        assert a["terrain_status"] == "not_fetched" and a["terrain_summary"] is None, a["id"]
-    with_gps = [a for a in outdoor if held[a["id"]] is not None and a["has_gps"]]
-    assert with_gps
+    outdoor = [a for a in latest["recent_activities"] if a["type"] in OUTDOOR and not a["strava_stub"]]
+    with_gps = [a for a in outdoor if a["has_gps"]]
+    old = (TODAY - timedelta(days=14)).isoformat()
+    assert any(a["date"][:10] < old for a in with_gps), "the sandbox has GPS rides older than 14 days"
     for a in with_gps:
-        assert a["terrain_summary"] is not None and a["terrain_status"] is None, a["id"]
-    # fetched streams that really lack them
+        t = a["terrain_summary"]
+        assert t is not None and a["terrain_status"] is None, a["id"]
+        assert t["source"] == "activity_streams" and "polyline" not in t
+        assert t["display"]["total_distance"] == {"value": round(t["total_distance_km"], 2), "unit": "km"}
+        assert set(t["grade_distribution"]) == {"flat_pct", "gentle_pct", "moderate_pct", "steep_pct"}
+    # streams the store never fetched, and fetched streams that really lack coordinates / altitude
+    assert activity_terrain(None) == (None, "not_fetched")
+    assert activity_terrain(None, has_gps=False) == (None, "no_gps")
     assert activity_terrain([]) == (None, "no_gps")
     assert activity_terrain([{"type": "heartrate", "data": [120] * 60}]) == (None, "no_gps")
     ll = {"type": "latlng", "data": [-33.8 + i * 1e-4 for i in range(60)], "data2": [151.2] * 60}

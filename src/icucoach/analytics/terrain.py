@@ -6,8 +6,11 @@ smoothed deltas; ~200 m chunks carry the grades. A climb starts on a chunk of gr
 smoothed elevation falls more than 50 m below its running high and ends at the high-water chunk; its start
 is trimmed to the first chunk whose ~2 km look-ahead grade is ≥2.5 %. It is kept if ≥500 m long, ≥50 m of
 elevation, ≥1.5 % average and then ≥100 m gain or ≥3 % average. Descents are climbs of the mirrored profile.
-Category by elevation: HC ≥1000 m, 1 ≥650, 2 ≥400, 3 ≥200, 4 ≥100. Character by metres per km: ≥30
-mountain, ≥20 hilly, ≥5 rolling, else flat; a flat/rolling course with an HC/Cat 1/Cat 2 climb is hilly.
+Category by elevation: HC ≥1000 m, 1 ≥650, 2 ≥400, 3 ≥200, 4 ≥100 (climbs only; a descent has no UCI
+category). Character by metres per km: ≥30 mountain, ≥20 hilly, ≥5 rolling, else flat; a flat/rolling course
+with an HC/Cat 1/Cat 2 climb is hilly. Grade distribution: share of distance (%) in 200 m chunks by |grade|:
+``flat_pct`` <1 %, ``gentle_pct`` 1–3, ``moderate_pct`` 3–6, ``steep_pct`` ≥6; ``max_grade_pct`` is the
+steepest chunk by |grade|, up or down (Section 11's meaning: a steep descent is terrain too).
 """
 
 from __future__ import annotations
@@ -17,10 +20,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# Activity types ridden or run outside, whose GPS track has a terrain (Section 11's outdoor set).
+OUTDOOR_TYPES = frozenset(
+    {"Ride", "MountainBikeRide", "GravelRide", "EBikeRide", "Run", "TrailRun", "NordicSki", "Walk", "Hike"}
+)
+GRADE_BUCKETS = (("flat_pct", 1.0), ("gentle_pct", 3.0), ("moderate_pct", 6.0), ("steep_pct", math.inf))
 CHUNK_M = 200.0
 SMOOTH_HALF_M = 25.0
 DROP_END_M = 50.0
 LOOKAHEAD_M = 2000.0
+NEW_HIGH_M = 0.01  # a flat run after the top (equal to it within float noise) does not extend a climb
 POLYLINE_STEP_M = 500.0
 _R = 6371008.8
 
@@ -70,6 +79,18 @@ def course_character(elevation_per_km: float, climbs: Sequence[dict] = ()) -> st
     return char
 
 
+def grade_distribution(lengths_m: np.ndarray, grades_pct: np.ndarray) -> dict[str, float]:
+    """Share of the total length (%, 1 dp) of chunks in each |grade| bucket (lower bound inclusive)."""
+    total = float(np.sum(lengths_m))
+    g = np.abs(grades_pct)
+    out, lo = {}, 0.0
+    for name, hi in GRADE_BUCKETS:
+        share = float(np.sum(lengths_m[(g >= lo) & (g < hi)])) / total * 100 if total > 0 else 0.0
+        out[name] = round(share, 1)
+        lo = hi
+    return out
+
+
 def _segments(ch_ele: np.ndarray, ch_grade: np.ndarray) -> list[tuple[int, int]]:
     """Climb segments as chunk-boundary index pairs (start, end) on a profile sampled every CHUNK_M."""
     n = len(ch_grade)
@@ -83,7 +104,7 @@ def _segments(ch_ele: np.ndarray, ch_grade: np.ndarray) -> list[tuple[int, int]]
         high_i, high = i + 1, ch_ele[i + 1]
         j = i + 1
         while j < n and ch_ele[j + 1] >= high - DROP_END_M:
-            if ch_ele[j + 1] > high:
+            if ch_ele[j + 1] > high + NEW_HIGH_M:
                 high_i, high = j + 1, ch_ele[j + 1]
             j += 1
         start = i
@@ -105,30 +126,40 @@ def _climbs(ch_km, ch_ele, ch_grade, ch_lat, ch_lon, sign: float) -> list[dict]:
         avg = rise / length * 100 if length else 0.0
         if length < 500 or rise < 50 or avg < 1.5 or not (rise >= 100 or avg >= 3):
             continue
-        found.append(
-            {
-                "position_km": round(float(ch_km[s]), 1),
-                "distance_km": round(length / 1000, 1),
-                "elevation_m": round(sign * rise),
-                "avg_gradient_pct": round(sign * avg, 1),
-                "max_gradient_pct": round(float(sign * np.max(sign * ch_grade[s:e])), 1),
-                "start_coords": [round(float(ch_lat[s]), 5), round(float(ch_lon[s]), 5)],
-                "end_coords": [round(float(ch_lat[e]), 5), round(float(ch_lon[e]), 5)],
-                "category": category(rise),
-            }
-        )
+        seg: dict = {
+            "position_km": round(float(ch_km[s]), 1),
+            "distance_km": round(length / 1000, 1),
+            "elevation_m": round(sign * rise),
+            "avg_gradient_pct": round(sign * avg, 1),
+            "max_gradient_pct": round(float(sign * np.max(sign * ch_grade[s:e])), 1),
+            "start_coords": [round(float(ch_lat[s]), 5), round(float(ch_lon[s]), 5)],
+            "end_coords": [round(float(ch_lat[e]), 5), round(float(ch_lon[e]), 5)],
+        }
+        if sign > 0:
+            seg["category"] = category(seg["elevation_m"])  # the reported (rounded) metres, as Section 11
+        found.append(seg)
     return found
 
 
 def terrain_summary(
-    points: Sequence[tuple[float, float, float | None]], source: str = "gpx", polyline: bool = True
+    points: Sequence[tuple[float, float, float | None]], source: str = "gpx_attachment", polyline: bool = True
 ) -> dict | None:
     """The terrain summary of a track; None with fewer than 10 points or no elevation."""
-    pts = [p for p in points if p[2] is not None]
-    if len(pts) < 10:
+    if not points:
         return None
-    arr = np.array(pts, dtype=float)  # one conversion in C, not three float() calls per point
-    lat, lon, ele = arr[:, 0], arr[:, 1], arr[:, 2]
+    arr = np.array(points, dtype=float)  # one conversion in C (None -> nan), not three float() per point
+    return track_terrain(arr[:, 0], arr[:, 1], arr[:, 2], source, polyline)
+
+
+def track_terrain(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, source: str = "gpx_attachment", polyline: bool = True
+) -> dict | None:
+    """``terrain_summary`` of parallel arrays (nan where a sample has no value); points lacking a coordinate
+    or an elevation are left out."""
+    keep = ~(np.isnan(lat) | np.isnan(lon) | np.isnan(ele))
+    if int(np.count_nonzero(keep)) < 10:
+        return None
+    lat, lon, ele = lat[keep], lon[keep], ele[keep]
     dist = cumulative_distance(lat, lon)
     total = float(dist[-1])
     if total < 2 * CHUNK_M:
@@ -142,13 +173,6 @@ def terrain_summary(
     ch_lat, ch_lon = np.interp(marks, dist, lat), np.interp(marks, dist, lon)
     seg = np.diff(marks)
     ch_grade = np.diff(ch_ele) / np.maximum(seg, 1.0) * 100
-    g = np.abs(ch_grade)
-    dist_share = {
-        "flat": float(np.sum(seg[g < 1])),
-        "gentle": float(np.sum(seg[(g >= 1) & (g < 3)])),
-        "moderate": float(np.sum(seg[(g >= 3) & (g < 6)])),
-        "steep": float(np.sum(seg[g >= 6])),
-    }
     km = marks / 1000
     climbs = _climbs(km, ch_ele, ch_grade, ch_lat, ch_lon, 1.0)
     descents = _climbs(km, ch_ele, ch_grade, ch_lat, ch_lon, -1.0)
@@ -159,8 +183,8 @@ def terrain_summary(
         "total_elevation_m": round(gain),
         "elevation_per_km": round(per_km, 1),
         "course_character": course_character(per_km, climbs),
-        "max_grade_pct": round(float(np.max(ch_grade)), 1),
-        "grade_distribution": {k: round(v / total * 100, 1) for k, v in dist_share.items()},
+        "max_grade_pct": round(float(np.max(np.abs(ch_grade))), 1),
+        "grade_distribution": grade_distribution(seg, ch_grade),
         "start_coords": [round(float(lat[0]), 5), round(float(lon[0]), 5)],
         "climbs": climbs,
         "descents": descents,
@@ -176,4 +200,14 @@ def terrain_summary(
     return out
 
 
-__all__ = ["category", "course_character", "cumulative_distance", "haversine_m", "terrain_summary"]
+__all__ = [
+    "GRADE_BUCKETS",
+    "OUTDOOR_TYPES",
+    "category",
+    "course_character",
+    "cumulative_distance",
+    "grade_distribution",
+    "haversine_m",
+    "terrain_summary",
+    "track_terrain",
+]

@@ -1,8 +1,10 @@
 """One completed activity as Section 11's ``recent_activities[]`` entry (``section11.md`` §3.1 names).
 
-Unit conversions only (s → h, m → km, m/s → km/h); the terrain of outdoor activities comes from
-``analytics.terrain`` over the streams the store holds (fetched once per activity version);
-``terrain_status`` is ``not_fetched`` when the store holds no streams for the activity.
+Unit conversions only (s → h, m → km, m/s → km/h) and ``display`` blocks in the athlete's units; terrain
+(``mirror.terrain_fields``) and weather (``mirror.weather``) have their own modules. Section 11's names and
+value formats are kept (``duration_formatted`` ``"1h40m1s"``, ``zone_distribution.*.z1_time``, speeds in km/h
+labelled ``KPH``); our extra names (``avg_speed_kmh``, ``pace``, ``terrain_status: not_fetched``, ...) stay
+beside them.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from icucoach.analytics.inputs import from_api_activity
-from icucoach.analytics.terrain import terrain_summary
+from icucoach.analytics.terrain import OUTDOOR_TYPES
+from icucoach.mirror.display import to_display
+from icucoach.mirror.terrain_fields import activity_terrain, with_display
+from icucoach.mirror.weather import weather_basics, weather_block
 
 if TYPE_CHECKING:
     from icucoach.mirror.context import ExportContext
 
 Json = dict[str, Any]
-OUTDOOR = frozenset(
-    {"Ride", "MountainBikeRide", "GravelRide", "EBikeRide", "Run", "TrailRun", "NordicSki", "Walk", "Hike"}
-)
+OUTDOOR = OUTDOOR_TYPES
+ZONE_IDS = frozenset(f"z{n}" for n in range(1, 8))  # every zone dict has all seven keys (null: no zone)
+SPEED_UNIT = "KPH"  # avg_speed/max_speed are converted to km/h whatever the athlete's preference
 
 
 def r(v: Any, nd: int = 1) -> Any:
@@ -38,12 +43,27 @@ def hours_fmt(secs: Any) -> str | None:
     return f"{s // 3600}h {s % 3600 // 60:02d}m"
 
 
+def format_duration(secs: Any) -> str | None:
+    """Section 11's compact duration: ``"1h40m1s"``, ``"53m"``, ``"26m9s"`` (zero parts left out)."""
+    if not secs:
+        return None
+    s = int(round(float(secs)))
+    parts = [(s // 3600, "h"), (s % 3600 // 60, "m"), (s % 60, "s")]
+    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
+
+
 def _zones(v: Any) -> Json | None:
+    """Seconds per zone as ``{"z1_time": …}`` (Section 11's names), z1–z7; sweet spot (SS) left out."""
     if not v:
         return None
     if isinstance(v[0], dict):
-        return {str(z.get("id")).lower(): z.get("secs") for z in v if str(z.get("id", "")).startswith("Z")}
-    return {f"z{i + 1}": secs for i, secs in enumerate(v)}
+        pairs = [(str(z.get("id", "")).lower(), z.get("secs")) for z in v]
+    else:
+        pairs = [(f"z{i + 1}", secs) for i, secs in enumerate(v)]
+    held = {zid: secs for zid, secs in pairs if zid in ZONE_IDS}
+    if not held:
+        return None
+    return {f"z{n}_time": held.get(f"z{n}") for n in range(1, 8)}
 
 
 def _pace(speed: Any) -> str | None:
@@ -57,42 +77,29 @@ def _notes(desc: str | None) -> list[str]:
     return [ln[5:].strip() for ln in (desc or "").splitlines() if ln.strip().upper().startswith("NOTE:")]
 
 
-def activity_terrain(streams: list[Json] | None) -> tuple[Json | None, str | None]:
-    """(terrain_summary, terrain_status) from stored streams. ``streams`` is None when the store holds none
-    for the activity (never fetched): ``not_fetched``, which says nothing about the data. ``no_gps`` /
-    ``no_elevation`` only when fetched streams really lack coordinates / altitude."""
-    if streams is None:
-        return None, "not_fetched"
-    if not streams:
-        return None, "no_gps"
-    by = {s.get("type"): s for s in streams}
-    ll = by.get("latlng")
-    alt = by.get("altitude")
-    if not ll or not ll.get("data") or not ll.get("data2"):
-        return None, "no_gps"
-    if not alt or not alt.get("data"):
-        return None, "no_elevation"
-    pts = [
-        (la, lo, el)
-        for la, lo, el in zip(ll["data"], ll["data2"], alt["data"], strict=False)
-        if la is not None and lo is not None
-    ]
-    if len(pts) < 10:
-        return None, "no_gps"
-    summary = terrain_summary(pts, source="streams", polyline=False)
-    return (summary, None) if summary else (None, "no_elevation")
-
-
 def activity_entry(ctx: ExportContext, a: Json) -> Json:
     aid = str(a.get("id"))
     typed = from_api_activity(a, ctx.timezone)
     secs = a.get("moving_time")
     ints = ctx.intervals.get(aid)
     has_intervals = bool(ints and any(i.get("type") == "WORK" for i in ints.get("icu_intervals") or []))
+    stream_types = a.get("stream_types")
+    has_gps = "latlng" in stream_types if stream_types is not None else None
     terrain, terrain_status = (None, None)
     if a.get("type") in OUTDOOR and not typed.is_stub:
-        terrain, terrain_status = activity_terrain(ctx.streams.get(aid))
-    speed = a.get("average_speed")
+        terrain, terrain_status = activity_terrain(ctx.streams.get(aid), has_gps is not False)
+    speed, top = a.get("average_speed"), a.get("max_speed")
+    avg_kmh = r(speed * 3.6, 1) if speed else None
+    max_kmh = r(top * 3.6, 1) if top else None
+    distance_km = r(a["distance"] / 1000.0, 2) if a.get("distance") else None
+    elevation = a.get("total_elevation_gain")
+    pace = _pace(speed) if typed.family == "run" else None
+    zones = {
+        "hr_zones": _zones(a.get("icu_hr_zone_times")),
+        "power_zones": _zones(a.get("icu_zone_times")),
+        "pace_zones": _zones(a.get("pace_zone_times")),
+    }
+    u = ctx.units
     entry: Json = {
         "id": aid,
         "date": a.get("start_date_local"),
@@ -102,8 +109,8 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
         "strava_stub": typed.is_stub,
         "duplicate_of": ctx.duplicates.get(aid),
         "duration_hours": r(secs / 3600.0, 2) if secs else None,
-        "duration_formatted": hours_fmt(secs),
-        "distance_km": r(a["distance"] / 1000.0, 2) if a.get("distance") else None,
+        "duration_formatted": format_duration(secs),
+        "distance_km": distance_km,
         "tss": a.get("icu_training_load"),
         "intensity_factor": r(a.get("icu_intensity"), 1),
         "avg_power": a.get("icu_average_watts"),
@@ -111,9 +118,15 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
         "avg_hr": a.get("average_heartrate"),
         "max_hr": a.get("max_heartrate"),
         "avg_cadence": r(a.get("average_cadence"), 1),
-        "avg_speed_kmh": r(speed * 3.6, 1) if speed else None,
-        "max_speed_kmh": r(a["max_speed"] * 3.6, 1) if a.get("max_speed") else None,
-        "pace": _pace(speed) if typed.family == "run" else None,
+        "avg_speed": avg_kmh,
+        "avg_speed_unit": SPEED_UNIT,
+        "max_speed": max_kmh,
+        "max_speed_unit": SPEED_UNIT,
+        "avg_speed_kmh": avg_kmh,
+        "max_speed_kmh": max_kmh,
+        "avg_pace": pace,
+        "pace": pace,
+        **weather_basics(a, ctx.athlete, u),
         "work_kj": r(a["icu_joules"] / 1000.0, 0) if a.get("icu_joules") else None,
         "calories": a.get("calories"),
         "carbs_used": a.get("carbs_used"),
@@ -122,22 +135,24 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
         "decoupling": r(a.get("icu_hr_decoupling", a.get("decoupling")), 1),
         "efficiency_factor": r(a.get("icu_efficiency_factor"), 2),
         "hrrc": a.get("icu_hrr"),
-        "elevation_m": r(a.get("total_elevation_gain"), 0),
+        "elevation_m": r(elevation, 0),
+        "display": {
+            "distance": to_display(distance_km, "distance", u),
+            "elevation": to_display(elevation, "elevation", u),
+            "avg_speed": to_display(avg_kmh, "speed", u),
+            "max_speed": to_display(max_kmh, "speed", u),
+        },
         "feel": a.get("feel"),
         "rpe": a.get("icu_rpe"),
         "effort_response": None,
-        "zone_distribution": {
-            "hr_zones": _zones(a.get("icu_hr_zone_times")),
-            "power_zones": _zones(a.get("icu_zone_times")),
-            "pace_zones": _zones(a.get("pace_zone_times")),
-        },
+        "zone_distribution": zones if any(zones.values()) else None,
         "has_intervals": has_intervals,
         "interval_summary": a.get("interval_summary") or [],
         "has_dfa": bool(a.get("average_dfa_a1")),
-        "has_gps": "latlng" in (a.get("stream_types") or []),
-        "terrain_summary": terrain,
+        "has_gps": bool(has_gps),
+        "terrain_summary": with_display(terrain, u),
         "terrain_status": terrain_status,
-        "weather_status": "unavailable" if not a.get("average_weather_temp") else None,
+        **weather_block(a, u),
         "description": a.get("description"),
         "coach_notes": _notes(a.get("description")),
         "paired_event_id": a.get("paired_event_id"),
@@ -145,4 +160,4 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
     return entry
 
 
-__all__ = ["OUTDOOR", "activity_entry", "activity_terrain", "hours_fmt", "r"]
+__all__ = ["OUTDOOR", "activity_entry", "activity_terrain", "format_duration", "hours_fmt", "r"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-_WIND = {"MPS": "m/s", "KPH": "km/h", "MPH": "mph"}
+_WIND = {"MPS": "m/s", "KMH": "km/h", "KPH": "km/h", "MPH": "mph"}  # KMH is the API's code
 _RAIN = {"MM": "mm", "IN": "in"}
 
 

@@ -1,12 +1,15 @@
 """``routes.json`` (``section11.md`` §3.4): the terrain of planned events' GPX/TCX/FIT route attachments.
 
-Attachments are downloaded once into the store (keyed by attachment id); a failed download is retried after a
-day instead of being cached forever (Section 11 bug §7.9). GPX and TCX are parsed with ``xml.etree``, FIT
+Each summary carries ``display`` blocks in the athlete's units (``mirror.terrain_fields``); its ``source`` is
+``gpx_attachment`` (``tcx_attachment``, ``fit_attachment``) as Section 11 names it. Attachments are downloaded
+once into the store (keyed by attachment id); a failed download is retried after a day instead of being
+cached forever (Section 11 bug §7.9). GPX and TCX are parsed with ``xml.etree``, FIT
 with ``fit_tool``; the analysis (climbs, grades, course character, polyline) is ``analytics.terrain``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +18,7 @@ from typing import Any
 from icucoach import __version__
 from icucoach.analytics.terrain import terrain_summary
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.terrain_fields import with_display
 from icucoach.store.db import Store
 
 Json = dict[str, Any]
@@ -126,6 +130,12 @@ async def fetch_attachments(ctx: ExportContext, store: Store, fetch: Fetcher) ->
     return failures
 
 
+def script_hash() -> str:
+    """Section 11's ``script_hash`` (a short hash of the exporter that wrote the file, so a reader can tell
+    outputs of different exporter versions apart): ours hashes the package version."""
+    return hashlib.sha256(f"icucoach {__version__}".encode()).hexdigest()[:12]
+
+
 def build_routes(ctx: ExportContext, store: Store, generated_at: str) -> Json:
     entries = []
     for e, att in route_events(ctx):
@@ -137,7 +147,8 @@ def build_routes(ctx: ExportContext, store: Store, generated_at: str) -> Json:
         else:
             try:
                 pts = parse_route(filename, held["content"])
-                summary = terrain_summary(pts, source=filename.rsplit(".", 1)[-1].lower()) or {
+                ext = filename.rsplit(".", 1)[-1].lower()
+                summary = with_display(terrain_summary(pts, source=f"{ext}_attachment"), ctx.units) or {
                     "error": "route too short or without elevation"
                 }
             except Exception as exc:  # a malformed file becomes an error entry, not a failed export
@@ -158,6 +169,7 @@ def build_routes(ctx: ExportContext, store: Store, generated_at: str) -> Json:
     return {
         "generated_at": generated_at,
         "sync_version": f"icucoach {__version__}",
+        "script_hash": script_hash(),
         "schema_version": 1,
         "events": entries,
     }
@@ -171,4 +183,5 @@ __all__ = [
     "parse_route",
     "parse_tcx",
     "route_events",
+    "script_hash",
 ]

@@ -7,9 +7,10 @@ activity that reaches Intervals.icu late (device → Garmin/Strava → Intervals
 lands inside the lookback. A repeat run costs four requests (athlete, activities, wellness, events).
 
 Details (``fetch_details``): per-interval data of recent structured sessions and the streams of recent
-activities, each fetched once and refetched only when the activity's ``icu_sync_date`` changes. Strava stubs
-are never asked for details (the API refuses them). Duplicates (the same session from two sources) are linked
-with ``analytics.inputs.dedupe_activities`` after every change.
+activities (14 days; 28 for outdoor GPS activities, whose terrain latest.json reports), each fetched once
+and refetched only when the activity's ``icu_sync_date`` changes. Strava stubs are never asked for details
+(the API refuses them). Duplicates (the same session from two sources) are linked with
+``analytics.inputs.dedupe_activities`` after every change.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from icucoach.analytics.inputs import dedupe_activities, from_api_activity
+from icucoach.analytics.terrain import OUTDOOR_TYPES
 from icucoach.intervals import IntervalsClient, IntervalsError, StravaRestrictedError, athlete_today
 from icucoach.store.db import Store, now_iso
 
@@ -38,6 +40,7 @@ class SyncOptions:
     chunk_days: int = 366  # first-sync request size
     intervals_days: int = 14  # structured sessions whose intervals are kept
     streams_days: int = 14  # activities whose streams are fetched (terrain, GPX/TCX export)
+    terrain_days: int = 28  # outdoor GPS activities whose streams are fetched (latest.json's terrain window)
     detail_concurrency: int = 4  # intervals/streams requests in flight at once
 
 
@@ -181,6 +184,10 @@ def _wants_intervals(a: Json) -> bool:
     return bool(a.get("interval_summary")) or bool(a.get("icu_lap_count") and a.get("paired_event_id"))
 
 
+def _wants_terrain(a: Json) -> bool:
+    return a.get("type") in OUTDOOR_TYPES and "latlng" in (a.get("stream_types") or [])
+
+
 async def fetch_details(
     client: IntervalsClient,
     store: Store,
@@ -204,8 +211,12 @@ async def fetch_details(
         held = store.intervals(str(a["id"]))
         if held is None or held[1] != a.get("icu_sync_date"):
             todo.append(("intervals", a))
-    for a in store.activities(athlete_id, (today - timedelta(days=options.streams_days)).isoformat(), newest):
+    streams_from = (today - timedelta(days=options.streams_days)).isoformat()
+    days = max(options.streams_days, options.terrain_days)
+    for a in store.activities(athlete_id, (today - timedelta(days=days)).isoformat(), newest):
         if from_api_activity(a).is_stub or not a.get("stream_types"):
+            continue
+        if a["start_date_local"][:10] < streams_from and not _wants_terrain(a):
             continue
         held_streams = store.streams_stamp(str(a["id"]))
         if held_streams is None or held_streams[0] != a.get("icu_sync_date"):
