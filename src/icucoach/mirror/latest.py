@@ -19,6 +19,7 @@ from icucoach.analytics.export_metrics import combine_summaries, effort_response
 from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.dfa_fields import attach_latest
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.workouts.doc import from_workout_doc
 from icucoach.workouts.summary import summary as workout_summary
@@ -456,6 +457,7 @@ def build_latest(ctx: ExportContext, generated_at: str, history_meta: Json) -> J
             "race_week": races.get("race_week"),
         },
     }
+    attach_latest(doc, ctx)
     return {k: doc[k] for k in TOP_LEVEL}
 
 

@@ -20,13 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from icucoach.analytics.inputs import dedupe_activities, from_api_activity
+from icucoach.analytics.inputs import dedupe_activities, from_api_activity, sport_family
 from icucoach.intervals import IntervalsClient, IntervalsError, StravaRestrictedError, athlete_today
+from icucoach.store import fetch_log
 from icucoach.store.db import Store, now_iso
 
 Json = dict[str, Any]
 Progress = Callable[[str, int, int], None]  # (task, done, total)
-STREAM_TYPES = ("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth")
+STREAM_TYPES = (
+    *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
+    *("dfa_a1", "artifacts"),  # AlphaHRV's DFA a1 and its artifact rate (intervals.json dfa blocks)
+)
+INTERVAL_FAMILIES = frozenset({"cycling", "run", "ski", "rowing", "swim"})  # Section 11's, structured or not
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,8 @@ def link_duplicates(store: Store, athlete_id: str) -> dict[str, str]:
 
 
 def _wants_intervals(a: Json) -> bool:
-    return bool(a.get("interval_summary")) or bool(a.get("icu_lap_count") and a.get("paired_event_id"))
+    """Every session of an endurance family: unstructured ones have laps or auto-intervals too."""
+    return sport_family(a.get("type")) in INTERVAL_FAMILIES
 
 
 async def fetch_details(
@@ -246,7 +252,14 @@ async def fetch_details(
 
     # A few at a time (the client's rate limit still applies); each is stored as soon as it arrives, and
     # failures are reported in the order of ``todo`` whatever order the answers came in.
+    when = now_iso()
     outcomes = await asyncio.gather(*(one(kind, a) for kind, a in todo))
+    if todo:
+        made = [
+            (kind, str(a["id"]), a["start_date_local"][:10], exc is not None)
+            for (kind, a), exc in zip(todo, outcomes, strict=True)
+        ]
+        fetch_log.record(store, athlete_id, made, when, today)
     for (kind, a), exc in zip(todo, outcomes, strict=True):
         if exc is not None:
             aid = str(a["id"])
