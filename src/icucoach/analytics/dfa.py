@@ -460,11 +460,12 @@ def _trailing(family: str, window: list[DfaSession]) -> Json:
         # easy_guard is a compliance guard: it never raises threshold confidence
         confidence=_confidence(max(marks["lt1"]["eligible_sessions"], marks["lt2"]["eligible_sessions"])),
     )
-    if not validated:
-        out["note"] = (
-            f"The DFA a1 threshold markers (LT1 0.75, LT2 0.5) are validated in cycling only; {family} "
-            "estimates are informational."
-        )
+    out["note"] = (
+        None
+        if validated
+        else f"The DFA a1 threshold markers (LT1 0.75, LT2 0.5) are validated in cycling only; {family} "
+        "estimates are informational."
+    )
     return out
 
 
