@@ -6,10 +6,11 @@ Later runs fetch only a window from ``lookback_days`` before the last synced day
 activity that reaches Intervals.icu late (device → Garmin/Strava → Intervals.icu) is picked up as long as it
 lands inside the lookback. A repeat run costs four requests (athlete, activities, wellness, events).
 
-Details (``fetch_details``): per-interval data of recent structured sessions and the streams of recent
-activities, each fetched once and refetched only when the activity's ``icu_sync_date`` changes. Strava stubs
-are never asked for details (the API refuses them). Duplicates (the same session from two sources) are linked
-with ``analytics.inputs.dedupe_activities`` after every change.
+Details (``fetch_details``): per-interval data (laps or auto-intervals when unstructured) of recent
+endurance sessions and the streams of recent activities, each fetched once and refetched only when the
+activity's ``icu_sync_date`` changes; every request is counted in ``fetch_log`` (intervals.json
+``fetch_state``). Strava stubs are never asked for details (the API refuses them). Duplicates (the same
+session from two sources) are linked with ``analytics.inputs.dedupe_activities`` after every change.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class SyncOptions:
     events_back_days: int = 365  # calendar history on the first sync (sickness, past races)
     ahead_days: int = 90  # planned calendar horizon
     chunk_days: int = 366  # first-sync request size
-    intervals_days: int = 14  # structured sessions whose intervals are kept
+    intervals_days: int = 14  # endurance sessions whose intervals are kept
     streams_days: int = 14  # activities whose streams are fetched (terrain, GPX/TCX export)
     detail_concurrency: int = 4  # intervals/streams requests in flight at once
 
@@ -196,7 +197,7 @@ async def fetch_details(
     options: SyncOptions = SyncOptions(),
     progress: Progress | None = None,
 ) -> DetailReport:
-    """Fetch intervals of recent structured sessions and streams of recent activities that the store lacks
+    """Fetch intervals of recent endurance sessions and streams of recent activities that the store lacks
     (or holds for an older ``icu_sync_date``). Failures are collected, never raised: the caller reports a
     partial export and keeps whatever is cached."""
     rep = DetailReport()
