@@ -242,8 +242,15 @@ CONDITIONAL_KEYS = {
     "intervals.activities[].intervals[].distance_km",
     "intervals.activities[].intervals[].avg_speed_kmh",
     "intervals.activities[].intervals[].avg_dfa_a1",
-    "intervals.fetch_state.*.*.source_icu_sync_date",
-    "intervals.fetch_state.*.*.message",
+    # Section 11 strips nulls from each interval: a swim or a run without a sensor has no HR or cadence
+    "intervals.activities[].intervals[].moving_secs",
+    "intervals.activities[].intervals[].avg_hr",
+    "intervals.activities[].intervals[].max_hr",
+    "intervals.activities[].intervals[].min_hr",
+    "intervals.activities[].intervals[].avg_cadence",
+    "intervals.fetch_state.*.intervals.source_icu_sync_date",
+    "intervals.fetch_state.*.intervals.message",
+    "intervals.fetch_state.*.streams.message",
 }
 
 

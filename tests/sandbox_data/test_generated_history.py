@@ -257,7 +257,8 @@ def test_coach_shares(world: World) -> None:
 def test_sensor_streams_on_recent_runs(world: World) -> None:
     run = _recent(world, RUNNER, "Run", 1)[0]
     s = _streams(world, RUNNER, run["id"])
-    assert {"stance_time", "vertical_oscillation", "dfa_a1", "core_temperature", "latlng"} <= set(s)
+    sensors = {"stance_time", "vertical_oscillation", "dfa_a1", "artifacts", "core_temperature", "latlng"}
+    assert sensors <= set(s)
     assert len(s["latlng"]["data"]) == len(s["latlng"]["data2"]) == run["moving_time"]
     assert run["average_stance_time"] == pytest.approx(np.mean(s["stance_time"]["data"]), abs=0.06)
 

@@ -88,6 +88,13 @@ class ExportContext:
         """The athlete's display units (``display`` blocks)."""
         return Units.of(self.athlete)
 
+    @cached_property
+    def dfa_blocks(self) -> dict[str, Json]:
+        """Activity id -> intervals.json ``dfa`` block (``mirror.dfa_fields``), computed once per export."""
+        from icucoach.mirror.dfa_fields import session_blocks
+
+        return session_blocks(self)
+
     @property
     def timezone(self) -> str | None:
         return self.athlete.get("timezone")

@@ -45,7 +45,14 @@ VOLATILE: dict[str, tuple[str, ...]] = {
         "metadata.generator_version",
     ),
     "history": ("generated_at", "generator_version"),
-    "intervals": ("generated_at", "version", "fetch_state.*.*.fetched_at"),
+    "intervals": (
+        "generated_at",
+        "version",
+        "script_hash",
+        "fetch_state.*.*.fetched_at",
+        "fetch_state.*.*.first_seen",
+        "fetch_state.*.*.last_attempt",
+    ),
     "routes": ("generated_at", "sync_version"),
     "ftp_history": (),
 }

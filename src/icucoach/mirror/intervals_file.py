@@ -1,23 +1,26 @@
-"""``intervals.json`` (``section11.md`` §3.3, ``schema_version`` 1): per-interval detail of recent structured
-sessions, kept 14 days, with a ``fetch_state`` per activity.
+"""``intervals.json`` (``section11.md`` §3.3, ``schema_version`` 1): per-interval detail and the DFA α1 block
+of the endurance sessions (cycling, run, ski, rowing, swim; structured or not: unstructured ones carry their
+laps or auto-intervals) dated in the last 14 days, with a ``fetch_state`` per activity
+(``mirror.fetch_state``).
 
 Intervals are fetched once per activity version into the store (``store.sync.fetch_details``) and refetched
-when the activity's ``icu_sync_date`` changes (edited intervals are never stale). Field names follow
-Section 11; nulls are stripped from each interval.
+when the activity's ``icu_sync_date`` changes (edited intervals are never stale). As in Section 11, a session
+is listed when it has intervals or a ``dfa`` block (``mirror.dfa_fields``). Field names follow Section 11;
+nulls are stripped from each interval.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
 from typing import Any
 
 from icucoach import __version__
-from icucoach.analytics.inputs import from_api_activity
 from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.dfa_fields import RETENTION_DAYS, window_activities
+from icucoach.mirror.fetch_state import build_fetch_state
 
 Json = dict[str, Any]
-RETENTION_DAYS = 14
 SCHEMA = 1
 
 
@@ -61,51 +64,39 @@ def zone_basis(a: Json, intervals: list[Json]) -> str | None:
 
 
 def build_intervals(ctx: ExportContext, generated_at: str, failed: dict[str, dict[str, str]]) -> Json:
-    oldest = (ctx.today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
+    acts = window_activities(ctx)
     entries: list[Json] = []
-    state: dict[str, dict[str, Any]] = {}
-    for a in ctx.activities:
-        day = a["start_date_local"][:10]
-        if day < oldest:
-            break
+    for a in acts:
         aid = str(a["id"])
-        if from_api_activity(a).is_stub:
+        raw = (ctx.intervals.get(aid) or {}).get("icu_intervals") or []
+        block = ctx.dfa_blocks.get(aid)
+        if not raw and block is None:
             continue
-        held = ctx.intervals.get(aid)
-        if aid in failed:
-            state[aid] = {
-                kind: {"status": "pending", "reason": "transient", "message": msg}
-                for kind, msg in failed[aid].items()
-            }
-        if not held or not held.get("icu_intervals"):
-            continue
-        state.setdefault(aid, {})["intervals"] = state.get(aid, {}).get("intervals") or {
-            "status": "ok",
-            "reason": "ok",
-            "source_icu_sync_date": a.get("icu_sync_date"),
-        }
-        raw = held["icu_intervals"]
         entries.append(
             {
                 "activity_id": aid,
-                "date": day,
+                "date": a["start_date_local"][:10],
                 "start_datetime": a.get("start_date_local"),
                 "type": a.get("type"),
                 "name": a.get("name"),
-                "interval_summary": a.get("interval_summary") or [],
-                "zone_basis": zone_basis(a, raw),
+                "interval_summary": a.get("interval_summary") or None,
+                "zone_basis": zone_basis(a, raw) if raw else None,
                 "duplicate_of": ctx.duplicates.get(aid),
                 "intervals": [_interval(i) for i in raw],
+                "dfa": block,
             }
         )
+    version = f"icucoach {__version__}"
     return {
         "generated_at": generated_at,
         "schema_version": SCHEMA,
-        "version": f"icucoach {__version__}",
+        "version": version,
+        # Section 11 hashes its script to invalidate its cache; ours changes with the generator's version
+        "script_hash": hashlib.sha256(version.encode()).hexdigest()[:12],
         "scan_hours": 72,
         "retention_days": RETENTION_DAYS,
         "activities": entries,
-        "fetch_state": dict(sorted(state.items())),
+        "fetch_state": build_fetch_state(ctx, acts, failed),
     }
 
 

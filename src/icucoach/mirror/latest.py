@@ -20,6 +20,7 @@ from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.dfa_fields import attach_latest
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.mirror.status_blocks import profile_display, race_calendar, weight_block
 from icucoach.mirror.summary_block import (
@@ -414,6 +415,7 @@ def build_latest(
         "race_calendar": race_calendar(ctx, races),
         "calendar_week_summary": calendar_week_summary(ctx),
     }
+    attach_latest(doc, ctx)
     return {k: doc[k] for k in TOP_LEVEL}
 
 

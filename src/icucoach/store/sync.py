@@ -6,11 +6,12 @@ Later runs fetch only a window from ``lookback_days`` before the last synced day
 activity that reaches Intervals.icu late (device → Garmin/Strava → Intervals.icu) is picked up as long as it
 lands inside the lookback. A repeat run costs four requests (athlete, activities, wellness, events).
 
-Details (``fetch_details``): per-interval data of recent structured sessions and the streams of recent
-activities (14 days; 28 for outdoor GPS activities, whose terrain latest.json reports), each fetched once
-and refetched only when the activity's ``icu_sync_date`` changes. Strava stubs are never asked for details
-(the API refuses them). Duplicates (the same session from two sources) are linked with
-``analytics.inputs.dedupe_activities`` after every change.
+Details (``fetch_details``): per-interval data (laps or auto-intervals when unstructured) of recent
+endurance sessions and the streams of recent activities (14 days; 28 for outdoor GPS activities, whose
+terrain latest.json reports), each fetched once and refetched only when the activity's ``icu_sync_date``
+changes; every request is counted in ``fetch_log`` (intervals.json
+``fetch_state``). Strava stubs are never asked for details (the API refuses them). Duplicates (the same
+session from two sources) are linked with ``analytics.inputs.dedupe_activities`` after every change.
 """
 
 from __future__ import annotations
@@ -21,14 +22,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from icucoach.analytics.inputs import dedupe_activities, from_api_activity
+from icucoach.analytics.inputs import dedupe_activities, from_api_activity, sport_family
 from icucoach.analytics.terrain import OUTDOOR_TYPES
 from icucoach.intervals import IntervalsClient, IntervalsError, StravaRestrictedError, athlete_today
+from icucoach.store import fetch_log
 from icucoach.store.db import Store, now_iso
 
 Json = dict[str, Any]
 Progress = Callable[[str, int, int], None]  # (task, done, total)
-STREAM_TYPES = ("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth")
+STREAM_TYPES = (
+    *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
+    *("dfa_a1", "artifacts"),  # AlphaHRV's DFA a1 and its artifact rate (intervals.json dfa blocks)
+)
+INTERVAL_FAMILIES = frozenset({"cycling", "run", "ski", "rowing", "swim"})  # Section 11's, structured or not
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class SyncOptions:
     events_back_days: int = 365  # calendar history on the first sync (sickness, past races)
     ahead_days: int = 90  # planned calendar horizon
     chunk_days: int = 366  # first-sync request size
-    intervals_days: int = 14  # structured sessions whose intervals are kept
+    intervals_days: int = 14  # endurance sessions whose intervals are kept
     streams_days: int = 14  # activities whose streams are fetched (terrain, GPX/TCX export)
     terrain_days: int = 28  # outdoor GPS activities whose streams are fetched (latest.json's terrain window)
     detail_concurrency: int = 4  # intervals/streams requests in flight at once
@@ -181,7 +187,8 @@ def link_duplicates(store: Store, athlete_id: str) -> dict[str, str]:
 
 
 def _wants_intervals(a: Json) -> bool:
-    return bool(a.get("interval_summary")) or bool(a.get("icu_lap_count") and a.get("paired_event_id"))
+    """Every session of an endurance family: unstructured ones have laps or auto-intervals too."""
+    return sport_family(a.get("type")) in INTERVAL_FAMILIES
 
 
 def _wants_terrain(a: Json) -> bool:
@@ -197,7 +204,7 @@ async def fetch_details(
     options: SyncOptions = SyncOptions(),
     progress: Progress | None = None,
 ) -> DetailReport:
-    """Fetch intervals of recent structured sessions and streams of recent activities that the store lacks
+    """Fetch intervals of recent endurance sessions and streams of recent activities that the store lacks
     (or holds for an older ``icu_sync_date``). Failures are collected, never raised: the caller reports a
     partial export and keeps whatever is cached."""
     rep = DetailReport()
@@ -257,7 +264,14 @@ async def fetch_details(
 
     # A few at a time (the client's rate limit still applies); each is stored as soon as it arrives, and
     # failures are reported in the order of ``todo`` whatever order the answers came in.
+    when = now_iso()
     outcomes = await asyncio.gather(*(one(kind, a) for kind, a in todo))
+    if todo:
+        made = [
+            (kind, str(a["id"]), a["start_date_local"][:10], exc is not None)
+            for (kind, a), exc in zip(todo, outcomes, strict=True)
+        ]
+        fetch_log.record(store, athlete_id, made, when, today)
     for (kind, a), exc in zip(todo, outcomes, strict=True):
         if exc is not None:
             aid = str(a["id"])

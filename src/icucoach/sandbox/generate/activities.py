@@ -32,6 +32,7 @@ STREAM_NAMES = {
     "stance_time": "Ground Contact Time",
     "vertical_oscillation": "Vertical Oscillation",
     "dfa_a1": "DFA a1",
+    "artifacts": "Artifacts",
     "core_temperature": "Core Temperature",
 }
 CUSTOM_STREAMS = {"core_temperature"}
@@ -109,7 +110,7 @@ def build_activity(
 ) -> tuple[dict[str, Any], ActivityDetail]:
     """The activity record (summary from streams) and its lazy detail."""
     core = streamgen.render(session, phys, seed)
-    extra = streamgen.extras(session, core, seed) if sensor_rich else {}
+    extra = streamgen.extras(session, core, seed, phys.lthr) if sensor_rich else {}
     n = len(core["time"])
     sport = session.sport
     settings = ctx.settings_by_sport.get(sport) or {}
@@ -334,7 +335,7 @@ def _stream_payload(
     session: Session, phys: streamgen.Physiology, seed: int, sensor_rich: bool, home: tuple[float, float]
 ) -> list[dict[str, Any]]:
     core = streamgen.render(session, phys, seed)
-    extra = streamgen.extras(session, core, seed) if sensor_rich else {}
+    extra = streamgen.extras(session, core, seed, phys.lthr) if sensor_rich else {}
     out: list[dict[str, Any]] = []
     for key, arr in {**core, **extra}.items():
         values = (
@@ -385,7 +386,7 @@ def _intervals_payload(
 ) -> dict[str, Any]:
     """``IntervalsDTO``: one interval per planned step (structured) or per lap (unstructured)."""
     core = streamgen.render(session, phys, seed)
-    extra = streamgen.extras(session, core, seed) if sensor_rich else {}
+    extra = streamgen.extras(session, core, seed, phys.lthr) if sensor_rich else {}
     n = len(core["time"])
     if session.structured:
         bounds, kinds, s0 = [], [], 0

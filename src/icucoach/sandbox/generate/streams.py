@@ -4,7 +4,8 @@ Power (rides) follows the planned steps with outdoor variability and coasting; s
 gradient (rides) or from the target speed slowed by gradient (runs); heart rate is a lagged response to
 intensity with cardiac drift that grows with duration and fatigue; cadence, altitude, distance and position
 follow. Summary fields are computed from these arrays, so streams and summaries always agree.
-Optional sensor streams (running dynamics, DFA a1 with artifacts, core temperature) come from ``extras``.
+Optional sensor streams (running dynamics, DFA a1 and its artifact rate, core temperature) come from
+``extras``.
 """
 
 from __future__ import annotations
@@ -124,8 +125,11 @@ def render(session: Session, phys: Physiology, seed: int) -> dict[str, np.ndarra
     return out
 
 
-def extras(session: Session, core: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
-    """Sensor streams some devices add: running dynamics, DFA a1 (with artifacts), core temperature."""
+def extras(
+    session: Session, core: dict[str, np.ndarray], seed: int, lthr: float | None = None
+) -> dict[str, np.ndarray]:
+    """Sensor streams some devices add: running dynamics, DFA a1 with AlphaHRV's artifact rate, core
+    temperature."""
     rng = np.random.default_rng(seed + 7)
     n = len(core["time"])
     out: dict[str, np.ndarray] = {}
@@ -136,12 +140,23 @@ def extras(session: Session, core: dict[str, np.ndarray], seed: int) -> dict[str
         out["vertical_oscillation"] = np.round(
             np.clip(7.5 + 0.4 * v + _ar1(rng, n, 0.3, 0.8), 5, 13), 1
         )  # cm
-    # DFA a1 falls from ~1.2 (easy) to ~0.5 (threshold); beat artifacts give outliers the chart must ignore
+    # DFA a1 falls with intensity: ~1.0 at 80 % of LTHR, 0.75 (HRVT1) at 90 %, 0.5 (HRVT2) at LTHR
+    # (Rogers et al. 2021); beat artifacts give outliers the chart must ignore
     hr_frac = (hr - hr.min()) / max(1.0, hr.max() - hr.min())
-    dfa = np.clip(1.25 - 0.8 * hr_frac + _ar1(rng, n, 0.05, 0.97), 0.2, 1.6)
+    level = 0.5 + 2.5 * (1 - hr / lthr) if lthr else 1.25 - 0.8 * hr_frac
+    dfa = np.clip(level + _ar1(rng, n, 0.05, 0.97), 0.2, 1.6)
     glitches = rng.random(n) < 0.004
     dfa[glitches] = rng.uniform(0.05, 2.0, int(glitches.sum()))
+    # AlphaHRV's artifacts stream: % of beats corrected in its window. Low while the strap is wet and
+    # settled, high for the first minutes (dry electrodes) and around each glitch, where a1 is noise.
+    art_rng = np.random.default_rng(seed + 13)
+    artifacts = np.abs(_ar1(art_rng, n, 0.6, 0.9)) + 0.3
+    settle = int(art_rng.integers(0, 300))
+    artifacts[:settle] += np.linspace(15.0, 0.0, settle)
+    dfa[:settle] = np.clip(dfa[:settle] + art_rng.normal(0, 0.25, settle), 0.2, 1.6)
+    artifacts[glitches] = art_rng.uniform(6.0, 30.0, int(glitches.sum()))
     out["dfa_a1"] = np.round(dfa, 3)
+    out["artifacts"] = np.round(artifacts, 1)
     out["core_temperature"] = np.round(37.0 + 1.6 * (1 - np.exp(-core["time"] / 1800)) * (0.5 + hr_frac), 2)
     return out
 
