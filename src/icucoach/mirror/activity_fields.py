@@ -148,7 +148,7 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
         "zone_distribution": zones if any(zones.values()) else None,
         "has_intervals": has_intervals,
         "interval_summary": a.get("interval_summary") or [],
-        "has_dfa": bool(a.get("average_dfa_a1")),
+        "has_dfa": False,  # set from the session's dfa block by mirror.dfa_fields (key in Section 11's place)
         "has_gps": bool(has_gps),
         "terrain_summary": with_display(terrain, u),
         "terrain_status": terrain_status,
