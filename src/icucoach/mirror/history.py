@@ -30,6 +30,7 @@ from icucoach.analytics.summary import PeriodSummary
 from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.files import SCHEMA_VERSION
+from icucoach.mirror.phase_block import month_label, week_label
 
 Json = dict[str, Any]
 SUBJECTIVE = ("soreness", "fatigue", "stress", "mood", "motivation", "injury", "sleepScore", "sleepQuality")
@@ -143,7 +144,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
                 "weight_kg": st["weight_kg"],
                 "monotony": r(mono, 2),
                 "acwr": ratio,
-                "phase_detected": ctx.status_dict["phase"]["phase"] if p.end >= ctx.today else None,
+                "phase_detected": week_label(ctx, p.start),
             }
         )
     return rows
@@ -181,6 +182,7 @@ def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int 
                 "z4_plus_pct": z4,
                 "hard_days_avg_per_week": r(nhard / (ndays / 7.0), 1),
                 "longest_ride_hours": _longest(ctx, p.start, end),
+                "dominant_phase": month_label(ctx, p.start, end),
                 "days_with_data": st["days_with_data"],
             }
         )

@@ -19,6 +19,7 @@ from icucoach.analytics.export_metrics import combine_summaries, effort_response
 from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.derived_block import derived_block, health_block, readiness_block
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.workouts.doc import from_workout_doc
 from icucoach.workouts.summary import summary as workout_summary
@@ -192,7 +193,7 @@ def _derived(ctx: ExportContext) -> Json:
             "value": r(sod.get("value"), 2),
             "interpretation": sod.get("status"),
             "scope": "start_of_day",
-            "as_of_date": (ctx.today - timedelta(days=1)).isoformat(),
+            "as_of_date": ctx.today.isoformat(),  # the start of this day: loads up to yesterday
             "current_day_load_included": False,
             "acute_days": 7,
             "chronic_days": 28,
@@ -389,6 +390,7 @@ def build_latest(ctx: ExportContext, generated_at: str, history_meta: Json) -> J
     fit = s["fitness"]
     ready = s["readiness"]
     races = s["races"]
+    health = _health(ctx)
     doc: Json = {
         "READ_THIS_FIRST": {
             "notes": NOTES,
@@ -434,8 +436,9 @@ def build_latest(ctx: ExportContext, generated_at: str, history_meta: Json) -> J
                 "triggers": ready.get("triggers") or [],
                 "suggested_adjustments": ready.get("suggested_adjustment"),
             },
+            **readiness_block(ctx),
         },
-        "health_context": _health(ctx),
+        "health_context": {**health, **health_block(ctx, health)},
         "history": history_meta,
         "summary": {"window": {"start": window_start.isoformat(), "end": ctx.today.isoformat()}, **window},
         "current_status": {
@@ -443,7 +446,7 @@ def build_latest(ctx: ExportContext, generated_at: str, history_meta: Json) -> J
             "thresholds": _thresholds(ctx),
             "current_metrics": wellness_row(ctx.wellness[-1]) if ctx.wellness else None,
         },
-        "derived_metrics": _derived(ctx),
+        "derived_metrics": {**_derived(ctx), **derived_block(ctx, _thresholds(ctx), generated_at)},
         "recent_activities": acts,
         "wellness_data": wel,
         "planned_workouts": planned,
