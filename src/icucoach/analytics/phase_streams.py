@@ -11,6 +11,7 @@ phase on its own; ``stream_agreement`` says whether they agree (None when one ha
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -78,11 +79,18 @@ def weekly_phases(
     """The phase of every *complete* week (as of its last day); weeks without enough history are None."""
     out: dict[date, str | None] = {}
     first = loads.first_activity
+    # detect_phase only looks at training events of the next 7 days and races ahead: hand each week just
+    # those, not the whole calendar (a 3-year replay would otherwise rescan every event ~150 times).
+    training = sorted((e for e in events if e.is_training), key=lambda e: e.day)
+    days = [e.day for e in training]
+    races = [e for e in training if e.is_race]
     for ws in week_starts:
         end = ws + timedelta(days=6)
         if end > loads.end or first is None or (end - first).days + 1 < settings.phase_min_days:
             continue
-        out[ws] = phase_on(loads, model, hard, end, events, settings).phase
+        near = training[bisect_right(days, end) : bisect_right(days, end + timedelta(days=7))]
+        ahead = [e for e in races if e.day == end or e.day > end + timedelta(days=7)]
+        out[ws] = phase_on(loads, model, hard, end, near + ahead, settings).phase
     return out
 
 

@@ -29,6 +29,8 @@ from icucoach.mirror.phase_block import label, phase_detection, phase_week
 from icucoach.store.sync import SyncOptions
 
 Json = dict[str, Any]
+# Our ACWR bands (same thresholds, Gabbett 2016: 0.8 / 1.3 / 1.5) in Section 11's words.
+ACWR_WORDS = {"low": "undertraining", "ok": "optimal", "amber": "caution", "red": "danger"}
 TID_LABELS = {
     "base": "Base",
     "polarized": "Polarized",
@@ -286,4 +288,4 @@ def health_block(ctx: ExportContext, base: Json) -> Json:
     }
 
 
-__all__ = ["derived_block", "health_block", "readiness_block", "tid_block"]
+__all__ = ["ACWR_WORDS", "derived_block", "health_block", "readiness_block", "tid_block"]

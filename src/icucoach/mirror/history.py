@@ -18,7 +18,6 @@ from icucoach.analytics.days import daily_loads
 from icucoach.analytics.days import week_start as week_start_of
 from icucoach.analytics.export_metrics import (
     data_gaps,
-    hard_days,
     streak_stats,
     total_months,
     weekly_acwr,
@@ -31,6 +30,7 @@ from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.mirror.phase_block import month_label, week_label
+from icucoach.mirror.phase_block import timeline as phase_timeline
 
 Json = dict[str, Any]
 SUBJECTIVE = ("soreness", "fatigue", "stress", "mood", "motivation", "injury", "sleepScore", "sleepQuality")
@@ -198,13 +198,7 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
     first = min((a.day for a in acts), default=None)
     last = max((a.day for a in acts), default=None)
     months = total_months(first, last)
-    hard = hard_days(
-        ctx.kept_activities,
-        max(ctx.full.oldest, ctx.today - timedelta(days=3 * 366)),
-        ctx.today,
-        ctx.full.sport_settings_inputs,
-        ctx.settings,
-    )
+    hard = phase_timeline(ctx).hard  # the same 3 years of hard days the phase labels use, computed once
     daily = daily_rows(ctx, hard)
     weekly = weekly_rows(ctx, hard)
     monthly = monthly_rows(ctx, hard)

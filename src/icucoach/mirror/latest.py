@@ -19,7 +19,7 @@ from icucoach.analytics.export_metrics import combine_summaries, effort_response
 from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.context import ExportContext
-from icucoach.mirror.derived_block import derived_block, health_block, readiness_block
+from icucoach.mirror.derived_block import ACWR_WORDS, derived_block, health_block, readiness_block
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.workouts.doc import from_workout_doc
 from icucoach.workouts.summary import summary as workout_summary
@@ -186,12 +186,12 @@ def _derived(ctx: ExportContext) -> Json:
     sod = get(s, "acwr.start_of_day") or {}
     return {
         "acwr": r(get(s, "acwr.coupled.value"), 2),
-        "acwr_interpretation": get(s, "acwr.coupled.status"),
+        "acwr_interpretation": ACWR_WORDS.get(get(s, "acwr.coupled.status")),
         "acwr_uncoupled": r(get(s, "acwr.uncoupled.value"), 2),
         "acwr_ewma": r(get(s, "acwr.ewma.value"), 2),
         "acwr_start_of_day": {
             "value": r(sod.get("value"), 2),
-            "interpretation": sod.get("status"),
+            "interpretation": ACWR_WORDS.get(get(sod, "status")),
             "scope": "start_of_day",
             "as_of_date": ctx.today.isoformat(),  # the start of this day: loads up to yesterday
             "current_day_load_included": False,

@@ -30,7 +30,8 @@ LABELS = {
     "deload": "Deload",
     "overreached": "Overreached",
 }
-TIMELINE_DAYS = 3 * 366  # as far back as history.json's monthly rows
+TIMELINE_DAYS = 3 * 366  # loads and hard days as far back as history.json's monthly rows
+LABEL_DAYS = 366  # weeks labelled: a replay costs ~4 ms a week, a year covers weekly_180d and monthly_1y
 
 
 def label(phase: str | None) -> str | None:
@@ -46,8 +47,9 @@ class Timeline:
 
 
 def timeline(ctx: ExportContext) -> Timeline:
-    """Daily loads, hard days and the phase of every complete week; built once per export (latest.json and
-    history.json both read it), so it is kept in the context's ``__dict__`` like a cached property."""
+    """Daily loads, hard days (3 years) and the phase of every complete week of the last year; built once
+    per export (latest.json and history.json both read it), so it is kept in the context's ``__dict__``
+    like a cached property."""
     held = ctx.__dict__.get("_phase_timeline")
     if held is not None:
         return held
@@ -58,7 +60,7 @@ def timeline(ctx: ExportContext) -> Timeline:
     events = [from_api_event(e) for e in ctx.events if e.get("start_date_local")]
     model = pinned_to_wellness(fitness_model(loads, ctx.wellness_inputs, events, s), ctx.wellness_inputs)
     hard = hard_days(acts, start, ctx.today, ctx.full.sport_settings_inputs, s)
-    first = week_start(start, s.week_start)
+    first = week_start(max(start, ctx.today - timedelta(days=LABEL_DAYS)), s.week_start)
     starts = [first + timedelta(days=7 * k) for k in range((ctx.today - first).days // 7 + 1)]
     weeks = weekly_phases(loads, model, hard, starts, events, s)
     held = Timeline(loads, hard, events, weeks)
