@@ -18,6 +18,7 @@ from icucoach.analytics.benchmark import benchmark, history_span_days, is_southe
 from icucoach.analytics.consistency import consistency_index
 from icucoach.analytics.days import week_start
 from icucoach.analytics.export_metrics import ftp_changes
+from icucoach.analytics.inputs import TRAINING_CATEGORIES
 from icucoach.analytics.monotony import effective_monotony
 from icucoach.analytics.readiness import phase_modifier, readiness_reason, status_counts
 from icucoach.analytics.stress import load_recovery_ratio, stress_tolerance
@@ -25,6 +26,7 @@ from icucoach.analytics.zone_hours import zone_basis, zone_hours
 from icucoach.analytics.zones import activity_bands
 from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.ftp import _cycling_settings
 from icucoach.mirror.phase_block import label, phase_detection, phase_week
 from icucoach.store.sync import SyncOptions
 
@@ -94,17 +96,10 @@ def tid_block(block: Json | None, sport: str | None = None) -> Json | None:
     return out
 
 
-def _ftp_settings(ctx: ExportContext) -> Json:
-    for ss in ctx.athlete.get("sportSettings") or []:
-        if "Ride" in (ss.get("types") or []):
-            return ss
-    return {}
-
-
 def _benchmarks(ctx: ExportContext) -> tuple[Json, Json, str]:
     season = seasonal_context(ctx.today, is_southern(ctx.timezone))
     hist = ftp_changes(ctx.kept_activities)
-    ss = _ftp_settings(ctx)
+    ss = _cycling_settings(ctx.athlete)
     current = {"indoor": ss.get("indoor_ftp"), "outdoor": ss.get("ftp")}
     blocks, spans = {}, {}
     for kind in ("indoor", "outdoor"):
@@ -157,7 +152,6 @@ def derived_block(ctx: ExportContext, thresholds: Json, generated_at: str) -> Js
     wel = ctx.wellness_inputs
     bench, spans, season = _benchmarks(ctx)
     ws = week_start(today, ctx.settings.week_start)
-    training = ("WORKOUT", "RACE_A", "RACE_B", "RACE_C")
     tid_p = s.get("tid_primary_sport") or {}
     wp = thresholds.get("w_prime")
     return {
@@ -203,7 +197,7 @@ def derived_block(ctx: ExportContext, thresholds: Json, generated_at: str) -> Js
             "planned_workouts_7d": sum(
                 1
                 for e in events
-                if e.get("category") in training
+                if e.get("category") in TRAINING_CATEGORIES
                 and wk.isoformat() <= e["start_date_local"][:10] <= today.isoformat()
             ),
             "ftp_history_days": spans,
