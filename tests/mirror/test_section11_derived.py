@@ -103,6 +103,10 @@ def test_phase_labels_in_history(exported: dict[str, Json]) -> None:
     assert len(labelled) >= len(weeks) - 2
     assert set(labelled) <= {"Base", "Build", "Peak", "Taper", "Recovery", "Deload", "Overreached"}
     assert dm["phase_detection"]["previous_phase"] == weeks[-2]["phase_detected"]
+    prev, now = weeks[-2]["phase_detected"], dm["phase_detected"]
+    transition = f"PHASE_TRANSITION_{prev}_TO_{now}"
+    assert (transition in dm["phase_triggers"]) == (prev is not None and prev != now)
+    assert dm["phase_triggers"] == dm["phase_detection"]["reason_codes"]
     month = hist["monthly_1y"][-1]
     mine = [w["phase_detected"] for w in weeks if w["week_start"][:7] == month["month"]]
     assert month["dominant_phase"] in mine or month["dominant_phase"] is None

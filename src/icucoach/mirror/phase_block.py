@@ -95,6 +95,19 @@ def _run(ctx: ExportContext) -> tuple[str | None, int | None]:
     return phase_run(past, ctx.status_dict["phase"]["phase"])
 
 
+def _codes(phase: str | None, previous: str | None, streams: Json) -> list[str]:
+    """Section 11's machine-readable reason codes that apply to ours; our sentences follow them."""
+    codes = []
+    if phase and previous and phase != previous:
+        codes.append(f"PHASE_TRANSITION_{label(previous)}_TO_{label(phase)}")
+    if streams["stream_1"]["weeks_available"] < 3:
+        codes.append("INSUFFICIENT_LOOKBACK")
+    s2 = streams["stream_2"]
+    if not s2["plan_coverage_current_week"] and not s2["plan_coverage_next_week"]:
+        codes.append("NO_PLANNED_WORKOUTS")
+    return codes
+
+
 def phase_detection(ctx: ExportContext) -> Json:
     """``phase_detection`` (our basis kept, Section 11's stream fields added) and the two shortcuts."""
     st = ctx.status
@@ -110,7 +123,7 @@ def phase_detection(ctx: ExportContext) -> Json:
     )
     previous, weeks = _run(ctx)
     p = ctx.status_dict["phase"]
-    reasons = list(p.get("reasons") or [])
+    reasons = _codes(p.get("phase"), previous, streams) + list(p.get("reasons") or [])
     return {
         "phase_detection": {
             "phase": label(p.get("phase")),
