@@ -71,3 +71,24 @@ def monotony(
         ),
         total,
     )
+
+
+def effective_monotony(
+    total: float | None,
+    primary: float | None,
+    multi_sport: bool,
+    settings: AnalyticsSettings = DEFAULT_SETTINGS,
+) -> tuple[float | None, str | None]:
+    """The monotony to judge (Section 11 §4.3) and its reading.
+
+    With several sports, alternating them makes the *total* daily load vary less than any one sport's, so
+    the primary sport's monotony is the one that says whether training is repetitive; otherwise the total.
+    Reading: ``"elevated"`` at or above ``monotony_amber`` (Foster's 2.0), else ``"normal"``.
+    """
+    value = primary if multi_sport and primary is not None else total
+    if value is None:
+        return None, None
+    label = "elevated" if value >= settings.monotony_amber else "normal"
+    if multi_sport and primary is not None and total is not None and primary < total:
+        label += f" (primary sport {primary:.2f}; total {total:.2f} raised by mixing sports)"
+    return value, label

@@ -44,6 +44,24 @@ class Readiness:
         }
 
 
+def phase_modifier(
+    phase: str | None, race_week: bool = False, settings: AnalyticsSettings = DEFAULT_SETTINGS
+) -> tuple[int, float, str]:
+    """``(ambers needed for "modify", form amber threshold, label)`` for the training phase.
+
+    A taper or race week tightens (one amber is enough: the race matters more than one session), a build
+    loosens (some fatigue is the point of it). Labels are Section 11's ``modifier_applied`` values.
+    """
+    s = settings
+    if race_week:
+        return s.readiness_amber_count_taper, s.readiness_tsb_amber_taper, "race_week_tightened"
+    if phase == "taper":
+        return s.readiness_amber_count_taper, s.readiness_tsb_amber_taper, "taper_tightened"
+    if phase == "build":
+        return s.readiness_amber_count_build, s.readiness_tsb_amber, "build_loosened"
+    return s.readiness_amber_count, s.readiness_tsb_amber, "default"
+
+
 def _metric_signal(name: str, m: Metric, red: bool, amber: bool, persistence: int = 0) -> Signal:
     if m.value is None:
         return Signal(name, "unavailable", None, m.unit, {"reason": m.reason})
@@ -86,7 +104,7 @@ def signals(
     acwr_sig = _metric_signal(
         "acwr_start_of_day", acwr_sod, a is not None and a >= s.acwr_red, a is not None and a >= s.acwr_amber
     )
-    tsb_amber = s.readiness_tsb_amber_taper if (phase == "taper" or race_week) else s.readiness_tsb_amber
+    tsb_amber = phase_modifier(phase, race_week, s)[1]
     t = form.value
     tsb_sig = _metric_signal(
         "form", form, t is not None and t < s.readiness_tsb_red, t is not None and t < tsb_amber
@@ -143,13 +161,7 @@ def readiness(
     ambers = [k for k, v in st.items() if v == "amber"]
     available_t1 = sum(1 for k in TIER1 if st.get(k, "unavailable") != "unavailable")
     confidence = "high" if available_t1 >= 3 else "medium" if available_t1 >= 1 else "low"
-    amber_needed = (
-        s.readiness_amber_count_taper
-        if phase == "taper" or race_week
-        else s.readiness_amber_count_build
-        if phase == "build"
-        else s.readiness_amber_count
-    )
+    amber_needed = phase_modifier(phase, race_week, s)[0]
 
     def out(decision: str, priority: int, rule: str, triggers: Sequence[str]) -> Readiness:
         return Readiness(
@@ -174,6 +186,24 @@ def readiness(
     if len(ambers) >= amber_needed:
         return out("modify", 2, f"{len(ambers)} amber signal(s) (threshold {amber_needed})", ambers)
     return out("go", 3, "no signal beyond its threshold", [])
+
+
+def status_counts(r: Readiness) -> dict[str, int]:
+    """Signals per status, every status present (0 when none)."""
+    out = {"green": 0, "amber": 0, "red": 0, "unavailable": 0}
+    for sig in r.signals.values():
+        out[sig.status] = out.get(sig.status, 0) + 1
+    return out
+
+
+def readiness_reason(r: Readiness, amber_threshold: int) -> str:
+    """One sentence an AI coach can quote: the rung of the ladder that decided, and the signal count."""
+    c = status_counts(r)
+    flagged = f" ({', '.join(r.triggers)})" if r.triggers else ""
+    return (
+        f"P{r.priority} {r.decision}: {r.rule}{flagged}. {c['green']} green, {c['amber']} amber "
+        f"(threshold {amber_threshold}), {c['red']} red, {c['unavailable']} unavailable."
+    )
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ class Tid:
             "z2_pct": None if fr is None else round(100 * fr[1], 2),
             "z3_pct": None if fr is None else round(100 * fr[2], 2),
             "hours": round(sum(self.seconds) / 3600, 3),
+            "seconds": [round(x) for x in self.seconds],
             "polarization_index": self.polarization_index.to_dict(),
             "classification": self.classification,
             "grey_zone_pct": self.grey_zone_pct.to_dict(),

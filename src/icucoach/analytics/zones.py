@@ -23,6 +23,10 @@ from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 # Intervals.icu default power zones (Coggan, % FTP upper bounds), used only when an activity carries power
 # zone times but no boundaries and the count is 7 (the default model).
 DEFAULT_POWER_ZONES = (55.0, 75.0, 90.0, 105.0, 120.0, 150.0, 999.0)
+# Top of the recovery zone (Z1 of the 7-zone model) as a fraction of threshold, per basis: Coggan power
+# < 55 % FTP, Friel HR < 81 % LTHR, Intervals.icu run pace Z1 < 77.5 % threshold pace. Splits "easy" time
+# into Z1 and Z2 for zone hours (``zone_hours``).
+RECOVERY_BOUNDS = {"power": 0.55, "hr": 0.81, "pace": 0.775}
 
 
 def zone_ranges(upper_bounds: Sequence[float], threshold: float, floor: float) -> list[tuple[float, float]]:
@@ -65,6 +69,7 @@ class ActivityBands:
     grey: float
     quality: float  # at or above the quality floor
     above_threshold: float  # at or above threshold (1.0)
+    recovery: float = 0.0  # below the recovery-zone top (``RECOVERY_BOUNDS``), a part of ``easy``
 
     @property
     def total(self) -> float:
@@ -113,7 +118,8 @@ def activity_bands(
         secs, bounds, thr = src
         lt1, lt2 = settings.seiler_for(b, a.family)
         g_lo, g_hi = settings.grey_bounds[b]
-        borders = sorted({lt1, lt2, g_lo, g_hi, 1.0})
+        rec = min(RECOVERY_BOUNDS[b], g_lo)
+        borders = sorted({rec, lt1, lt2, g_lo, g_hi, 1.0})
         fine = split_secs(secs, zone_ranges(bounds, thr, settings.zone_floor_frac), borders)
         edges = [-math.inf, *borders]  # lower edge of each fine band
 
@@ -127,5 +133,6 @@ def activity_bands(
             between(g_lo, g_hi),
             between(g_hi, math.inf),
             between(1.0, math.inf),
+            between(-math.inf, rec),
         )
     return None

@@ -147,6 +147,7 @@ def _reuse(
     for node, name in (
         (docs["latest"].get("metadata"), "last_updated"),
         (docs["latest"].get("history"), "last_generated"),
+        (docs["latest"].get("derived_metrics"), "calculation_timestamp"),
         (docs["history"], "generated_at"),
         (docs["intervals"], "generated_at"),
         (docs["routes"], "generated_at"),

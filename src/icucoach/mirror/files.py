@@ -43,6 +43,7 @@ VOLATILE: dict[str, tuple[str, ...]] = {
         "history.last_generated",
         "history.age_days",
         "metadata.generator_version",
+        "derived_metrics.calculation_timestamp",
     ),
     "history": ("generated_at", "generator_version"),
     "intervals": (

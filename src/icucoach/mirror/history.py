@@ -19,7 +19,6 @@ from icucoach.analytics.days import daily_loads
 from icucoach.analytics.days import week_start as week_start_of
 from icucoach.analytics.export_metrics import (
     data_gaps,
-    hard_days,
     streak_stats,
     total_months,
     weekly_acwr,
@@ -33,6 +32,8 @@ from icucoach.mirror.capability_block import weekly_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.display import to_display
 from icucoach.mirror.files import SCHEMA_VERSION
+from icucoach.mirror.phase_block import month_label, week_label
+from icucoach.mirror.phase_block import timeline as phase_timeline
 from icucoach.mirror.wellness_fields import daily_wellness
 
 Json = dict[str, Any]
@@ -153,7 +154,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
                 "monotony": r(mono, 2),
                 "intensity_basis_breakdown": hard_day_bases(hard, bases, _dates(p.start, end)),
                 "acwr": ratio,
-                "phase_detected": ctx.status_dict["phase"]["phase"] if p.end >= ctx.today else None,
+                "phase_detected": week_label(ctx, p.start),
                 **weekly_capability(ctx, acts, p.start, end),
             }
         )
@@ -193,6 +194,7 @@ def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int 
                 "z4_plus_pct": z4,
                 "hard_days_avg_per_week": r(nhard / (ndays / 7.0), 1),
                 "longest_ride_hours": _longest(ctx, p.start, end),
+                "dominant_phase": month_label(ctx, p.start, end),
                 "days_with_data": st["days_with_data"],
             }
         )
@@ -212,13 +214,7 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
     first = min((a.day for a in acts), default=None)
     last = max((a.day for a in acts), default=None)
     months = total_months(first, last)
-    hard = hard_days(
-        ctx.kept_activities,
-        max(ctx.full.oldest, ctx.today - timedelta(days=3 * 366)),
-        ctx.today,
-        ctx.full.sport_settings_inputs,
-        ctx.settings,
-    )
+    hard = phase_timeline(ctx).hard  # the same 3 years of hard days the phase labels use, computed once
     daily = daily_rows(ctx, hard)
     weekly = weekly_rows(ctx, hard)
     monthly = monthly_rows(ctx, hard)

@@ -21,6 +21,7 @@ from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.dfa_fields import attach_latest
+from icucoach.mirror.derived_block import ACWR_WORDS, derived_block, health_block, readiness_block
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.mirror.status_blocks import profile_display, race_calendar, weight_block
 from icucoach.mirror.summary_block import (
@@ -151,14 +152,14 @@ def _derived(ctx: ExportContext) -> Json:
     sod = get(s, "acwr.start_of_day") or {}
     return {
         "acwr": r(get(s, "acwr.coupled.value"), 2),
-        "acwr_interpretation": get(s, "acwr.coupled.status"),
+        "acwr_interpretation": ACWR_WORDS.get(get(s, "acwr.coupled.status")),
         "acwr_uncoupled": r(get(s, "acwr.uncoupled.value"), 2),
         "acwr_ewma": r(get(s, "acwr.ewma.value"), 2),
         "acwr_start_of_day": {
             "value": r(sod.get("value"), 2),
-            "interpretation": sod.get("status"),
+            "interpretation": ACWR_WORDS.get(get(sod, "status")),
             "scope": "start_of_day",
-            "as_of_date": (ctx.today - timedelta(days=1)).isoformat(),
+            "as_of_date": ctx.today.isoformat(),  # the start of this day: loads up to yesterday
             "current_day_load_included": False,
             "acute_days": 7,
             "chronic_days": 28,
@@ -354,6 +355,7 @@ def build_latest(
     fit = s["fitness"]
     ready = s["readiness"]
     races = s["races"]
+    health = _health(ctx)
     doc: Json = {
         "READ_THIS_FIRST": read_this_first(
             ctx,
@@ -394,8 +396,9 @@ def build_latest(
                 "triggers": ready.get("triggers") or [],
                 "suggested_adjustments": ready.get("suggested_adjustment"),
             },
+            **readiness_block(ctx),
         },
-        "health_context": _health(ctx),
+        "health_context": {**health, **health_block(ctx, health)},
         "history": history_meta,
         "summary": summary(ctx, window_start),
         "current_status": {
@@ -406,7 +409,7 @@ def build_latest(
             ),
             "weight": weight_block(ctx, thresholds, ftp_history),
         },
-        "derived_metrics": _derived(ctx),
+        "derived_metrics": {**_derived(ctx), **derived_block(ctx, _thresholds(ctx), generated_at)},
         "recent_activities": acts,
         "wellness_data": wel,
         "planned_workouts": planned,
