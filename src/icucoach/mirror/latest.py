@@ -20,8 +20,8 @@ from icucoach.analytics.inputs import sport_family
 from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
 from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
-from icucoach.mirror.dfa_fields import attach_latest
 from icucoach.mirror.derived_block import ACWR_WORDS, derived_block, health_block, readiness_block
+from icucoach.mirror.dfa_fields import attach_latest
 from icucoach.mirror.files import SCHEMA_VERSION
 from icucoach.mirror.status_blocks import profile_display, race_calendar, weight_block
 from icucoach.mirror.summary_block import (
