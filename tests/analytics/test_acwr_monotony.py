@@ -103,8 +103,8 @@ def test_acwr_of_flat_history_is_one(load, days):
 WEEK = [60, 0, 45, 30, 0, 90, 75]
 
 
-def test_s3_population_sd():
-    m = monotony(WEEK)
+def test_s3_population_sd_variant():
+    m = monotony(WEEK, replace(AnalyticsSettings(), monotony_ddof=0))
     assert m.weekly_load == 300
     assert m.monotony.inputs["mean"] == pytest.approx(42.857, abs=1e-3)
     assert m.monotony.inputs["sd_value"] == pytest.approx(32.498, abs=1e-3)
@@ -113,10 +113,12 @@ def test_s3_population_sd():
     assert m.monotony.inputs["sd"] == "population"
 
 
-def test_s3_sample_sd_variant():
-    m = monotony(WEEK, replace(AnalyticsSettings(), monotony_ddof=1))
+def test_s3_sample_sd_by_default():
+    """Section 11's monotony (statistics.stdev over the 7 days): metrics.md §3 vector 1.2209 / 366.28."""
+    m = monotony(WEEK)
     assert m.monotony.value == pytest.approx(1.2209, abs=1e-4)
     assert m.strain.value == pytest.approx(366.28, abs=0.01)
+    assert m.monotony.inputs["sd"] == "sample"
 
 
 @given(st.floats(0, 500))

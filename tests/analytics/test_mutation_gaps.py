@@ -278,20 +278,23 @@ def _week(mean: float, scale: float = 1.0) -> list[float]:
     return [(mean + d) * scale for d in DEV]
 
 
+POP = replace(AnalyticsSettings(), monotony_ddof=0)  # the closed forms below use the population SD
+
+
 def test_monotony_status_edges():
-    two = monotony(_week(4.0))  # mean 4 / SD 2
+    two = monotony(_week(4.0), POP)  # mean 4 / SD 2
     assert two.monotony.value == 2.0 and two.monotony.status == "amber"
-    assert monotony(_week(5.0)).monotony.status == "red"  # 5 / 2 = 2.5
-    assert monotony(_week(3.8)).monotony.status == "ok"  # 1.9
+    assert monotony(_week(5.0), POP).monotony.status == "red"  # 5 / 2 = 2.5
+    assert monotony(_week(3.8), POP).monotony.status == "ok"  # 1.9
 
 
 def test_strain_red_from_6000():
     # monotony 2.5 (mean 5, SD 2, scaled by c): strain = 35c x 2.5 = 87.5c
-    red = monotony(_week(5.0, 69.0)).strain  # 6037.5
+    red = monotony(_week(5.0, 69.0), POP).strain  # 6037.5
     assert red.value == pytest.approx(6037.5) and red.status == "red"
-    ok = monotony(_week(5.0, 68.0)).strain  # 5950
+    ok = monotony(_week(5.0, 68.0), POP).strain  # 5950
     assert ok.value == pytest.approx(5950.0) and ok.status == "ok"
-    edge = monotony(_week(5.0), replace(AnalyticsSettings(), strain_red=87.5)).strain
+    edge = monotony(_week(5.0), replace(POP, strain_red=87.5)).strain
     assert edge.value == 87.5 and edge.status == "red"
 
 
@@ -415,8 +418,10 @@ def test_monotony_reasons():
 
 def test_monotony_of_k_loaded_days_is_sqrt_k_over_rest_days():
     # k equal loads in 7 days: mean k a/7, population SD a sqrt(k (7-k))/7, monotony sqrt(k / (7 - k))
-    assert monotony([0.5, 0, 0, 0, 0, 0, 0]).monotony.value == pytest.approx(math.sqrt(1 / 6))  # load < 1
-    three = monotony([1.0, 0, 1.0, 0, 1.0, 0, 0], min_active_days=3)  # exactly the 3 days the gate needs
+    assert monotony([0.5, 0, 0, 0, 0, 0, 0], POP).monotony.value == pytest.approx(
+        math.sqrt(1 / 6)
+    )  # load < 1
+    three = monotony([1.0, 0, 1.0, 0, 1.0, 0, 0], POP, min_active_days=3)  # exactly the 3 days the gate needs
     assert three.monotony.value == pytest.approx(math.sqrt(3 / 4))
 
 

@@ -150,3 +150,45 @@ def test_bands_conserve_time(z):
         return
     assert b.total == pytest.approx(sum(z))
     assert b.easy + b.grey + b.quality == pytest.approx(sum(z))
+
+
+FRIEL_164 = (133, 146, 153, 162, 167, 174, 186)  # Intervals.icu's default HR zones for LTHR 164 (whole bpm)
+
+
+@given(st.lists(st.integers(0, 5000), min_size=7, max_size=7))
+def test_grey_and_quality_are_zone_3_and_4_plus_on_default_zones(z):
+    """On Intervals.icu's default zones the bands are Section 11's z1+z2 / z3 / z4+ exactly (§4.6), on power
+    (Coggan % FTP) and on HR (whole-bpm Friel edges, within 1.5 % of the band borders: snapped)."""
+    for kw in (
+        {"power_zone_secs": tuple(z), "power_zones": COGGAN},
+        {"hr_zone_secs": tuple(z), "hr_zones": FRIEL_164, "lthr": 164},
+    ):
+        b = activity_bands(act(D0, **kw))
+        if b is None:
+            assert sum(z) == 0
+            continue
+        assert (b.easy, b.grey, b.quality) == pytest.approx((z[0] + z[1], z[2], sum(z[3:])))
+
+
+def test_hr_tempo_minutes_do_not_make_a_hard_day():
+    """Section 11's HR ladder skips zone 3 (HR drifts into it on easy runs); power keeps the 30-min rule."""
+    tempo_hr = activity_bands(
+        act(D0, sport="Run", hr_zone_secs=(60, 600, 2700, 0, 0, 0, 0), hr_zones=FRIEL_164, lthr=164)
+    )
+    tempo_power = activity_bands(act(D0, power_zone_secs=(60, 600, 2700, 0, 0, 0, 0), power_zones=COGGAN))
+    threshold_hr = activity_bands(
+        act(D0, sport="Run", hr_zone_secs=(600, 600, 0, 700, 0, 0, 0), hr_zones=FRIEL_164, lthr=164)
+    )
+    assert hard_day([tempo_hr], 60) is False
+    assert hard_day([tempo_power], 60) is True
+    assert hard_day([threshold_hr], 60) is True  # >= 10 min in HR zone 4+
+
+
+def test_period_zone_bands_are_section11s_zone_columns():
+    """history.json's z1_z2_pct / z3_pct / z4_plus_pct: zones 1+2 / 3 / 4+, next to the Seiler split."""
+    from icucoach.analytics.summary import summarize
+
+    z = (600, 1800, 900, 450, 150, 60, 40)  # 4000 s
+    [week] = summarize([act(D0, power_zone_secs=z, power_zones=COGGAN)], D0, D0, "week")
+    assert week.total.to_dict()["zone_band_pct"] == {"z1_z2": 60.0, "z3": 22.5, "z4_plus": 17.5}
+    assert week.total.to_dict()["seiler_pct"]["z3"] < 17.5  # Seiler zone 3 starts at FTP, not at zone 4

@@ -102,7 +102,7 @@ def test_acwr_ewma_is_williams_2017(exported: dict[str, Json], loads: dict[date,
 
 def test_monotony_and_strain_of_the_last_7_days(exported: dict[str, Json], loads: dict[date, float]) -> None:
     week = days_back(loads, 6, 0)
-    sd = math.sqrt(sum((x - mean(week)) ** 2 for x in week) / 7)  # population SD (Foster 1998)
+    sd = math.sqrt(sum((x - mean(week)) ** 2 for x in week) / 6)  # sample SD, as Section 11
     derived = exported["latest"]["derived_metrics"]
     assert derived["monotony"] == round(mean(week) / sd, 2)
     assert derived["strain"] == round(sum(week) * mean(week) / sd)

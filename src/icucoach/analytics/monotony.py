@@ -1,8 +1,9 @@
 """Foster (1998) training monotony and strain over the last 7 days, total and per sport (metrics.md §3).
 
 monotony = mean(daily load) / SD(daily load), rest days counted as 0; strain = weekly load x monotony.
-SD is the *population* SD (``ddof=0``): the 7 days are the whole week being described, not a sample of a
-larger population (the paper does not say; Section 11 uses the sample SD, which gives lower values). A week
+SD is the *sample* SD (``ddof=1``) by default, as Section 11 (``statistics.stdev``) and spreadsheet practice:
+the paper does not say which, and the drop-in keeps Section 11's values (``monotony_ddof=0`` gives the
+population SD, 8 % higher on a 7-day week: sqrt(7/6)). A week
 with SD 0 (constant or all-rest) has no defined monotony: None with the reason, never infinity or a cap.
 """
 

@@ -68,7 +68,8 @@ class AnalyticsSettings:
 
     # --- monotony / strain (metrics.md §3) ------------------------------------------------------------------
     monotony_days: int = 7
-    monotony_ddof: int = 0  # population SD (the 7 days are the whole week, not a sample of one)
+    # sample SD, as Section 11 (statistics.stdev) and spreadsheet practice; Foster 1998 does not say which
+    monotony_ddof: int = 1
     monotony_amber: float = 2.0  # Foster 1998 / fellrnr
     monotony_red: float = 2.5
     strain_red: float = 6000.0  # load x monotony; Foster's athletes fell ill above ~6000 (sRPE units)
@@ -82,12 +83,16 @@ class AnalyticsSettings:
             {"power": (0.85, 1.0), "hr": (0.90, 1.0), "pace": (0.90, 1.0), "pace_swim": (0.975, 1.0)}
         )
     )
-    # Grey-zone / quality bands (Coggan tempo 76-90 % FTP; Friel LTHR Z3 90-95 %; Intervals run pace Z3
-    # 87.7-94.3 % threshold pace). Below the first number is "easy", at or above the second is "quality".
+    # Grey-zone / quality bands = the edges of Intervals.icu's default zone 3 (Coggan tempo: power Z3 is
+    # above 75 % and up to 90 % FTP; HR Z3 89-93 % LTHR; run pace Z3 87.7-94.3 % threshold pace), so they are
+    # Section 11's z3 and z4+ on default zones. Below the first number is "easy", from the second "quality".
     grey_bounds: Any = field(
-        default_factory=lambda: _ro({"power": (0.76, 0.91), "hr": (0.90, 0.95), "pace": (0.877, 0.943)})
+        default_factory=lambda: _ro({"power": (0.75, 0.90), "hr": (0.89, 0.93), "pace": (0.877, 0.943)})
     )
     zone_floor_frac: float = 0.5  # assumed lower edge of the first zone when splitting it across borders
+    # a grey-zone border this close (fraction of threshold) to one of the activity's zone edges moves onto
+    # that edge: zone edges are whole bpm / % rounded, and splitting a zone for a sliver only adds error
+    zone_edge_snap: float = 0.015
     # Basis preference per sport family; override per family, e.g. {"run": ("hr", "pace", "power")}.
     basis_preference: tuple[str, ...] = ("power", "hr", "pace")
     basis_preference_by_sport: Any = field(default_factory=lambda: _ro({}))

@@ -3,7 +3,8 @@
 Periods are local calendar days, weeks (starting on ``week_start``, 0 = Monday) or months. Strava stubs are
 counted separately (``hidden_activities``) and never as zero effort; duplicates recorded by two devices are
 dropped first (``dedupe_activities``). Intensity distribution is the Seiler 3-zone split of time on each
-activity's preferred basis (power, else HR, else pace), so sports with different zone models add up.
+activity's preferred basis (power, else HR, else pace), so sports with different zone models add up; next
+to it, the easy / grey / quality bands (Section 11's zones 1+2 / 3 / 4+ on default zones, ``ActivityBands``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from icucoach.analytics.days import week_start as _week_start
 from icucoach.analytics.inputs import ActivityInput, SportSettingsInput, WellnessInput, dedupe_activities
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
-from icucoach.analytics.zones import activity_bands
+from icucoach.analytics.zones import ActivityBands, activity_bands
 
 PERIODS = ("day", "week", "month")
 
@@ -28,26 +29,31 @@ class SportTotals:
     distance_m: float = 0.0
     load: float = 0.0
     seiler_s: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # below LT1, LT1–LT2, above LT2
+    band_s: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # easy, grey, quality
     zoned_s: float = 0.0  # time with a usable zone basis (the denominator of the split)
 
-    def add(self, a: ActivityInput, bands: tuple[float, float, float] | None) -> None:
+    def add(self, a: ActivityInput, bands: ActivityBands | None) -> None:
         self.count += 1
         self.moving_time_s += a.moving_time or 0.0
         self.distance_m += a.distance or 0.0
         self.load += a.load or 0.0
         if bands is not None:
-            for i, secs in enumerate(bands):
+            for i, secs in enumerate(bands.seiler):
                 self.seiler_s[i] += secs
-            self.zoned_s += sum(bands)
+            for i, secs in enumerate((bands.easy, bands.grey, bands.quality)):
+                self.band_s[i] += secs
+            self.zoned_s += bands.total
 
     def to_dict(self) -> dict:
         split = [round(100 * s / self.zoned_s, 1) for s in self.seiler_s] if self.zoned_s else None
+        zb = [round(100 * s / self.zoned_s, 1) for s in self.band_s] if self.zoned_s else None
         return {
             "count": self.count,
             "moving_time_s": round(self.moving_time_s),
             "distance_m": round(self.distance_m, 1) if self.distance_m else None,
             "load": round(self.load, 1),
             "seiler_pct": None if split is None else {"z1": split[0], "z2": split[1], "z3": split[2]},
+            "zone_band_pct": None if zb is None else {"z1_z2": zb[0], "z3": zb[1], "z4_plus": zb[2]},
         }
 
 
@@ -121,9 +127,8 @@ def summarize(
             continue
         summary = periods[period_start(a.day, period, week_start)]
         b = activity_bands(a, sport_settings, settings)
-        seiler = b.seiler if b is not None else None
-        summary.total.add(a, seiler)
-        summary.by_sport[a.sport].add(a, seiler)
+        summary.total.add(a, b)
+        summary.by_sport[a.sport].add(a, b)
     return list(periods.values())
 
 

@@ -235,12 +235,14 @@ def hard_day(
     """Is a day hard? Time at/above tempo, quality or threshold on any basis, or a very large load.
 
     Section 11's rules (§4.7) with zone indices replaced by threshold-relative bands, plus a load rule so a
-    long endurance day also counts. None when there is neither zone data nor load.
+    long endurance day also counts. None when there is neither zone data nor load. As in Section 11, time
+    in the HR tempo band does not count towards the 30-minute rule: heart rate lags and drifts upwards over
+    a long steady session (cardiac drift), so easy runs collect tempo-band HR minutes without being hard.
     """
     s = settings
     if not day_bands and day_load is None:
         return None
-    tempo_plus = sum(b.grey + b.quality for b in day_bands)
+    tempo_plus = sum(b.grey + b.quality for b in day_bands if b.basis != "hr")
     quality = sum(b.quality for b in day_bands)
     above = sum(b.above_threshold for b in day_bands)
     return bool(

@@ -100,6 +100,13 @@ def _source(
     return tuple(secs[:n]), tuple(bounds[:n]), float(thr)
 
 
+def _snap(border: float, ranges: Sequence[tuple[float, float]], tol: float) -> float:
+    """``border`` moved onto the nearest zone edge within ``tol`` (else unchanged)."""
+    edges = [hi for _, hi in ranges if not math.isinf(hi)]
+    near = min(edges, key=lambda e: abs(e - border), default=None)
+    return near if near is not None and abs(near - border) <= tol else border
+
+
 def activity_bands(
     a: ActivityInput,
     sport_settings: Sequence[SportSettingsInput] = (),
@@ -117,10 +124,11 @@ def activity_bands(
             continue
         secs, bounds, thr = src
         lt1, lt2 = settings.seiler_for(b, a.family)
-        g_lo, g_hi = settings.grey_bounds[b]
+        ranges = zone_ranges(bounds, thr, settings.zone_floor_frac)
+        g_lo, g_hi = (_snap(g, ranges, settings.zone_edge_snap) for g in settings.grey_bounds[b])
         rec = min(RECOVERY_BOUNDS[b], g_lo)
         borders = sorted({rec, lt1, lt2, g_lo, g_hi, 1.0})
-        fine = split_secs(secs, zone_ranges(bounds, thr, settings.zone_floor_frac), borders)
+        fine = split_secs(secs, ranges, borders)
         edges = [-math.inf, *borders]  # lower edge of each fine band
 
         def between(lo: float, hi: float, fine=fine, edges=edges) -> float:

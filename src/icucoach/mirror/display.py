@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-_WIND = {"MPS": "m/s", "KMH": "km/h", "KPH": "km/h", "MPH": "mph"}  # KMH is the API's code
-_RAIN = {"MM": "mm", "IN": "in"}
+# Keys: the API's enums (Athlete.wind_speed MPS|KNOTS|KMH|MPH|BFT, rain MM|INCHES, height_units CM|FEET) and
+# the spellings Section 11 looks for (KPH, IN), which the API never sends: it shows every km/h, knots,
+# Beaufort, inch and feet athlete as m/s, mm and cm. "kn"/"bft" have no Section 11 code.
+_WIND = {"MPS": "m/s", "KPH": "km/h", "KMH": "km/h", "MPH": "mph", "KNOTS": "kn", "BFT": "bft"}
+_RAIN = {"MM": "mm", "IN": "in", "INCHES": "in"}
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Units:
     weight: str = "kg"  # kg | lb
     height: str = "cm"  # cm | in
     temp: str = "c"  # c | f
-    wind: str = "m/s"  # m/s | km/h | mph
+    wind: str = "m/s"  # m/s | km/h | mph | kn | bft
     rain: str = "mm"  # mm | in
 
     @classmethod
@@ -30,7 +33,7 @@ class Units:
         return cls(
             distance="imperial" if a.get("measurement_preference") not in ("meters", None) else "metric",
             weight="lb" if a.get("weight_pref_lb") else "kg",
-            height="in" if a.get("height_units") == "IN" else "cm",
+            height="in" if a.get("height_units") in ("IN", "FEET") else "cm",
             temp="f" if a.get("fahrenheit") else "c",
             wind=_WIND.get(str(a.get("wind_speed")), "m/s"),
             rain=_RAIN.get(str(a.get("rain")), "mm"),

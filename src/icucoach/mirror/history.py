@@ -40,10 +40,12 @@ Json = dict[str, Any]
 
 
 def _split(p: PeriodSummary) -> tuple[Any, Any, Any]:
-    pct = p.total.to_dict()["seiler_pct"]
+    """Section 11's ``z1_z2_pct / z3_pct / z4_plus_pct``: zones 1+2 / 3 / 4+ of the athlete's zones (easy /
+    grey / quality bands), not the Seiler 3-zone split (that is ``derived_metrics.seiler_tid_*``)."""
+    pct = p.total.to_dict()["zone_band_pct"]
     if not pct:
         return None, None, None
-    return pct["z1"], pct["z2"], pct["z3"]
+    return pct["z1_z2"], pct["z3"], pct["z4_plus"]
 
 
 def _longest(ctx: ExportContext, start: date, end: date, family: str = "cycling") -> float | None:
@@ -161,7 +163,7 @@ def weekly_rows(ctx: ExportContext, hard: dict[date, bool | None]) -> list[Json]
     return rows
 
 
-def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int = 36) -> list[Json]:
+def monthly_rows(ctx: ExportContext, hard: dict[date, bool | None], months: int = 37) -> list[Json]:
     first = ctx.today.replace(day=1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
@@ -223,8 +225,8 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
     ctl90 = next((w["ctl"] for w in daily if w["ctl"] is not None), None)
     summaries: Json = {
         "90d": {
-            "avg_weekly_tss": r(sum(x["total_tss"] or 0 for x in daily) / (90 / 7), 1),
-            "avg_weekly_hours": r(sum(x["total_hours"] or 0 for x in daily) / (90 / 7), 2),
+            "avg_weekly_tss": r(sum(x["total_tss"] or 0 for x in daily) / (90 / 7), 0),
+            "avg_weekly_hours": r(sum(x["total_hours"] or 0 for x in daily) / (90 / 7), 1),
             "ctl_start": ctl90,
             "ctl_end": st90["ctl_end"],
             # Section 11's total_activities counts days with training; kept so, the true count beside it
@@ -235,8 +237,8 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
             "hard_days": sum(1 for x in daily if x["is_hard_day"]),
         },
         "180d": {
-            "avg_weekly_tss": _avg([w["total_tss"] or 0 for w in weekly if w["complete"]]),
-            "avg_weekly_hours": _avg([w["total_hours"] or 0 for w in weekly if w["complete"]], 2),
+            "avg_weekly_tss": _avg([w["total_tss"] or 0 for w in weekly if w["complete"]], 0),
+            "avg_weekly_hours": _avg([w["total_hours"] or 0 for w in weekly if w["complete"]], 1),
             "avg_weekly_tss_nonzero": _avg(
                 [w["total_tss"] for w in weekly if w["complete"] and w["total_tss"]]
             ),
@@ -248,11 +250,13 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
     }
     tiers: Json = {}
     for n in (1, 2, 3):
-        rows = monthly[-12 * n :] if months >= 6 * n else []
+        # Section 11's tier: every month the last N x 365 days touch (12N + 1 rows, the first one whole)
+        tier_start = (ctx.today - timedelta(days=365 * n)).strftime("%Y-%m")
+        rows = [x for x in monthly if x["month"] >= tier_start] if months >= 6 * n else []
         tiers[f"monthly_{n}y"] = rows
         ctls = [x for x in rows if x["ctl_peak"] is not None]
         summaries[f"{n}y"] = {
-            "avg_monthly_tss": _avg([x["total_tss"] or 0 for x in rows]),
+            "avg_monthly_tss": _avg([x["total_tss"] or 0 for x in rows], 0),
             "ctl_peak": max((x["ctl_peak"] for x in ctls), default=None),
             "ctl_low": min((x["ctl_low"] for x in ctls), default=None),
             "months_tracked": len(rows),
@@ -265,7 +269,7 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
     timeline.sort(key=lambda x: (x["date"], x["type"]))
     return {
         "generated_at": generated_at,
-        "source": "icucoach",
+        "source": "Intervals.icu API",
         "sync_version": f"icucoach {__version__}",
         "generator_version": __version__,
         "schema_version": SCHEMA_VERSION,

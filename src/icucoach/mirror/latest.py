@@ -77,7 +77,6 @@ def _profile(ctx: ExportContext) -> Json:
     years = None
     if activated:
         years = r((ctx.today - date.fromisoformat(activated[:10])).days / 365.25, 1)
-    metric = (a.get("measurement_preference") or "meters") == "meters"
     return {
         "name": a.get("name"),
         "date_of_birth": dob,
@@ -85,13 +84,13 @@ def _profile(ctx: ExportContext) -> Json:
         "height_m": a.get("height"),
         "display": profile_display(ctx),
         "weight_kg": a.get("icu_weight") or a.get("weight"),
-        "display_preferences": {
-            "distance": "km" if metric else "mi",
-            "weight": "kg" if metric else "lb",
-            "height": "m" if metric else "ft",
-            "temp": "C" if metric else "F",
-            "wind": "kmh" if metric else "mph",
-            "rain": "mm" if metric else "in",
+        "display_preferences": {  # Section 11's codes (mirror.display.Units)
+            "wind": ctx.units.wind,
+            "temp": ctx.units.temp,
+            "rain": ctx.units.rain,
+            "distance": ctx.units.distance,
+            "weight": ctx.units.weight,
+            "height": ctx.units.height,
         },
         "sex": a.get("sex"),
         "location": ", ".join(x for x in (a.get("city"), a.get("state"), a.get("country")) if x) or None,
@@ -135,9 +134,9 @@ def _tid(block: Json | None) -> Json | None:
     if not block:
         return None
     return {
-        "z1_pct": block.get("z1_pct"),
-        "z2_pct": block.get("z2_pct"),
-        "z3_pct": block.get("z3_pct"),
+        "z1_pct": r(block.get("z1_pct"), 1),
+        "z2_pct": r(block.get("z2_pct"), 1),
+        "z3_pct": r(block.get("z3_pct"), 1),
         "hours": block.get("hours"),
         "polarization_index": r(get(block, "polarization_index.value"), 2),
         "classification": block.get("classification"),
@@ -159,7 +158,10 @@ def _derived(ctx: ExportContext) -> Json:
             "value": r(sod.get("value"), 2),
             "interpretation": ACWR_WORDS.get(get(sod, "status")),
             "scope": "start_of_day",
-            "as_of_date": ctx.today.isoformat(),  # the start of this day: loads up to yesterday
+            # Section 11's meaning: the day whose start it describes; our window is the 7/28 complete days
+            # ending yesterday (theirs keeps an empty today bucket, docs/mirror.md)
+            "as_of_date": ctx.today.isoformat(),
+            "window_end": (ctx.today - timedelta(days=1)).isoformat(),
             "current_day_load_included": False,
             "acute_days": 7,
             "chronic_days": 28,
@@ -185,7 +187,7 @@ def _derived(ctx: ExportContext) -> Json:
         "latest_hrv": get(rec, "hrv.today.value"),
         "hrv_baseline_7d": r(get(rec, "hrv.baseline_7d.value"), 1),
         "latest_rhr": get(rec, "rhr.today_bpm"),
-        "rhr_baseline_7d": get(rec, "rhr.baseline_bpm"),
+        "rhr_baseline_7d": r(get(rec, "rhr.baseline_bpm"), 1),
         "easy_time_ratio": r(get(short, "easy_time_ratio.value"), 2),
         "grey_zone_percentage": r(get(short, "grey_zone_pct.value"), 1),
         "quality_intensity_percentage": r(get(short, "quality_intensity_pct.value"), 1),
