@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from icucoach.mirror.activity_fields import activity_entry, format_duration
 from icucoach.mirror.display import Units
-from icucoach.mirror.routes import script_hash
+from icucoach.mirror.files import script_hash
 from icucoach.mirror.terrain_fields import with_display
 from icucoach.mirror.weather import weather_block
 

@@ -64,6 +64,8 @@ def _endpoint(logged: Json | None, status: str, reason: str, tz: ZoneInfo | None
         "last_attempt": _local(logged.get("last_attempt"), tz),
         "status": status,
         "reason": reason,
+        # Section 11 waits for a retry timer; we retry a failed or missing detail on the very next run
+        "next_retry_at": None,
     }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import os
 import shutil
@@ -278,6 +279,14 @@ def _drop(node: Any, parts: list[str]) -> None:
         else:
             del node[head]
 
+
+
+def script_hash() -> str:
+    """Section 11's ``script_hash`` (a short hash of the exporter that wrote a file, so a reader can tell
+    outputs of different exporter versions apart): ours hashes the package version."""
+    from icucoach import __version__
+
+    return hashlib.sha256(f"icucoach {__version__}".encode()).hexdigest()[:12]
 
 def normalise(kind: str, doc: Any) -> Any:
     """A copy of ``doc`` without the volatile fields of that file kind."""

@@ -31,7 +31,7 @@ from icucoach.mirror.activity_fields import r
 from icucoach.mirror.capability_block import weekly_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.display import to_display
-from icucoach.mirror.files import SCHEMA_VERSION
+from icucoach.mirror.files import SCHEMA_VERSION, script_hash
 from icucoach.mirror.phase_block import month_label, week_label
 from icucoach.mirror.phase_block import timeline as phase_timeline
 from icucoach.mirror.wellness_fields import daily_wellness
@@ -271,6 +271,7 @@ def build_history(ctx: ExportContext, generated_at: str, ftp_history: Json) -> J
         "generated_at": generated_at,
         "source": "Intervals.icu API",
         "sync_version": f"icucoach {__version__}",
+        "script_hash": script_hash(),
         "generator_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "data_range": {

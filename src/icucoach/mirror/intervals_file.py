@@ -11,7 +11,6 @@ nulls are stripped from each interval.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from icucoach import __version__
@@ -19,6 +18,7 @@ from icucoach.mirror.activity_fields import r
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.dfa_fields import RETENTION_DAYS, window_activities
 from icucoach.mirror.fetch_state import build_fetch_state
+from icucoach.mirror.files import script_hash
 
 Json = dict[str, Any]
 SCHEMA = 1
@@ -91,8 +91,7 @@ def build_intervals(ctx: ExportContext, generated_at: str, failed: dict[str, dic
         "generated_at": generated_at,
         "schema_version": SCHEMA,
         "version": version,
-        # Section 11 hashes its script to invalidate its cache; ours changes with the generator's version
-        "script_hash": hashlib.sha256(version.encode()).hexdigest()[:12],
+        "script_hash": script_hash(),
         "scan_hours": 72,
         "retention_days": RETENTION_DAYS,
         "activities": entries,

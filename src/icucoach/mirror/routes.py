@@ -9,7 +9,6 @@ with ``fit_tool``; the analysis (climbs, grades, course character, polyline) is 
 
 from __future__ import annotations
 
-import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from typing import Any
 from icucoach import __version__
 from icucoach.analytics.terrain import terrain_summary
 from icucoach.mirror.context import ExportContext
+from icucoach.mirror.files import script_hash
 from icucoach.mirror.terrain_fields import with_display
 from icucoach.store.db import Store
 
@@ -130,12 +130,6 @@ async def fetch_attachments(ctx: ExportContext, store: Store, fetch: Fetcher) ->
     return failures
 
 
-def script_hash() -> str:
-    """Section 11's ``script_hash`` (a short hash of the exporter that wrote the file, so a reader can tell
-    outputs of different exporter versions apart): ours hashes the package version."""
-    return hashlib.sha256(f"icucoach {__version__}".encode()).hexdigest()[:12]
-
-
 def build_routes(ctx: ExportContext, store: Store, generated_at: str) -> Json:
     entries = []
     for e, att in route_events(ctx):
@@ -183,5 +177,4 @@ __all__ = [
     "parse_route",
     "parse_tcx",
     "route_events",
-    "script_hash",
 ]
