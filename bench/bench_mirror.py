@@ -225,6 +225,9 @@ def paired(report) -> None:
     report("issue 12 goals (2x first, 3x repeat, <= 5 requests)", "met" if met else "NOT met")
 
 
+PARTS = {"in_process": in_process, "paired": paired}
+
+
 def run(report) -> None:
     in_process(report)
     paired(report)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, func, select, text
+from sqlalchemy import Engine, bindparam, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,12 @@ Json = dict[str, Any]
 # The newest migration (``migrations/versions``); ``tests/store`` checks it is Alembic's head.
 HEAD_REVISION = "0001_initial"
 _CHUNK = 400
+
+
+def _chunked(items: list[str]) -> Iterator[list[str]]:
+    """``items`` in slices small enough for one ``IN (...)`` on every backend."""
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
 
 
 def default_store_url() -> str:
@@ -212,30 +218,45 @@ class Store:
             return {r[0]: (r[1], r[2]) for r in rows}
 
     def upsert_activities(self, athlete_id: str, records: Iterable[Json]) -> tuple[int, int]:
-        """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed)."""
+        """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed).
+        One transaction, rows written in bulk (a first sync stores thousands)."""
         recs = {str(r["id"]): r for r in records}
-        new = changed = 0
+        table = ActivityRow.__table__
         stamp = now_iso()
-        with Session(self.engine) as s, s.begin():
-            ids = list(recs)
-            existing: dict[str, ActivityRow] = {}
-            for i in range(0, len(ids), _CHUNK):
-                for row in s.scalars(select(ActivityRow).where(ActivityRow.id.in_(ids[i : i + _CHUNK]))):
-                    existing[row.id] = row
+        with self.engine.begin() as conn:
+            existing = {
+                r.id: r
+                for ids in _chunked(list(recs))
+                for r in conn.execute(
+                    select(table.c.id, table.c.icu_sync_date, table.c.analyzed, table.c.raw).where(
+                        table.c.id.in_(ids)
+                    )
+                )
+            }
+            inserts, updates = [], []
             for aid, rec in recs.items():
-                cols = activity_columns(athlete_id, rec)
                 found = existing.get(aid)
-                if found is None:
-                    s.add(ActivityRow(**cols, fetched_at=stamp))
-                    new += 1
-                elif (found.icu_sync_date, found.analyzed) != (cols["icu_sync_date"], cols["analyzed"]) or (
-                    found.raw != rec
+                if (
+                    found is not None
+                    and (found.icu_sync_date, found.analyzed)
+                    == (
+                        rec.get("icu_sync_date"),
+                        rec.get("analyzed"),
+                    )
+                    and found.raw == rec
                 ):
-                    for k, v in cols.items():
-                        setattr(found, k, v)
-                    found.fetched_at = stamp
-                    changed += 1
-        return new, changed
+                    continue
+                cols = {**activity_columns(athlete_id, rec), "fetched_at": stamp}
+                (inserts if found is None else updates).append(cols)
+            if inserts:
+                conn.execute(insert(table), inserts)
+            if updates:
+                # "b_id": a bound name of its own (SQLAlchemy reserves the column names for SET values)
+                conn.execute(
+                    update(table).where(table.c.id == bindparam("b_id")),
+                    [{**u, "b_id": u["id"]} for u in updates],
+                )
+        return len(inserts), len(updates)
 
     def delete_activities(self, ids: Sequence[str]) -> int:
         if not ids:
@@ -320,25 +341,35 @@ class Store:
 
     # -------------------------------------------------------------------------------------------- wellness
     def upsert_wellness(self, athlete_id: str, records: Iterable[Json]) -> int:
+        """Store wellness days whose record is new or different; the number written (one transaction)."""
         recs = {str(r.get("id"))[:10]: r for r in records if r.get("id")}
-        stamp, changed = now_iso(), 0
-        with Session(self.engine) as s, s.begin():
-            days = list(recs)
-            existing: dict[str, WellnessRow] = {}
-            for i in range(0, len(days), _CHUNK):
-                q = select(WellnessRow).where(
-                    WellnessRow.athlete_id == athlete_id, WellnessRow.day.in_(days[i : i + _CHUNK])
+        table = WellnessRow.__table__
+        stamp = now_iso()
+        with self.engine.begin() as conn:
+            existing = {
+                r.day: r.raw
+                for days in _chunked(list(recs))
+                for r in conn.execute(
+                    select(table.c.day, table.c.raw).where(
+                        table.c.athlete_id == athlete_id, table.c.day.in_(days)
+                    )
                 )
-                existing.update({r.day: r for r in s.scalars(q)})
-            for day, rec in recs.items():
-                row = existing.get(day)
-                if row is None:
-                    s.add(WellnessRow(athlete_id=athlete_id, day=day, raw=rec, fetched_at=stamp))
-                    changed += 1
-                elif row.raw != rec:
-                    row.raw, row.fetched_at = rec, stamp
-                    changed += 1
-        return changed
+            }
+            rows = [
+                {"athlete_id": athlete_id, "day": day, "raw": rec, "fetched_at": stamp}
+                for day, rec in recs.items()
+                if day not in existing or existing[day] != rec
+            ]
+            inserts = [r for r in rows if r["day"] not in existing]
+            updates = [{**r, "b_day": r["day"]} for r in rows if r["day"] in existing]
+            if inserts:
+                conn.execute(insert(table), inserts)
+            if updates:
+                conn.execute(
+                    update(table).where(table.c.athlete_id == athlete_id, table.c.day == bindparam("b_day")),
+                    [{"raw": u["raw"], "fetched_at": u["fetched_at"], "b_day": u["b_day"]} for u in updates],
+                )
+        return len(rows)
 
     def wellness(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
         """Raw wellness records, ascending by date."""
@@ -352,29 +383,43 @@ class Store:
 
     # ---------------------------------------------------------------------------------------------- events
     def replace_events(self, athlete_id: str, oldest: str, newest: str, records: Iterable[Json]) -> int:
-        """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear)."""
-        stamp, n = now_iso(), 0
-        with Session(self.engine) as s, s.begin():
-            s.execute(
-                delete(EventRow).where(
-                    EventRow.athlete_id == athlete_id, EventRow.day >= oldest, EventRow.day <= newest
-                )
-            )
-            for rec in records:
-                eid = str(rec.get("id"))
-                s.execute(delete(EventRow).where(EventRow.id == eid))
-                s.add(
-                    EventRow(
-                        id=eid,
-                        athlete_id=athlete_id,
-                        day=str(rec.get("start_date_local") or "")[:10],
-                        category=rec.get("category"),
-                        raw=rec,
-                        fetched_at=stamp,
-                    )
-                )
-                n += 1
-        return n
+        """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear); only
+        events that are new or different are written. Returns the number of records."""
+        table = EventRow.__table__
+        stamp = now_iso()
+        records = list(records)
+        wanted: dict[str, dict[str, Any]] = {}
+        for rec in records:
+            eid = str(rec.get("id"))
+            wanted[eid] = {
+                "id": eid,
+                "athlete_id": athlete_id,
+                "day": str(rec.get("start_date_local") or "")[:10],
+                "category": rec.get("category"),
+                "raw": rec,
+                "fetched_at": stamp,
+            }
+        shown = (table.c.athlete_id == athlete_id) & (table.c.day >= oldest) & (table.c.day <= newest)
+        with self.engine.begin() as conn:
+            held = {
+                r.id: r
+                for ids in _chunked(list(wanted))
+                for r in conn.execute(select(table).where(table.c.id.in_(ids)))
+            }
+            held.update({r.id: r for r in conn.execute(select(table).where(shown))})
+            same = {
+                eid
+                for eid, row in held.items()
+                if eid in wanted
+                and all(getattr(row, k) == v for k, v in wanted[eid].items() if k != "fetched_at")
+            }
+            stale = [eid for eid in held if eid not in same]
+            for ids in _chunked(stale):
+                conn.execute(delete(table).where(table.c.id.in_(ids)))
+            fresh = [row for eid, row in wanted.items() if eid not in same]
+            if fresh:
+                conn.execute(insert(table), fresh)
+        return len(records)
 
     def events(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
         q = select(EventRow.raw).where(EventRow.athlete_id == athlete_id)
@@ -387,17 +432,29 @@ class Store:
 
     # ------------------------------------------------------------------------------ streams and intervals
     def put_streams(self, activity_id: str, streams: list[Json], source_sync_date: str | None) -> None:
-        types = ",".join(sorted(str(x.get("type")) for x in streams))
+        self.put_details(streams=[(activity_id, streams, source_sync_date)])
+
+    def put_details(
+        self,
+        *,
+        intervals: Sequence[tuple[str, Json, str | None]] = (),
+        streams: Sequence[tuple[str, list[Json], str | None]] = (),
+    ) -> None:
+        """Store fetched intervals and streams, ``(activity id, data, the activity's icu_sync_date)`` each,
+        replacing what was held, in one transaction (one commit for a whole batch of details)."""
+        stamp = now_iso()
         with Session(self.engine) as s, s.begin():
-            s.merge(
-                StreamsRow(
-                    activity_id=activity_id,
-                    types=types,
-                    data=streams,
-                    source_sync_date=source_sync_date,
-                    fetched_at=now_iso(),
+            for aid, data, sync_date in intervals:
+                s.merge(
+                    IntervalsRow(activity_id=aid, data=data, source_sync_date=sync_date, fetched_at=stamp)
                 )
-            )
+            for aid, items, sync_date in streams:
+                types = ",".join(sorted(str(x.get("type")) for x in items))
+                s.merge(
+                    StreamsRow(
+                        activity_id=aid, types=types, data=items, source_sync_date=sync_date, fetched_at=stamp
+                    )
+                )
 
     def streams_stamp(self, activity_id: str) -> tuple[str | None] | None:
         """``(source_sync_date,)`` of the stored streams, None if none: whether they are current, without
@@ -414,15 +471,7 @@ class Store:
             return None if row is None else (list(row.data), row.source_sync_date)
 
     def put_intervals(self, activity_id: str, data: Json, source_sync_date: str | None) -> None:
-        with Session(self.engine) as s, s.begin():
-            s.merge(
-                IntervalsRow(
-                    activity_id=activity_id,
-                    data=data,
-                    source_sync_date=source_sync_date,
-                    fetched_at=now_iso(),
-                )
-            )
+        self.put_details(intervals=[(activity_id, data, source_sync_date)])
 
     def intervals(self, activity_id: str) -> tuple[Json, str | None] | None:
         with Session(self.engine) as s:
