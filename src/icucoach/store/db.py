@@ -20,9 +20,9 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, bindparam, create_engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,11 @@ Json = dict[str, Any]
 # The newest migration (``migrations/versions``); ``tests/store`` checks it is Alembic's head.
 HEAD_REVISION = "0001_initial"
 _CHUNK = 400
+
+
+def _table(model: Any) -> Table:
+    """The Core table of a mapped class (for bulk statements without the ORM's per-row bookkeeping)."""
+    return cast(Table, model.__table__)
 
 
 def _chunked(items: list[str]) -> Iterator[list[str]]:
@@ -221,7 +226,7 @@ class Store:
         """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed).
         One transaction, rows written in bulk (a first sync stores thousands)."""
         recs = {str(r["id"]): r for r in records}
-        table = ActivityRow.__table__
+        table = _table(ActivityRow)
         stamp = now_iso()
         with self.engine.begin() as conn:
             existing = {
@@ -233,7 +238,8 @@ class Store:
                     )
                 )
             }
-            inserts, updates = [], []
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
             for aid, rec in recs.items():
                 found = existing.get(aid)
                 if (
@@ -343,7 +349,7 @@ class Store:
     def upsert_wellness(self, athlete_id: str, records: Iterable[Json]) -> int:
         """Store wellness days whose record is new or different; the number written (one transaction)."""
         recs = {str(r.get("id"))[:10]: r for r in records if r.get("id")}
-        table = WellnessRow.__table__
+        table = _table(WellnessRow)
         stamp = now_iso()
         with self.engine.begin() as conn:
             existing = {
@@ -385,7 +391,7 @@ class Store:
     def replace_events(self, athlete_id: str, oldest: str, newest: str, records: Iterable[Json]) -> int:
         """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear); only
         events that are new or different are written. Returns the number of records."""
-        table = EventRow.__table__
+        table = _table(EventRow)
         stamp = now_iso()
         records = list(records)
         wanted: dict[str, dict[str, Any]] = {}
