@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     for a in argv:
         part, _, sub = a.partition(".")
         wanted.setdefault(f"bench_{part}", set()).update([sub] if sub else [])
-    console = Console()
+    console = Console(width=max(120, Console().width))  # figures on one line each, also when piped
     failed = 0
     for name in names:
         if wanted and name not in wanted:

@@ -92,7 +92,7 @@ def _export_without_typer(args: list[str]) -> None:
     from icucoach.commands.export_options import parse
 
     values = parse(args)
-    if values is None:
+    if values is None or values["setup"]:  # the wizard is built on Typer's prompts and exits
         return
     try:
         from icucoach.commands.export import run

@@ -15,14 +15,26 @@ Every failure to reach or use the database is a ``StoreError`` carrying its exit
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, create_engine, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    Table,
+    Text,
+    bindparam,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -214,8 +226,8 @@ class Store:
     # ------------------------------------------------------------------------------------------ activities
     def activity_stamps(self, athlete_id: str, oldest: str, newest: str) -> dict[str, tuple[Any, Any]]:
         """``id -> (icu_sync_date, analyzed)`` of stored activities on local dates [oldest, newest]."""
-        with Session(self.engine) as s:
-            rows = s.execute(
+        with self.engine.connect() as c:
+            rows = c.execute(
                 select(ActivityRow.id, ActivityRow.icu_sync_date, ActivityRow.analyzed).where(
                     ActivityRow.athlete_id == athlete_id, ActivityRow.day >= oldest, ActivityRow.day <= newest
                 )
@@ -293,8 +305,8 @@ class Store:
         if not include_duplicates:
             q = q.where(ActivityRow.duplicate_of.is_(None))
         q = q.order_by(ActivityRow.start_date_local.desc(), ActivityRow.id)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q)]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q)]
 
     def activity_rows(
         self, athlete_id: str, oldest: str | None = None, newest: str | None = None
@@ -306,8 +318,8 @@ class Store:
             q = q.where(ActivityRow.day >= oldest)
         if newest:
             q = q.where(ActivityRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r._mapping) for r in s.execute(q.order_by(ActivityRow.start_date_local))]
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q.order_by(ActivityRow.start_date_local))]
 
     def set_duplicates(self, athlete_id: str, duplicate_of: dict[str, str]) -> None:
         """Link every recording of a session to the kept one (``duplicate_of``); clear stale links."""
@@ -323,8 +335,8 @@ class Store:
                     row.duplicate_of = want
 
     def duplicates(self, athlete_id: str) -> dict[str, str]:
-        with Session(self.engine) as s:
-            rows = s.execute(
+        with self.engine.connect() as c:
+            rows = c.execute(
                 select(ActivityRow.id, ActivityRow.duplicate_of).where(
                     ActivityRow.athlete_id == athlete_id, ActivityRow.duplicate_of.is_not(None)
                 )
@@ -384,8 +396,8 @@ class Store:
             q = q.where(WellnessRow.day >= oldest)
         if newest:
             q = q.where(WellnessRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q.order_by(WellnessRow.day))]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q.order_by(WellnessRow.day))]
 
     # ---------------------------------------------------------------------------------------------- events
     def replace_events(self, athlete_id: str, oldest: str, newest: str, records: Iterable[Json]) -> int:
@@ -433,8 +445,8 @@ class Store:
             q = q.where(EventRow.day >= oldest)
         if newest:
             q = q.where(EventRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q.order_by(EventRow.day, EventRow.id))]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q.order_by(EventRow.day, EventRow.id))]
 
     # ------------------------------------------------------------------------------ streams and intervals
     def put_streams(self, activity_id: str, streams: list[Json], source_sync_date: str | None) -> None:
@@ -448,6 +460,8 @@ class Store:
     ) -> None:
         """Store fetched intervals and streams, ``(activity id, data, the activity's icu_sync_date)`` each,
         replacing what was held, in one transaction (one commit for a whole batch of details)."""
+        if not intervals and not streams:
+            return
         stamp = now_iso()
         with Session(self.engine) as s, s.begin():
             for aid, data, sync_date in intervals:
@@ -483,6 +497,19 @@ class Store:
         with Session(self.engine) as s:
             row = s.get(IntervalsRow, activity_id)
             return None if row is None else (dict(row.data), row.source_sync_date)
+
+    def detail_stamps(self, kind: str, activity_ids: Sequence[str]) -> dict[str, str | None]:
+        """``activity id -> source_sync_date`` of the ``kind`` ("streams"/"intervals") held for those
+        activities (one query, without loading the data): which details are current."""
+        table = _table(StreamsRow if kind == "streams" else IntervalsRow)
+        with self.engine.connect() as c:
+            return {
+                r[0]: r[1]
+                for ids in _chunked(list(activity_ids))
+                for r in c.execute(
+                    select(table.c.activity_id, table.c.source_sync_date).where(table.c.activity_id.in_(ids))
+                )
+            }
 
     def stored_detail_ids(self, kind: str) -> set[str]:
         table = StreamsRow if kind == "streams" else IntervalsRow
@@ -536,14 +563,14 @@ class Store:
                 AttachmentRow.id
             ),
         )
-        with Session(self.engine) as s:
+        # the calendar by its stored text (CAST: the JSON as the database holds it, not parsed and dumped)
+        q_events = select(EventRow.id, cast_(EventRow.raw, Text)).where(EventRow.athlete_id == athlete_id)
+        with self.engine.connect() as c:
             for q in queries:
-                h.update(repr([tuple(r) for r in s.execute(q)]).encode())
+                h.update(repr([tuple(r) for r in c.execute(q)]).encode())
                 h.update(b"\x00")
-            q_events = select(EventRow.id, EventRow.raw).where(EventRow.athlete_id == athlete_id)
-            events = s.execute(q_events.order_by(EventRow.id))
-            for eid, raw in events:
-                h.update(eid.encode() + json.dumps(raw, sort_keys=True, default=str).encode())
+            for eid, raw in c.execute(q_events.order_by(EventRow.id)):
+                h.update(eid.encode() + b"\x00" + (raw or "").encode() + b"\x00")
         return h.hexdigest()
 
     # --------------------------------------------------------------------------------------------- state
@@ -553,8 +580,13 @@ class Store:
             return None if row is None else dict(row.value)
 
     def set_state(self, athlete_id: str, key: str, value: Json) -> None:
+        """Store ``value`` under ``key``; a value equal to the held one is not written again (no commit)."""
         with Session(self.engine) as s, s.begin():
-            s.merge(StateRow(athlete_id=athlete_id, key=key, value=value))
+            held = s.get(StateRow, (athlete_id, key))
+            if held is None:
+                s.add(StateRow(athlete_id=athlete_id, key=key, value=value))
+            elif held.value != value:
+                held.value = value
 
 
 __all__ = ["Store", "StoreError", "activity_columns", "default_store_url", "now_iso", "store_url"]

@@ -228,20 +228,21 @@ async def fetch_details(
     rep = DetailReport()
     newest = today.isoformat()
     todo: list[tuple[str, Json]] = []
-    for a in store.activities(
-        athlete_id, (today - timedelta(days=options.intervals_days)).isoformat(), newest
+    oldest = (today - timedelta(days=max(options.intervals_days, options.streams_days))).isoformat()
+    typed = [(a, from_api_activity(a)) for a in store.activities(athlete_id, oldest, newest)]
+    recent = [(a, t.day.isoformat()) for a, t in typed if not t.is_stub]
+    for kind, days, wanted in (
+        ("intervals", options.intervals_days, _wants_intervals),
+        ("streams", options.streams_days, lambda a: bool(a.get("stream_types"))),
     ):
-        if from_api_activity(a).is_stub or not _wants_intervals(a):
-            continue
-        held = store.intervals(str(a["id"]))
-        if held is None or held[1] != a.get("icu_sync_date"):
-            todo.append(("intervals", a))
-    for a in store.activities(athlete_id, (today - timedelta(days=options.streams_days)).isoformat(), newest):
-        if from_api_activity(a).is_stub or not a.get("stream_types"):
-            continue
-        held_streams = store.streams_stamp(str(a["id"]))
-        if held_streams is None or held_streams[0] != a.get("icu_sync_date"):
-            todo.append(("streams", a))
+        since = (today - timedelta(days=days)).isoformat()
+        these = [a for a, day in recent if day >= since and wanted(a)]
+        held = store.detail_stamps(kind, [str(a["id"]) for a in these])
+        todo += [
+            (kind, a)
+            for a in these
+            if str(a["id"]) not in held or held[str(a["id"])] != a.get("icu_sync_date")
+        ]
     gate = asyncio.Semaphore(options.detail_concurrency)
     done = [0]
     got_intervals: list[tuple[str, Json, str | None]] = []
