@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from icucoach import __version__
 from icucoach.exitcodes import Exit
 from icucoach.intervals import IntervalsClient, IntervalsError
@@ -80,6 +78,8 @@ def attachment_fetcher(client: IntervalsClient, counter: list[int] | None = None
         if urlsplit(full).netloc == urlsplit(root).netloc:
             resp = await client.transport.http.get(full, timeout=30.0)
         else:
+            import httpx  # loaded by then (the client); not at import, to come after intervals' own import
+
             async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as plain:
                 resp = await plain.get(full)
         resp.raise_for_status()
