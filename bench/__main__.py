@@ -1,7 +1,8 @@
 """Run every benchmark module (``bench/bench_<part>.py``) and print the figures as a table.
 
 A module exposes ``run(report)``; ``report(name, value, unit)`` records one figure. Pass part names on the
-command line (``python -m bench sandbox workouts``) to run only those.
+command line (``python -m bench sandbox workouts``) to run only those; ``part.sub`` (``python -m bench
+mirror.paired``) runs one entry of a module's ``PARTS`` (name -> ``run``-like function) when it has them.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from rich.table import Table
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    wanted = {f"bench_{a}" for a in argv}
-    console = Console()
+    wanted: dict[str, set[str]] = {}
+    for a in argv:
+        part, _, sub = a.partition(".")
+        wanted.setdefault(f"bench_{part}", set()).update([sub] if sub else [])
+    console = Console(width=max(120, Console().width))  # figures on one line each, also when piped
     failed = 0
     for name in names:
         if wanted and name not in wanted:
@@ -39,7 +43,13 @@ def main(argv: list[str]) -> int:
 
         started = time.perf_counter()
         try:
-            importlib.import_module(f"bench.{name}").run(report)
+            module = importlib.import_module(f"bench.{name}")
+            subs = wanted.get(name)
+            if subs:
+                for sub in sorted(subs):
+                    module.PARTS[sub](report)
+            else:
+                module.run(report)
         except Exception as exc:  # a broken benchmark must not hide the others' figures
             failed += 1
             report("FAILED", f"{type(exc).__name__}: {exc}")

@@ -10,20 +10,20 @@ Help is rendered plain (Click's formatter, not Typer's Rich panels): Typer's pan
 every flag, cut long option names to fit their columns, and write a required argument as ``{file}``; the
 plain formatter wraps instead of cutting, shows no type after flags, and arguments are written ``FILE``.
 
+``icucoach export`` with a plain command line does not go through Typer at all (``main``): cron runs it
+every few minutes, and Typer and Rich cost more to import than an export with nothing new takes. Its flags
+are declared once, in ``icucoach.commands.export_options``; anything unusual there (``--help``, a typo) goes
+the Typer way, so usage errors read the same. The Typer side lives in ``icucoach.cli_app``.
+
 Log lines of the client and of libraries never reach the terminal unless ``--debug`` is given: an error is
 reported once, by the command, as ``error:`` / ``fix:`` (``icucoach.commands._console``).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import logging
-from collections.abc import Iterator, MutableMapping
+import sys
 from typing import Any, NamedTuple
-
-import typer
-from typer.core import TyperArgument, TyperGroup
 
 
 class CommandEntry(NamedTuple):
@@ -61,109 +61,17 @@ COMMANDS: dict[str, CommandEntry] = {
 }
 
 
-class _PlainArgument(TyperArgument):
-    """An argument written ``FILE`` or ``[FILE]`` in usage lines (Typer writes a required one ``{file}``)."""
-
-    def _usage_display_name(self) -> str:
-        name = self.display_name_raw
-        name = name if self.required else f"[{name}]"
-        return name + ("..." if self.nargs != 1 else "")
-
-
-def plain_help(command: Any) -> None:
-    """Plain help for ``command`` and everything under it (see the module docstring for why)."""
-    if hasattr(command, "rich_markup_mode"):
-        command.rich_markup_mode = None
-    for param in command.params:
-        if isinstance(param, TyperArgument):
-            param.__class__ = _PlainArgument
-            param.metavar = param.metavar or (param.name or "value").upper()
-    for sub in getattr(command, "commands", {}).values():
-        # The whole first paragraph in the group's list (Click would cut it at ~45 characters with "...").
-        if not sub.short_help and sub.help:
-            sub.short_help = " ".join(inspect.cleandoc(sub.help).split("\n\n")[0].split())
-        plain_help(sub)
-
-
-def load_command(name: str) -> Any:
-    """Import the module of command ``name`` and build its Click command (with plain help)."""
-    module = importlib.import_module(f"icucoach.commands.{COMMANDS[name].module}")
-    holder = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-    module.register(holder)
-    command = typer.main.get_group(holder).commands[name]
-    plain_help(command)
-    return command
-
-
-class _LazyCommands(MutableMapping[str, Any]):
-    """The root group's commands: every name is known up front; a command is built on first access."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._loaded:
-            if name not in COMMANDS:
-                raise KeyError(name)
-            self._loaded[name] = load_command(name)
-        return self._loaded[name]
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        self._loaded[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self._loaded[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(COMMANDS)
-
-    def __len__(self) -> int:
-        return len(COMMANDS)
-
-
-class LazyGroup(TyperGroup):
-    """The root group: lists commands from ``COMMANDS`` and imports one only when it is used."""
-
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self.commands = _LazyCommands()
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, entry.help) for name, entry in COMMANDS.items()])
-
-
-app = typer.Typer(
-    name="icucoach",
-    cls=LazyGroup,
-    help="Intervals.icu for AI coaches and human coaches.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-@app.callback()
-def _root(
-    debug: bool = typer.Option(
-        False, "--debug", help="Show the log lines of the client and libraries (requests, retries) on stderr."
-    ),
-) -> None:
-    if debug:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        logging.getLogger("icucoach").setLevel(logging.DEBUG)
-        logging.getLogger("httpx").setLevel(logging.INFO)
-
-
 def main() -> None:
     # Without a configured handler Python prints WARNING records to stderr ("last resort"): an internal
     # line such as "GET /athlete/0 -> ... giving up" next to the command's own error. Drop them instead;
     # --debug (or a command that configures logging, like the MCP server) installs a real handler.
     logging.lastResort = logging.NullHandler()
+    if sys.argv[1:2] == ["export"]:
+        _export_without_typer(sys.argv[2:])
+    import typer
+
+    from icucoach.cli_app import app
+
     try:
         app()
     except SystemExit as exc:
@@ -179,9 +87,33 @@ def main() -> None:
         raise
 
 
-def _say_interrupted() -> None:
-    import sys
+def _export_without_typer(args: list[str]) -> None:
+    """Run ``icucoach export ARGS`` and exit, if ``export_options.parse`` takes ARGS; else return."""
+    from icucoach.commands.export_options import parse
 
+    values = parse(args)
+    if values is None or values["setup"]:  # the wizard is built on Typer's prompts and exits
+        return
+    try:
+        from icucoach.commands.export import run
+
+        code = run(values)
+    except KeyboardInterrupt:  # the export reports its own; this is one before or after it
+        _say_interrupted()
+    raise SystemExit(code)
+
+
+def __getattr__(name: str) -> Any:
+    """The Typer side (``app``, ``load_command``, ``plain_help``, ``LazyGroup``) from ``icucoach.cli_app``,
+    imported on first use."""
+    if name in ("app", "load_command", "plain_help", "LazyGroup"):
+        from icucoach import cli_app
+
+        return getattr(cli_app, name)
+    raise AttributeError(name)
+
+
+def _say_interrupted() -> None:
     from icucoach.exitcodes import Exit
 
     command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "icucoach"

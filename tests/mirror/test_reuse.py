@@ -81,3 +81,23 @@ def test_a_failed_run_keeps_the_memo(sb, setup) -> None:
     assert failed.code != 0
     assert store.get_state("i100001", MEMO)
     assert _export(sb, store, out, LATER, archive=False).reused
+
+
+def test_the_time_is_replaced_in_the_text_only_where_the_memo_says(sb, setup) -> None:
+    """The reuse sets the new time in the previous texts (no re-serialising) at the places the memo counted;
+    a memo whose counts do not match the texts falls back to setting the fields and serialising, with the
+    same bytes."""
+    store, out = setup
+    assert _export(sb, store, out, LATER, archive=False).reused
+    memo = store.get_state("i100001", MEMO)
+    assert memo is not None and memo["stamp"] == "2026-11-23T20:30:15+11:00"
+    assert memo["stamps"] == {"latest": 2, "history": 1, "intervals": 1, "routes": 1, "ftp_history": 0}
+    later = LATER.replace(minute=45)
+    spliced = _export(sb, store, out, later, archive=False)
+    assert spliced.reused
+    spliced_files = _files(out)
+    store.set_state("i100001", MEMO, {**store.get_state("i100001", MEMO), "stamps": {"latest": 1}})
+    serialised = _export(sb, store, out, later, archive=False)
+    assert serialised.reused and _files(out) == spliced_files
+    assert _export(sb, store, out, later, archive=False, validate=True).code == 0  # a rebuild
+    assert _files(out) == spliced_files

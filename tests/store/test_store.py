@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import os
+import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from icucoach.intervals import IntervalsClient
+from icucoach.store import db
 from icucoach.store.db import Store, store_url
 from icucoach.store.formats import to_csv, to_gpx, to_tcx
 from icucoach.store.sync import SyncOptions, fetch_details, sync_athlete
@@ -210,3 +212,31 @@ def test_head_revision_is_alembics_head_and_a_migrated_store_is_at_it(tmp_path: 
         assert store.revision() == db.HEAD_REVISION
         store.migrate()  # already there: nothing to do
         assert store.revision() == db.HEAD_REVISION
+
+
+def test_a_new_sqlite_archive_gets_the_migrations_schema_without_alembic(tmp_path) -> None:
+    """``Store.open`` creates a new SQLite archive from the models (no Alembic import); the result must be
+    what the migrations create, table for table, stamped at head, and Alembic must agree it is at head."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    with Store.open(tmp_path / "fast.sqlite") as fast:
+        assert fast.revision() == db.HEAD_REVISION
+    engine = create_engine(f"sqlite:///{tmp_path / 'alembic.sqlite'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    engine.dispose()
+
+    def schema(path: Path) -> list[tuple[str, ...]]:
+        with sqlite3.connect(path) as c:
+            return sorted(c.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+    assert schema(tmp_path / "fast.sqlite") == schema(tmp_path / "alembic.sqlite")
+    with create_engine(f"sqlite:///{tmp_path / 'fast.sqlite'}").begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")  # nothing to do
+    assert schema(tmp_path / "fast.sqlite") == schema(tmp_path / "alembic.sqlite")

@@ -9,19 +9,21 @@ intact: the five files are replaced as one set or not at all.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
-import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from icucoach.commands._console import err, out, print_error, sync_progress
+from icucoach.commands.export_options import OPTIONS
 from icucoach.exitcodes import Exit
 from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient
 from icucoach.mirror.exporter import ExportResult, export_async
 from icucoach.mirror.files import FILES, OutputError, probe_folder
-from icucoach.mirror.gitsync import GitError, commit_if_changed, prepare
 from icucoach.mirror.options import (
     WATCH_INTERVAL_MINUTES,
     ExportOptions,
@@ -36,9 +38,17 @@ from icucoach.store.db import Store
 from icucoach.store.opening import StoreError
 
 
+def _console() -> ModuleType:
+    """The Rich consoles, imported only when something is printed (a quiet run that succeeds prints
+    nothing, and Rich costs more to import than such a run takes otherwise)."""
+    from icucoach.commands import _console as console
+
+    return console
+
+
 def _error(message: str, hint: str | None, code: int) -> int:
     """The one error message of a failed run (``error:`` then ``fix:``, on stderr); returns ``code``."""
-    print_error(message, hint)
+    _console().print_error(message, hint)
     return code
 
 
@@ -52,14 +62,14 @@ def _interrupted(opts: ExportOptions, written: list[Path]) -> None:
     """Say what an interrupted run did and did not replace (the set is all-or-nothing, see mirror.files)."""
     if written:
         names = ", ".join(p.name for p in written)
-        err.print(
+        _console().err.print(
             f"interrupted: {names} written (the whole new set); the archive snapshot and --git push of this "
             "run may be missing",
             highlight=False,
         )
     else:
         names = ", ".join(f"{k}.json" for k in FILES)
-        err.print(
+        _console().err.print(
             f"interrupted: nothing was replaced ({names} in {opts.out_dir} are the previous versions); "
             "the archive database keeps what was synced so far",
             highlight=False,
@@ -71,6 +81,12 @@ def _pinned_today(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         raise OptionError(f"--today must be a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _gitsync() -> ModuleType:
+    from icucoach.mirror import gitsync
+
+    return gitsync
 
 
 def _run_once(opts: ExportOptions, overrides: dict, quiet: bool, git_repo: str | None, branch: str) -> int:
@@ -103,18 +119,20 @@ def _attempt(
     except OSError as exc:
         failure = exc if isinstance(exc, OutputError) else OutputError(opts.out_dir, exc.strerror or str(exc))
         return _error(*failure.describe(_flag_for(failure.path, opts)), Exit.OUTPUT)
+    git = _gitsync() if git_repo else None
+    git_error: tuple[type[Exception], ...] = (git.GitError,) if git else ()
     try:
-        if git_repo:
-            prepare(git_repo, opts.out_dir, branch)
+        if git:
+            git.prepare(git_repo, opts.out_dir, branch)
         result = asyncio.run(_export(opts, settings, quiet, written))
-        if git_repo and result.code in (Exit.OK, Exit.PARTIAL) and not opts.dry_run:
-            pushed = commit_if_changed(
+        if git and result.code in (Exit.OK, Exit.PARTIAL) and not opts.dry_run:
+            pushed = git.commit_if_changed(
                 opts.out_dir, branch, f"icucoach export {result.documents['latest']['metadata']['today']}"
             )
             result.message += (
                 "; git: committed and pushed" if pushed else "; git: no content change, nothing committed"
             )
-    except GitError as exc:
+    except git_error as exc:
         return _error(
             f"git failed: {exc}", "Check the --git repository URL, its credentials and branch.", Exit.OUTPUT
         )
@@ -141,130 +159,105 @@ def _attempt(
         return _error(result.message, result.hint, result.code)
     if result.code == Exit.OK and quiet:
         return result.code
-    out.print(("" if result.code == Exit.OK else f"[bold yellow]exit {result.code}:[/] ") + result.message)
+    console = _console()
+    console.out.print(
+        ("" if result.code == Exit.OK else f"[bold yellow]exit {result.code}:[/] ") + result.message
+    )
     for f in result.failures[:20]:
-        err.print(f"  [yellow]-[/] {f}")
+        console.err.print(f"  [yellow]-[/] {f}")
     return result.code
 
 
 async def _export(
     opts: ExportOptions, settings: ClientSettings, quiet: bool, written: list[Path]
 ) -> ExportResult:
-    store = Store.open(opts.store_url, writer=True, note=lambda text: err.print(f"[dim]{text}[/]"))
+    store = Store.open(opts.store_url, writer=True, note=lambda text: _console().err.print(f"[dim]{text}[/]"))
     try:
         async with IntervalsClient(settings) as client:
-            with sync_progress(disable=quiet) as progress:
+            with nullcontext(None) if quiet else _console().sync_progress() as progress:
                 return await export_async(opts, client, store, progress=progress, written=written)
     finally:
         store.close()
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("export")
-    def export(
-        setup: bool = typer.Option(
-            False, "--setup", help="Run the setup wizard (credentials, week start, zones)."
-        ),
-        days: int = typer.Option(
-            7, "--days", help="Display window for wellness rows and summaries (metric windows are fixed)."
-        ),
-        output: Path | None = typer.Option(
-            None, "--output", help="Write latest.json to this file (Section 11 local mode)."
-        ),
-        out_dir: Path | None = typer.Option(
-            None, "--out-dir", help="Directory for all files (default: current directory)."
-        ),
-        week_start: str | None = typer.Option(None, "--week-start", help="Training week start: mon..sun."),
-        zone_preference: str | None = typer.Option(
-            None, "--zone-preference", help="Zone basis per sport, e.g. run:hr,cycling:power."
-        ),
-        privacy: str | None = typer.Option(None, "--privacy", help="none, standard (default) or strict."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Sync and build, but write no files."),
-        debug: bool = typer.Option(
-            False, "--debug", help="Verbose diagnostics; check every file against its schema before writing."
-        ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or success output (cron)."),
-        watch_: bool = typer.Option(False, "--watch", help="Re-export on a schedule until interrupted."),
-        interval: float = typer.Option(15.0, "--interval", help="Minutes between --watch runs (1 to 1440)."),
-        watch_count: int | None = typer.Option(None, "--watch-count", hidden=True),
-        git_repo: str | None = typer.Option(
-            None, "--git", help="Commit and push to this git repository when content changed."
-        ),
-        git_branch: str = typer.Option("main", "--git-branch", help="Branch for --git."),
-        athlete_id: str | None = typer.Option(
-            None, "--athlete-id", help="Athlete id (overrides config/env)."
-        ),
-        intervals_key: str | None = typer.Option(
-            None, "--intervals-key", help="API key (overrides config/env)."
-        ),
-        store: str | None = typer.Option(None, "--store", help="Archive database URL or SQLite path."),
-        archive: bool = typer.Option(
-            True, "--archive/--no-archive", help="Write archive/YYYY-MM/ snapshots."
-        ),
-        archive_retention_days: int = typer.Option(
-            90, "--archive-retention-days", help="Delete snapshots older than this many days (0 = keep all)."
-        ),
-        lookback_days: int = typer.Option(
-            14, "--lookback-days", help="Re-read window for late or edited activities."
-        ),
-        today: str | None = typer.Option(
-            None, "--today", hidden=True, help="Pin the athlete's today (tests)."
-        ),
-    ) -> None:
-        """Export latest/history/intervals/routes/ftp_history JSON for an AI coach (Section 11 compatible)."""
-        if debug:
-            logging.basicConfig(level=logging.DEBUG)
-        if setup:
-            from icucoach.commands.setup import run_wizard
+def run(values: dict[str, Any]) -> int:
+    """Run ``icucoach export`` with the flags' values (by parameter name, see ``export_options``); returns
+    the exit code. Imports neither Typer nor Rich unless something is to be printed."""
+    v = SimpleNamespace(**values)
+    if v.debug:
+        logging.basicConfig(level=logging.DEBUG)
+    if v.setup:
+        from icucoach.commands.setup import run_wizard
 
-            run_wizard()
-            return
-        cfg = mirror_config()
-        try:
-            check_range("--interval", interval, *WATCH_INTERVAL_MINUTES)
-            opts = ExportOptions(
-                out_dir=out_dir or Path(cfg.get("out_dir") or "."),
-                output=output,
-                days=days,
-                week_start=parse_week_start(week_start or cfg.get("week_start")),
-                zone_preference=parse_zone_preference(zone_preference or cfg.get("zone_preference")),
-                privacy=privacy or cfg.get("privacy") or "standard",
-                dry_run=dry_run,
-                archive=archive,
-                archive_retention_days=archive_retention_days,
-                lookback_days=lookback_days,
-                today=_pinned_today(today),
-                store_url=store or cfg.get("store"),
-                validate=debug,
+        run_wizard()
+        return Exit.OK
+    cfg = mirror_config()
+    try:
+        check_range("--interval", v.interval, *WATCH_INTERVAL_MINUTES)
+        opts = ExportOptions(
+            out_dir=v.out_dir or Path(cfg.get("out_dir") or "."),
+            output=v.output,
+            days=v.days,
+            week_start=parse_week_start(v.week_start or cfg.get("week_start")),
+            zone_preference=parse_zone_preference(v.zone_preference or cfg.get("zone_preference")),
+            privacy=v.privacy or cfg.get("privacy") or "standard",
+            dry_run=v.dry_run,
+            archive=v.archive,
+            archive_retention_days=v.archive_retention_days,
+            lookback_days=v.lookback_days,
+            today=_pinned_today(v.today),
+            store_url=v.store or cfg.get("store"),
+            validate=v.debug,
+        )
+    except OptionError as exc:
+        hint = "See `icucoach export --help` for what each flag accepts."
+        return _error(str(exc), hint, Exit.USAGE)
+    overrides = {k: x for k, x in (("athlete_id", v.athlete_id), ("api_key", v.intervals_key)) if x}
+    runs: list[int] = []
+    in_run = [False]
+
+    def run_once() -> int:
+        in_run[0] = True
+        code = _run_once(opts, overrides, v.quiet, v.git_repo, v.git_branch)
+        in_run[0] = False
+        runs.append(code)
+        return code
+
+    def report(n: int, code: int) -> None:
+        if not v.quiet:
+            _console().out.print(f"[dim]run {n} finished with exit {code}; next in {v.interval:g} min[/]")
+
+    try:
+        if not v.watch_:
+            return run_once()
+        return watch(run_once, v.interval * 60.0, count=v.watch_count, on_result=report)
+    except KeyboardInterrupt:
+        if runs and not in_run[0]:  # a run reports its own interruption
+            _console().err.print(
+                f"interrupted: --watch stopped between runs; the last run ({len(runs)}) finished with "
+                f"exit {runs[-1]} and nothing was in progress",
+                highlight=False,
             )
-        except OptionError as exc:
-            hint = "See `icucoach export --help` for what each flag accepts."
-            raise typer.Exit(_error(str(exc), hint, Exit.USAGE)) from None
-        overrides = {k: v for k, v in (("athlete_id", athlete_id), ("api_key", intervals_key)) if v}
-        runs: list[int] = []
-        in_run = [False]
+        return Exit.INTERRUPTED
 
-        def run_once() -> int:
-            in_run[0] = True
-            code = _run_once(opts, overrides, quiet, git_repo, git_branch)
-            in_run[0] = False
-            runs.append(code)
-            return code
 
-        def report(n: int, code: int) -> None:
-            if not quiet:
-                out.print(f"[dim]run {n} finished with exit {code}; next in {interval:g} min[/]")
+def register(app: Any) -> None:
+    """Add the ``export`` command to a Typer app; its parameters are built from ``export_options.OPTIONS``."""
+    import typer
 
-        try:
-            if not watch_:
-                raise typer.Exit(run_once())
-            code = watch(run_once, interval * 60.0, count=watch_count, on_result=report)
-        except KeyboardInterrupt:
-            if runs and not in_run[0]:  # a run reports its own interruption
-                err.print(
-                    f"interrupted: --watch stopped between runs; the last run ({len(runs)}) finished with "
-                    f"exit {runs[-1]} and nothing was in progress",
-                    highlight=False,
-                )
-            raise typer.Exit(Exit.INTERRUPTED) from None
-        raise typer.Exit(code)
+    def export(**values: Any) -> None:
+        """Export latest/history/intervals/routes/ftp_history JSON for an AI coach (Section 11 compatible)."""
+        raise typer.Exit(run(values))
+
+    export.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                o.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=typer.Option(o.default, *o.flags, help=o.help or None, hidden=o.hidden),
+                annotation=o.kind,
+            )
+            for o in OPTIONS
+        ]
+    )
+    app.command("export")(export)

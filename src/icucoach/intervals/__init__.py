@@ -5,6 +5,7 @@
 API's OpenAPI schemas, and athlete-local time helpers.
 """
 
+from icucoach.intervals import _no_httpx_cli  # noqa: F401  (first: before anything imports httpx)
 from icucoach.intervals.client import IntervalsClient
 from icucoach.intervals.config import ClientSettings, default_config_path, normalize_athlete_id
 from icucoach.intervals.errors import (

@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from icucoach import __version__
 from icucoach.exitcodes import Exit
 from icucoach.intervals import IntervalsClient, IntervalsError
@@ -80,6 +78,8 @@ def attachment_fetcher(client: IntervalsClient, counter: list[int] | None = None
         if urlsplit(full).netloc == urlsplit(root).netloc:
             resp = await client.transport.http.get(full, timeout=30.0)
         else:
+            import httpx  # loaded by then (the client); not at import, to come after intervals' own import
+
             async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as plain:
                 resp = await plain.get(full)
         resp.raise_for_status()
@@ -110,6 +110,47 @@ def memo_key(opts: ExportOptions, today: date, athlete: Json, store: Store, athl
     return h.hexdigest()
 
 
+# Where the generation time stands in each file (file, path to the object, field).
+STAMPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("latest", ("metadata",), "last_updated"),
+    ("latest", ("history",), "last_generated"),
+    ("latest", ("derived_metrics",), "calculation_timestamp"),
+    ("history", (), "generated_at"),
+    ("intervals", (), "generated_at"),
+    ("routes", (), "generated_at"),
+)
+
+
+def _stamp_nodes(docs: dict[str, Json]) -> list[tuple[str, Json, str]]:
+    """(file, object, field) of every generation-time field present in ``docs``."""
+    found = []
+    for kind, path, name in STAMPS:
+        node: Any = docs.get(kind)
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and name in node:
+            found.append((kind, node, name))
+    return found
+
+
+def _stamp_counts(docs: dict[str, Json], texts: dict[str, str], generated_at: str) -> dict[str, int] | None:
+    """How often each file's text holds the generation time, when every occurrence is one of the fields
+    ``_stamp_nodes`` finds (so replacing the text is the same as setting those fields and serialising
+    anew); None when another value happens to read the same, or a field holds something else."""
+    nodes = _stamp_nodes(docs)
+    if any(node[name] != generated_at for _, node, name in nodes):
+        return None
+    quoted = json.dumps(generated_at)
+    counts = {kind: sum(1 for k, _, _ in nodes if k == kind) for kind in FILES}
+    return counts if all(texts[k].count(quoted) == n for k, n in counts.items()) else None
+
+
+@dataclass
+class _Reused:
+    docs: dict[str, Json]
+    texts: dict[str, str] | None  # the files with the new time in place, when it could be set in the text
+
+
 def _reuse(
     opts: ExportOptions,
     store: Store,
@@ -118,9 +159,11 @@ def _reuse(
     athlete: Json,
     today: date,
     generated_at: str,
-) -> dict[str, Json] | None:
+) -> _Reused | None:
     """The previous run's documents with ``generated_at`` set anew, if nothing they depend on changed (the
-    memo's key is ``key`` and every file is byte for byte what that run wrote); else None."""
+    memo's key is ``key`` and every file is byte for byte what that run wrote); else None. The texts are
+    the previous ones with the time replaced where the memo says it stands (serialising ~300 kB of JSON
+    with indentation is most of what a repeat would spend otherwise)."""
     from icucoach.mirror.ftp import load_ftp_history, update_ftp_history
 
     memo = store.get_state(athlete_id, MEMO) or {}
@@ -144,17 +187,16 @@ def _reuse(
     ftp = update_ftp_history(docs["ftp_history"], athlete, [], today)
     if dumps(apply_privacy("ftp_history", ftp, opts.privacy)) != texts["ftp_history"]:
         return None
-    for node, name in (
-        (docs["latest"].get("metadata"), "last_updated"),
-        (docs["latest"].get("history"), "last_generated"),
-        (docs["latest"].get("derived_metrics"), "calculation_timestamp"),
-        (docs["history"], "generated_at"),
-        (docs["intervals"], "generated_at"),
-        (docs["routes"], "generated_at"),
-    ):
-        if isinstance(node, dict) and name in node:
-            node[name] = generated_at
-    return docs
+    nodes = _stamp_nodes(docs)
+    for _, node, name in nodes:
+        node[name] = generated_at
+    counts, before = memo.get("stamps"), memo.get("stamp")
+    if not isinstance(counts, dict) or not isinstance(before, str):
+        return _Reused(docs, None)
+    old, new = json.dumps(before), json.dumps(generated_at)
+    if any(texts[k].count(old) != counts.get(k) for k in FILES):
+        return _Reused(docs, None)
+    return _Reused(docs, {k: t.replace(old, new) for k, t in texts.items()})
 
 
 def build_documents(
@@ -219,7 +261,7 @@ async def export_async(
         key = memo_key(opts, report.today, athlete, store, aid)
         reused = _reuse(opts, store, aid, key, athlete, report.today, generated_at)
     if reused is not None:
-        docs = reused
+        docs = reused.docs
     else:
         from icucoach.mirror.capability_block import fetch_curves
         from icucoach.mirror.context import ExportContext
@@ -247,7 +289,9 @@ async def export_async(
             if not same_content(kind, read_json(opts.path_for(kind)), docs[kind]):
                 result.changed.append(kind)
     if not opts.dry_run:
-        texts = {opts.path_for(kind): dumps(docs[kind]) for kind in FILES}
+        by_kind = reused.texts if reused is not None and reused.texts else None
+        by_kind = by_kind or {kind: dumps(docs[kind]) for kind in FILES}
+        texts = {opts.path_for(kind): by_kind[kind] for kind in FILES}
         write_set(texts, opts.out_dir, committed=written)
         result.written = list(texts)
         # Remember this run for the next (after the attachments it fetched); a partial run is not reused.
@@ -256,7 +300,10 @@ async def export_async(
             # a reused run fetched nothing after its key was taken; a rebuild may have fetched route files
             key_after = key if reused is not None and key else None
             key_after = key_after or memo_key(opts, report.today, athlete, store, aid)
-            memo = {"key": key_after, "files": {k: _sha(texts[opts.path_for(k)]) for k in FILES}}
+            memo = {"key": key_after, "files": {k: _sha(by_kind[k]) for k in FILES}}
+            counts = _stamp_counts(docs, by_kind, generated_at)
+            if counts is not None:
+                memo.update(stamp=generated_at, stamps=counts)
         store.set_state(aid, MEMO, memo)
     if opts.archive:
         result.archive, _ = write_snapshot(

@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import json
 import os
@@ -264,20 +263,24 @@ def _discard(paths: Iterable[Path]) -> None:
         p.unlink(missing_ok=True)
 
 
-def _drop(node: Any, parts: list[str]) -> None:
+def _without(node: Any, parts: list[str]) -> Any:
+    """``node`` without the field at ``parts``: a new container on the way down, the rest shared (a deep
+    copy of a whole file to drop three timestamps was most of the cost of comparing)."""
     if not parts or node is None:
-        return
+        return node
     head, rest = parts[0], parts[1:]
     if head == "*":
-        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
-        for child in items:
-            _drop(child, rest)
-        return
-    if isinstance(node, dict) and head in node:
-        if rest:
-            _drop(node[head], rest)
-        else:
-            del node[head]
+        if isinstance(node, dict):
+            return {k: _without(v, rest) for k, v in node.items()}
+        return [_without(v, rest) for v in node] if isinstance(node, list) else node
+    if not isinstance(node, dict) or head not in node:
+        return node
+    out = dict(node)
+    if rest:
+        out[head] = _without(node[head], rest)
+    else:
+        del out[head]
+    return out
 
 
 
@@ -289,10 +292,11 @@ def script_hash() -> str:
     return hashlib.sha256(f"icucoach {__version__}".encode()).hexdigest()[:12]
 
 def normalise(kind: str, doc: Any) -> Any:
-    """A copy of ``doc`` without the volatile fields of that file kind."""
-    out = copy.deepcopy(doc)
+    """``doc`` without the volatile fields of that file kind (``doc`` is left as it is; unchanged parts of
+    the result are shared with it)."""
+    out = doc
     for path in VOLATILE.get(kind, ()):
-        _drop(out, path.split("."))
+        out = _without(out, path.split("."))
     return out
 
 

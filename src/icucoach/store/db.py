@@ -15,14 +15,26 @@ Every failure to reach or use the database is a ``StoreError`` carrying its exit
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, delete, func, select, text
+from sqlalchemy import (
+    Engine,
+    Table,
+    Text,
+    bindparam,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,6 +42,7 @@ from icucoach.analytics.inputs import from_api_activity
 from icucoach.store.models import (
     ActivityRow,
     AttachmentRow,
+    Base,
     EventRow,
     IntervalsRow,
     StateRow,
@@ -42,6 +55,17 @@ Json = dict[str, Any]
 # The newest migration (``migrations/versions``); ``tests/store`` checks it is Alembic's head.
 HEAD_REVISION = "0001_initial"
 _CHUNK = 400
+
+
+def _table(model: Any) -> Table:
+    """The Core table of a mapped class (for bulk statements without the ORM's per-row bookkeeping)."""
+    return cast(Table, model.__table__)
+
+
+def _chunked(items: list[str]) -> Iterator[list[str]]:
+    """``items`` in slices small enough for one ``IN (...)`` on every backend."""
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
 
 
 def default_store_url() -> str:
@@ -177,8 +201,12 @@ class Store:
     def migrate(self, revision: str = "head") -> None:
         """Run the Alembic migrations up to ``revision`` on this store's database. A store already at the
         head revision is left alone without loading Alembic (a tenth of a second of every command)."""
-        if revision == "head" and self.revision() == HEAD_REVISION:
-            return
+        if revision == "head":
+            current = self.revision()
+            if current == HEAD_REVISION:
+                return
+            if current is None and self._create_new_sqlite():
+                return
         from alembic import command
         from alembic.config import Config
 
@@ -187,6 +215,27 @@ class Store:
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
+
+    def _create_new_sqlite(self) -> bool:
+        """Create the head schema in a new, empty SQLite archive from the models, stamped at
+        ``HEAD_REVISION`` as Alembic would stamp it, without loading Alembic (a fifth of a second of a first
+        export). ``tests/store`` checks the result is the migrations' schema, table for table. False (nothing
+        done) for any other database."""
+        if sqlite_file(self.engine.url) is None:
+            return False
+        with self.engine.begin() as conn:
+            if conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar():
+                return False
+            Base.metadata.create_all(conn)
+            # Alembic's own version table, as its ``command.upgrade`` creates it
+            conn.execute(
+                text(
+                    "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, "
+                    "\n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)"
+                )
+            )
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD_REVISION})
+        return True
 
     def close(self) -> None:
         if self._lock is not None:
@@ -203,8 +252,8 @@ class Store:
     # ------------------------------------------------------------------------------------------ activities
     def activity_stamps(self, athlete_id: str, oldest: str, newest: str) -> dict[str, tuple[Any, Any]]:
         """``id -> (icu_sync_date, analyzed)`` of stored activities on local dates [oldest, newest]."""
-        with Session(self.engine) as s:
-            rows = s.execute(
+        with self.engine.connect() as c:
+            rows = c.execute(
                 select(ActivityRow.id, ActivityRow.icu_sync_date, ActivityRow.analyzed).where(
                     ActivityRow.athlete_id == athlete_id, ActivityRow.day >= oldest, ActivityRow.day <= newest
                 )
@@ -212,30 +261,46 @@ class Store:
             return {r[0]: (r[1], r[2]) for r in rows}
 
     def upsert_activities(self, athlete_id: str, records: Iterable[Json]) -> tuple[int, int]:
-        """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed)."""
+        """Insert new and update changed activities (by ``icu_sync_date``/``analyzed``); (new, changed).
+        One transaction, rows written in bulk (a first sync stores thousands)."""
         recs = {str(r["id"]): r for r in records}
-        new = changed = 0
+        table = _table(ActivityRow)
         stamp = now_iso()
-        with Session(self.engine) as s, s.begin():
-            ids = list(recs)
-            existing: dict[str, ActivityRow] = {}
-            for i in range(0, len(ids), _CHUNK):
-                for row in s.scalars(select(ActivityRow).where(ActivityRow.id.in_(ids[i : i + _CHUNK]))):
-                    existing[row.id] = row
+        with self.engine.begin() as conn:
+            existing = {
+                r.id: r
+                for ids in _chunked(list(recs))
+                for r in conn.execute(
+                    select(table.c.id, table.c.icu_sync_date, table.c.analyzed, table.c.raw).where(
+                        table.c.id.in_(ids)
+                    )
+                )
+            }
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
             for aid, rec in recs.items():
-                cols = activity_columns(athlete_id, rec)
                 found = existing.get(aid)
-                if found is None:
-                    s.add(ActivityRow(**cols, fetched_at=stamp))
-                    new += 1
-                elif (found.icu_sync_date, found.analyzed) != (cols["icu_sync_date"], cols["analyzed"]) or (
-                    found.raw != rec
+                if (
+                    found is not None
+                    and (found.icu_sync_date, found.analyzed)
+                    == (
+                        rec.get("icu_sync_date"),
+                        rec.get("analyzed"),
+                    )
+                    and found.raw == rec
                 ):
-                    for k, v in cols.items():
-                        setattr(found, k, v)
-                    found.fetched_at = stamp
-                    changed += 1
-        return new, changed
+                    continue
+                cols = {**activity_columns(athlete_id, rec), "fetched_at": stamp}
+                (inserts if found is None else updates).append(cols)
+            if inserts:
+                conn.execute(insert(table), inserts)
+            if updates:
+                # "b_id": a bound name of its own (SQLAlchemy reserves the column names for SET values)
+                conn.execute(
+                    update(table).where(table.c.id == bindparam("b_id")),
+                    [{**u, "b_id": u["id"]} for u in updates],
+                )
+        return len(inserts), len(updates)
 
     def delete_activities(self, ids: Sequence[str]) -> int:
         if not ids:
@@ -266,8 +331,8 @@ class Store:
         if not include_duplicates:
             q = q.where(ActivityRow.duplicate_of.is_(None))
         q = q.order_by(ActivityRow.start_date_local.desc(), ActivityRow.id)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q)]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q)]
 
     def activity_rows(
         self, athlete_id: str, oldest: str | None = None, newest: str | None = None
@@ -279,8 +344,8 @@ class Store:
             q = q.where(ActivityRow.day >= oldest)
         if newest:
             q = q.where(ActivityRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r._mapping) for r in s.execute(q.order_by(ActivityRow.start_date_local))]
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q.order_by(ActivityRow.start_date_local))]
 
     def set_duplicates(self, athlete_id: str, duplicate_of: dict[str, str]) -> None:
         """Link every recording of a session to the kept one (``duplicate_of``); clear stale links."""
@@ -296,8 +361,8 @@ class Store:
                     row.duplicate_of = want
 
     def duplicates(self, athlete_id: str) -> dict[str, str]:
-        with Session(self.engine) as s:
-            rows = s.execute(
+        with self.engine.connect() as c:
+            rows = c.execute(
                 select(ActivityRow.id, ActivityRow.duplicate_of).where(
                     ActivityRow.athlete_id == athlete_id, ActivityRow.duplicate_of.is_not(None)
                 )
@@ -320,25 +385,35 @@ class Store:
 
     # -------------------------------------------------------------------------------------------- wellness
     def upsert_wellness(self, athlete_id: str, records: Iterable[Json]) -> int:
+        """Store wellness days whose record is new or different; the number written (one transaction)."""
         recs = {str(r.get("id"))[:10]: r for r in records if r.get("id")}
-        stamp, changed = now_iso(), 0
-        with Session(self.engine) as s, s.begin():
-            days = list(recs)
-            existing: dict[str, WellnessRow] = {}
-            for i in range(0, len(days), _CHUNK):
-                q = select(WellnessRow).where(
-                    WellnessRow.athlete_id == athlete_id, WellnessRow.day.in_(days[i : i + _CHUNK])
+        table = _table(WellnessRow)
+        stamp = now_iso()
+        with self.engine.begin() as conn:
+            existing = {
+                r.day: r.raw
+                for days in _chunked(list(recs))
+                for r in conn.execute(
+                    select(table.c.day, table.c.raw).where(
+                        table.c.athlete_id == athlete_id, table.c.day.in_(days)
+                    )
                 )
-                existing.update({r.day: r for r in s.scalars(q)})
-            for day, rec in recs.items():
-                row = existing.get(day)
-                if row is None:
-                    s.add(WellnessRow(athlete_id=athlete_id, day=day, raw=rec, fetched_at=stamp))
-                    changed += 1
-                elif row.raw != rec:
-                    row.raw, row.fetched_at = rec, stamp
-                    changed += 1
-        return changed
+            }
+            rows = [
+                {"athlete_id": athlete_id, "day": day, "raw": rec, "fetched_at": stamp}
+                for day, rec in recs.items()
+                if day not in existing or existing[day] != rec
+            ]
+            inserts = [r for r in rows if r["day"] not in existing]
+            updates = [{**r, "b_day": r["day"]} for r in rows if r["day"] in existing]
+            if inserts:
+                conn.execute(insert(table), inserts)
+            if updates:
+                conn.execute(
+                    update(table).where(table.c.athlete_id == athlete_id, table.c.day == bindparam("b_day")),
+                    [{"raw": u["raw"], "fetched_at": u["fetched_at"], "b_day": u["b_day"]} for u in updates],
+                )
+        return len(rows)
 
     def wellness(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
         """Raw wellness records, ascending by date."""
@@ -347,34 +422,48 @@ class Store:
             q = q.where(WellnessRow.day >= oldest)
         if newest:
             q = q.where(WellnessRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q.order_by(WellnessRow.day))]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q.order_by(WellnessRow.day))]
 
     # ---------------------------------------------------------------------------------------------- events
     def replace_events(self, athlete_id: str, oldest: str, newest: str, records: Iterable[Json]) -> int:
-        """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear)."""
-        stamp, n = now_iso(), 0
-        with Session(self.engine) as s, s.begin():
-            s.execute(
-                delete(EventRow).where(
-                    EventRow.athlete_id == athlete_id, EventRow.day >= oldest, EventRow.day <= newest
-                )
-            )
-            for rec in records:
-                eid = str(rec.get("id"))
-                s.execute(delete(EventRow).where(EventRow.id == eid))
-                s.add(
-                    EventRow(
-                        id=eid,
-                        athlete_id=athlete_id,
-                        day=str(rec.get("start_date_local") or "")[:10],
-                        category=rec.get("category"),
-                        raw=rec,
-                        fetched_at=stamp,
-                    )
-                )
-                n += 1
-        return n
+        """The calendar on [oldest, newest] becomes exactly ``records`` (deleted events disappear); only
+        events that are new or different are written. Returns the number of records."""
+        table = _table(EventRow)
+        stamp = now_iso()
+        records = list(records)
+        wanted: dict[str, dict[str, Any]] = {}
+        for rec in records:
+            eid = str(rec.get("id"))
+            wanted[eid] = {
+                "id": eid,
+                "athlete_id": athlete_id,
+                "day": str(rec.get("start_date_local") or "")[:10],
+                "category": rec.get("category"),
+                "raw": rec,
+                "fetched_at": stamp,
+            }
+        shown = (table.c.athlete_id == athlete_id) & (table.c.day >= oldest) & (table.c.day <= newest)
+        with self.engine.begin() as conn:
+            held = {
+                r.id: r
+                for ids in _chunked(list(wanted))
+                for r in conn.execute(select(table).where(table.c.id.in_(ids)))
+            }
+            held.update({r.id: r for r in conn.execute(select(table).where(shown))})
+            same = {
+                eid
+                for eid, row in held.items()
+                if eid in wanted
+                and all(getattr(row, k) == v for k, v in wanted[eid].items() if k != "fetched_at")
+            }
+            stale = [eid for eid in held if eid not in same]
+            for ids in _chunked(stale):
+                conn.execute(delete(table).where(table.c.id.in_(ids)))
+            fresh = [row for eid, row in wanted.items() if eid not in same]
+            if fresh:
+                conn.execute(insert(table), fresh)
+        return len(records)
 
     def events(self, athlete_id: str, oldest: str | None = None, newest: str | None = None) -> list[Json]:
         q = select(EventRow.raw).where(EventRow.athlete_id == athlete_id)
@@ -382,22 +471,36 @@ class Store:
             q = q.where(EventRow.day >= oldest)
         if newest:
             q = q.where(EventRow.day <= newest)
-        with Session(self.engine) as s:
-            return [dict(r) for r in s.scalars(q.order_by(EventRow.day, EventRow.id))]
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.scalars(q.order_by(EventRow.day, EventRow.id))]
 
     # ------------------------------------------------------------------------------ streams and intervals
     def put_streams(self, activity_id: str, streams: list[Json], source_sync_date: str | None) -> None:
-        types = ",".join(sorted(str(x.get("type")) for x in streams))
+        self.put_details(streams=[(activity_id, streams, source_sync_date)])
+
+    def put_details(
+        self,
+        *,
+        intervals: Sequence[tuple[str, Json, str | None]] = (),
+        streams: Sequence[tuple[str, list[Json], str | None]] = (),
+    ) -> None:
+        """Store fetched intervals and streams, ``(activity id, data, the activity's icu_sync_date)`` each,
+        replacing what was held, in one transaction (one commit for a whole batch of details)."""
+        if not intervals and not streams:
+            return
+        stamp = now_iso()
         with Session(self.engine) as s, s.begin():
-            s.merge(
-                StreamsRow(
-                    activity_id=activity_id,
-                    types=types,
-                    data=streams,
-                    source_sync_date=source_sync_date,
-                    fetched_at=now_iso(),
+            for aid, data, sync_date in intervals:
+                s.merge(
+                    IntervalsRow(activity_id=aid, data=data, source_sync_date=sync_date, fetched_at=stamp)
                 )
-            )
+            for aid, items, sync_date in streams:
+                types = ",".join(sorted(str(x.get("type")) for x in items))
+                s.merge(
+                    StreamsRow(
+                        activity_id=aid, types=types, data=items, source_sync_date=sync_date, fetched_at=stamp
+                    )
+                )
 
     def streams_stamp(self, activity_id: str) -> tuple[str | None] | None:
         """``(source_sync_date,)`` of the stored streams, None if none: whether they are current, without
@@ -414,20 +517,25 @@ class Store:
             return None if row is None else (list(row.data), row.source_sync_date)
 
     def put_intervals(self, activity_id: str, data: Json, source_sync_date: str | None) -> None:
-        with Session(self.engine) as s, s.begin():
-            s.merge(
-                IntervalsRow(
-                    activity_id=activity_id,
-                    data=data,
-                    source_sync_date=source_sync_date,
-                    fetched_at=now_iso(),
-                )
-            )
+        self.put_details(intervals=[(activity_id, data, source_sync_date)])
 
     def intervals(self, activity_id: str) -> tuple[Json, str | None] | None:
         with Session(self.engine) as s:
             row = s.get(IntervalsRow, activity_id)
             return None if row is None else (dict(row.data), row.source_sync_date)
+
+    def detail_stamps(self, kind: str, activity_ids: Sequence[str]) -> dict[str, str | None]:
+        """``activity id -> source_sync_date`` of the ``kind`` ("streams"/"intervals") held for those
+        activities (one query, without loading the data): which details are current."""
+        table = _table(StreamsRow if kind == "streams" else IntervalsRow)
+        with self.engine.connect() as c:
+            return {
+                r[0]: r[1]
+                for ids in _chunked(list(activity_ids))
+                for r in c.execute(
+                    select(table.c.activity_id, table.c.source_sync_date).where(table.c.activity_id.in_(ids))
+                )
+            }
 
     def stored_detail_ids(self, kind: str) -> set[str]:
         table = StreamsRow if kind == "streams" else IntervalsRow
@@ -481,14 +589,14 @@ class Store:
                 AttachmentRow.id
             ),
         )
-        with Session(self.engine) as s:
+        # the calendar by its stored text (CAST: the JSON as the database holds it, not parsed and dumped)
+        q_events = select(EventRow.id, cast_(EventRow.raw, Text)).where(EventRow.athlete_id == athlete_id)
+        with self.engine.connect() as c:
             for q in queries:
-                h.update(repr([tuple(r) for r in s.execute(q)]).encode())
+                h.update(repr([tuple(r) for r in c.execute(q)]).encode())
                 h.update(b"\x00")
-            q_events = select(EventRow.id, EventRow.raw).where(EventRow.athlete_id == athlete_id)
-            events = s.execute(q_events.order_by(EventRow.id))
-            for eid, raw in events:
-                h.update(eid.encode() + json.dumps(raw, sort_keys=True, default=str).encode())
+            for eid, raw in c.execute(q_events.order_by(EventRow.id)):
+                h.update(eid.encode() + b"\x00" + (raw or "").encode() + b"\x00")
         return h.hexdigest()
 
     # --------------------------------------------------------------------------------------------- state
@@ -498,8 +606,13 @@ class Store:
             return None if row is None else dict(row.value)
 
     def set_state(self, athlete_id: str, key: str, value: Json) -> None:
+        """Store ``value`` under ``key``; a value equal to the held one is not written again (no commit)."""
         with Session(self.engine) as s, s.begin():
-            s.merge(StateRow(athlete_id=athlete_id, key=key, value=value))
+            held = s.get(StateRow, (athlete_id, key))
+            if held is None:
+                s.add(StateRow(athlete_id=athlete_id, key=key, value=value))
+            elif held.value != value:
+                held.value = value
 
 
 __all__ = ["Store", "StoreError", "activity_columns", "default_store_url", "now_iso", "store_url"]

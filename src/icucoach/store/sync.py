@@ -17,10 +17,10 @@ session from two sources) are linked with ``analytics.inputs.dedupe_activities``
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from icucoach.analytics.inputs import dedupe_activities, from_api_activity, sport_family
 from icucoach.analytics.terrain import OUTDOOR_TYPES
@@ -29,6 +29,7 @@ from icucoach.store import fetch_log
 from icucoach.store.db import Store, now_iso
 
 Json = dict[str, Any]
+T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (task, done, total)
 STREAM_TYPES = (
     *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
@@ -99,6 +100,16 @@ def _chunks(oldest: date, newest: date, days: int) -> list[tuple[date, date]]:
     return out
 
 
+async def _all(calls: list[Awaitable[T]]) -> list[T]:
+    """Await ``calls`` concurrently; if any fails, the first failure in list order is raised (whichever
+    finished first), so an error report does not depend on timing."""
+    outcomes = await asyncio.gather(*calls, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes  # type: ignore[return-value]
+
+
 def _dump(items: list[Any]) -> list[Json]:
     return [x.model_dump(mode="json", by_alias=True) if hasattr(x, "model_dump") else dict(x) for x in items]
 
@@ -142,24 +153,45 @@ async def sync_athlete(
             progress(task, done, total)
 
     before = store.activity_stamps(aid, oldest.isoformat(), day.isoformat())
-    seen: set[str] = set()
-    for lo, hi in chunks:
-        acts = _dump(await client.list_activities(lo, hi, athlete_id=aid))
-        seen.update(str(a["id"]) for a in acts)
-        report.new_ids += [str(a["id"]) for a in acts if str(a["id"]) not in before]
+    ahead = day + timedelta(days=o.ahead_days)
+
+    def keep_activities(acts: list[Json]) -> None:
         new, changed = store.upsert_activities(aid, acts)
         report.new += new
         report.changed += changed
-        tick(f"activities {lo}..{hi}")
-        wel = _dump(await client.list_wellness(lo, hi, athlete_id=aid))
+
+    def keep_wellness(wel: list[Json]) -> None:
         report.wellness_changed += store.upsert_wellness(aid, wel)
-        tick(f"wellness {lo}..{hi}")
+
+    async def fetch(task: str, call: Awaitable[list[Any]], keep: Callable[[list[Json]], None]) -> list[Json]:
+        records = _dump(await call)
+        keep(records)  # stored as soon as it arrives: an interrupted first sync keeps what it got
+        tick(task)
+        return records
+
+    # Every chunk and the calendar are independent: ask for them all at once (the client's token bucket
+    # still paces them and retries each on its own).
+    answers = await _all(
+        [
+            *(
+                fetch(
+                    f"activities {lo}..{hi}", client.list_activities(lo, hi, athlete_id=aid), keep_activities
+                )
+                for lo, hi in chunks
+            ),
+            *(
+                fetch(f"wellness {lo}..{hi}", client.list_wellness(lo, hi, athlete_id=aid), keep_wellness)
+                for lo, hi in chunks
+            ),
+            fetch("calendar", client.list_events(ev_oldest, ahead, athlete_id=aid), lambda _: None),
+        ]
+    )
+    acts = [a for chunk in answers[: len(chunks)] for a in chunk]
+    seen = {str(a["id"]) for a in acts}
+    report.new_ids = [str(a["id"]) for a in acts if str(a["id"]) not in before]
     gone = [i for i in before if i not in seen]
     report.deleted = store.delete_activities(gone)
-    ahead = day + timedelta(days=o.ahead_days)
-    events = _dump(await client.list_events(ev_oldest, ahead, athlete_id=aid))
-    report.events = store.replace_events(aid, ev_oldest.isoformat(), ahead.isoformat(), events)
-    tick("calendar")
+    report.events = store.replace_events(aid, ev_oldest.isoformat(), ahead.isoformat(), answers[-1])
     if report.new or report.changed or report.deleted or is_full:
         link_duplicates(store, aid)
     report.duplicates = store.duplicates(aid)
@@ -210,29 +242,35 @@ async def fetch_details(
     rep = DetailReport()
     newest = today.isoformat()
     todo: list[tuple[str, Json]] = []
-    for a in store.activities(
-        athlete_id, (today - timedelta(days=options.intervals_days)).isoformat(), newest
-    ):
-        if from_api_activity(a).is_stub or not _wants_intervals(a):
-            continue
-        held = store.intervals(str(a["id"]))
-        if held is None or held[1] != a.get("icu_sync_date"):
-            todo.append(("intervals", a))
+    oldest = (
+        today - timedelta(days=max(options.intervals_days, options.streams_days, options.terrain_days))
+    ).isoformat()
     streams_from = (today - timedelta(days=options.streams_days)).isoformat()
-    days = max(options.streams_days, options.terrain_days)
-    for a in store.activities(athlete_id, (today - timedelta(days=days)).isoformat(), newest):
-        if from_api_activity(a).is_stub or not a.get("stream_types"):
-            continue
-        if a["start_date_local"][:10] < streams_from and not _wants_terrain(a):
-            continue
-        held_streams = store.streams_stamp(str(a["id"]))
-        if held_streams is None or held_streams[0] != a.get("icu_sync_date"):
-            todo.append(("streams", a))
+    typed = [(a, from_api_activity(a)) for a in store.activities(athlete_id, oldest, newest)]
+    recent = [(a, t.day.isoformat()) for a, t in typed if not t.is_stub]
+    for kind, days, wanted in (
+        ("intervals", options.intervals_days, lambda a, day: _wants_intervals(a)),
+        (
+            "streams",
+            max(options.streams_days, options.terrain_days),
+            lambda a, day: bool(a.get("stream_types")) and (day >= streams_from or _wants_terrain(a)),
+        ),
+    ):
+        since = (today - timedelta(days=days)).isoformat()
+        these = [a for a, day in recent if day >= since and wanted(a, day)]
+        held = store.detail_stamps(kind, [str(a["id"]) for a in these])
+        todo += [
+            (kind, a)
+            for a in these
+            if str(a["id"]) not in held or held[str(a["id"])] != a.get("icu_sync_date")
+        ]
     gate = asyncio.Semaphore(options.detail_concurrency)
     done = [0]
+    got_intervals: list[tuple[str, Json, str | None]] = []
+    got_streams: list[tuple[str, list[Json], str | None]] = []
 
     async def one(kind: str, a: Json) -> IntervalsError | None:
-        """Fetch and store one detail; the error if it failed (a Strava stub is skipped silently)."""
+        """Fetch one detail; the error if it failed (a Strava stub is skipped silently)."""
         aid = str(a["id"])
         try:
             async with gate:
@@ -247,11 +285,9 @@ async def fetch_details(
                     "icu_intervals": detail.get("icu_intervals") or [],
                     "icu_groups": detail.get("icu_groups") or [],
                 }
-                store.put_intervals(aid, data, a.get("icu_sync_date"))
-                rep.fetched_intervals += 1
+                got_intervals.append((aid, data, a.get("icu_sync_date")))
             else:
-                store.put_streams(aid, streams, a.get("icu_sync_date"))
-                rep.fetched_streams += 1
+                got_streams.append((aid, streams, a.get("icu_sync_date")))
         except StravaRestrictedError:
             return None
         except IntervalsError as exc:
@@ -262,10 +298,15 @@ async def fetch_details(
                 progress("activity details", done[0], len(todo))
         return None
 
-    # A few at a time (the client's rate limit still applies); each is stored as soon as it arrives, and
-    # failures are reported in the order of ``todo`` whatever order the answers came in.
     when = now_iso()
-    outcomes = await asyncio.gather(*(one(kind, a) for kind, a in todo))
+    # A few at a time (the client's rate limit still applies). What arrived is stored in one transaction
+    # (one commit, not one per detail), also when the run is interrupted; failures are reported in the order
+    # of ``todo`` whatever order the answers came in.
+    try:
+        outcomes = await asyncio.gather(*(one(kind, a) for kind, a in todo))
+    finally:
+        store.put_details(intervals=got_intervals, streams=got_streams)
+        rep.fetched_intervals, rep.fetched_streams = len(got_intervals), len(got_streams)
     if todo:
         made = [
             (kind, str(a["id"]), a["start_date_local"][:10], exc is not None)
