@@ -91,7 +91,7 @@ def test_the_time_is_replaced_in_the_text_only_where_the_memo_says(sb, setup) ->
     assert _export(sb, store, out, LATER, archive=False).reused
     memo = store.get_state("i100001", MEMO)
     assert memo is not None and memo["stamp"] == "2026-11-23T20:30:15+11:00"
-    assert memo["stamps"] == {"latest": 2, "history": 1, "intervals": 1, "routes": 1, "ftp_history": 0}
+    assert memo["stamps"] == {"latest": 3, "history": 1, "intervals": 1, "routes": 1, "ftp_history": 0}
     later = LATER.replace(minute=45)
     spliced = _export(sb, store, out, later, archive=False)
     assert spliced.reused
