@@ -86,6 +86,23 @@ def _trend(
     return ms, ml, trend, reliable
 
 
+def _qualifying(
+    activities: Sequence[ActivityInput],
+    start: date,
+    end: date,
+    field: str,
+    min_s: float,
+    s: AnalyticsSettings,
+) -> list[tuple[date, float]]:
+    """``(date, value of field)`` of the steady sessions of >= ``min_s`` between ``start`` and ``end``."""
+    out = []
+    for a in activities:
+        v = getattr(a, field)
+        if start <= a.day <= end and v is not None and _steady(a, s) and (a.duration or 0) >= min_s:
+            out.append((a.day, float(v)))
+    return out
+
+
 def decoupling_values(
     activities: Sequence[ActivityInput],
     start: date,
@@ -93,15 +110,7 @@ def decoupling_values(
     settings: AnalyticsSettings = DEFAULT_SETTINGS,
 ) -> list[tuple[date, float]]:
     """``(date, decoupling %)`` of the steady sessions of >= 90 min between ``start`` and ``end``."""
-    s = settings
-    return [
-        (a.day, float(a.decoupling))
-        for a in activities
-        if start <= a.day <= end
-        and a.decoupling is not None
-        and _steady(a, s)
-        and (a.duration or 0) >= s.capability_decoupling_min_s
-    ]
+    return _qualifying(activities, start, end, "decoupling", settings.capability_decoupling_min_s, settings)
 
 
 def ef_values(
@@ -111,16 +120,8 @@ def ef_values(
     settings: AnalyticsSettings = DEFAULT_SETTINGS,
 ) -> list[tuple[date, float]]:
     """``(date, EF)`` of the steady rides of >= 20 min between ``start`` and ``end``."""
-    s = settings
-    return [
-        (a.day, float(a.efficiency_factor))
-        for a in activities
-        if start <= a.day <= end
-        and a.efficiency_factor is not None
-        and a.family == "cycling"
-        and _steady(a, s)
-        and (a.duration or 0) >= s.capability_ef_min_s
-    ]
+    rides = [a for a in activities if a.family == "cycling"]
+    return _qualifying(rides, start, end, "efficiency_factor", settings.capability_ef_min_s, settings)
 
 
 def _counts(values: Sequence[tuple[date, float]], today: date) -> tuple[int, int]:

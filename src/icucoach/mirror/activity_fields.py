@@ -36,6 +36,15 @@ def r(v: Any, nd: int = 1) -> Any:
     return int(x) if nd == 0 else x
 
 
+def get(d: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of nested dicts, None where any step is missing."""
+    for part in path.split("."):
+        if not isinstance(d, dict):
+            return None
+        d = d.get(part)
+    return d
+
+
 def hours_fmt(secs: Any) -> str | None:
     if not secs:
         return None

@@ -40,6 +40,7 @@ from icucoach.analytics.curves import stream_anchors
 from icucoach.analytics.hrrc import hrr_value, hrrc_trend
 from icucoach.analytics.inputs import ActivityInput, sport_family
 from icucoach.mirror.activity_fields import r
+from icucoach.mirror.derived_block import TID_LABELS
 
 if TYPE_CHECKING:
     from icucoach.intervals import IntervalsClient
@@ -49,14 +50,6 @@ Json = dict[str, Any]
 WINDOW_DAYS = 28
 CYCLING_SPORT = "Ride"  # Intervals.icu's cycling sport: its curves include every type of the Ride settings
 INDOOR_TYPES = ("VirtualRide",)
-TID_LABELS = {
-    "base": "Base",
-    "polarized": "Polarized",
-    "pyramidal": "Pyramidal",
-    "threshold": "Threshold",
-    "high_intensity": "High Intensity",
-    "mixed": "Mixed",
-}
 
 DURABILITY_NOTE = (
     "Mean aerobic decoupling (Pa:HR, %) of steady sessions: variability index above 0 and at most 1.05, at "

@@ -24,7 +24,7 @@ from icucoach.analytics.readiness import phase_modifier, readiness_reason, statu
 from icucoach.analytics.stress import load_recovery_ratio, stress_tolerance
 from icucoach.analytics.zone_hours import zone_basis, zone_hours
 from icucoach.analytics.zones import activity_bands
-from icucoach.mirror.activity_fields import r
+from icucoach.mirror.activity_fields import get, r
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.ftp import _cycling_settings
 from icucoach.mirror.phase_block import label, phase_detection, phase_week
@@ -62,14 +62,6 @@ HEALTH_NOTE = (
     "is unknown: ask. marker_active: an entry spans today; recent_marker: one ended within "
     "recent_window_days and none spans today. Entries starting more than lookback_days ago are not visible."
 )
-
-
-def get(d: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(d, dict):
-            return None
-        d = d.get(part)
-    return d
 
 
 def tid_block(block: Json | None, sport: str | None = None) -> Json | None:

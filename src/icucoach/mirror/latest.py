@@ -17,7 +17,7 @@ from typing import Any
 from icucoach import __version__
 from icucoach.analytics.export_metrics import effort_response
 from icucoach.analytics.inputs import sport_family
-from icucoach.mirror.activity_fields import activity_entry, hours_fmt, r
+from icucoach.mirror.activity_fields import activity_entry, get, hours_fmt, r
 from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.derived_block import ACWR_WORDS, derived_block, health_block, readiness_block
@@ -56,14 +56,6 @@ TOP_LEVEL = (
     "race_calendar",
     "calendar_week_summary",
 )
-
-
-def get(d: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(d, dict):
-            return None
-        d = d.get(part)
-    return d
 
 
 def _profile(ctx: ExportContext) -> Json:
