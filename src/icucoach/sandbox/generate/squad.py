@@ -242,7 +242,7 @@ def _shortened(session: Session) -> Session:
 
 
 def _camp_ride(rng: np.random.Generator) -> Session:
-    mins = 170 * float(rng.uniform(0.97, 1.03))
+    mins = 170 * float(rng.uniform(0.8, 1.2))
     return Session(
         "ride_long",
         "Ride",
