@@ -1,6 +1,8 @@
-"""Golden test of the coach triage on the planted squad: a 12-athlete sandbox squad over real HTTP, each athlete's
-recent records fetched through ``IntervalsClient`` with the coach's key, chips and triage computed by the pure
-analytics, and every planted case found where it was planted (sandbox/generate/squad.py)."""
+"""Golden test of the coach triage on the planted squad.
+
+A 12-athlete sandbox squad over real HTTP, each athlete's recent records fetched through
+``IntervalsClient`` with the coach's key, chips and triage computed by the pure analytics, and every
+planted case found where it was planted (sandbox/generate/squad.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from icucoach.insights.snapshot import SnapshotWindow, fetch_snapshot
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
 from icucoach.sandbox.generate.squad import PERSONAS, squad_ids
-
 
 TODAY = date(2026, 11, 23)
 SQUAD = 12

@@ -364,8 +364,9 @@ def session_chips(
 ) -> list[Chip]:
     """Chips for every day in [start, end], in day order (plans first, then unplanned activities).
 
-    ``events`` and ``activities`` are API dicts (or typed inputs: then no structure is read); ``sport_settings``
-    the athlete's ``sportSettings`` (zones and thresholds for the structure); ``intervals`` maps an activity id
+    ``events`` and ``activities`` are API dicts (or typed inputs: then no structure is read);
+    ``sport_settings`` the athlete's ``sportSettings`` (zones and thresholds for the structure); ``intervals``
+    maps an activity id
     to its ``IntervalsDTO`` when the caller fetched it (the main-set rule then uses the intervals)."""
     raw_events = [e for e in events if isinstance(e, Mapping)]
     evs = [from_api_event(e) if isinstance(e, Mapping) else e for e in events]
@@ -378,7 +379,9 @@ def session_chips(
     chips: list[Chip] = []
     used = {pr.done.id for pr in pairs if pr.done is not None and pr.planned is not None}
     # races: a race event with an activity that day (same family or a stub) is a race chip
-    for race in sorted((e for e in evs if e.category in RACE_CATEGORIES and start <= e.day <= end), key=lambda e: e.day):
+    for race in sorted(
+        (e for e in evs if e.category in RACE_CATEGORIES and start <= e.day <= end), key=lambda e: e.day
+    ):
         cand = next(
             (
                 a
@@ -405,14 +408,28 @@ def session_chips(
         elif p is not None:
             kind = "pending" if p.day >= today else "sick" if _covered(evs, p.day) else "missed"
             chips.append(
-                Chip(p.day, kind, sport=p.sport, planned_id=p.id, name=p.name, planned_secs=p.moving_time,
-                     planned_load=p.load)
+                Chip(
+                    p.day,
+                    kind,
+                    sport=p.sport,
+                    planned_id=p.id,
+                    name=p.name,
+                    planned_secs=p.moving_time,
+                    planned_load=p.load,
+                )
             )
         elif a is not None and a.id not in used:
             kind = "race" if a.race else "unplanned"
             chips.append(
-                Chip(a.day, kind, sport=a.sport if not a.is_stub else None, activity_id=a.id,
-                     name="Strava activity" if a.is_stub else a.sport, done_secs=a.duration, done_load=a.load)
+                Chip(
+                    a.day,
+                    kind,
+                    sport=a.sport if not a.is_stub else None,
+                    activity_id=a.id,
+                    name="Strava activity" if a.is_stub else a.sport,
+                    done_secs=a.duration,
+                    done_load=a.load,
+                )
             )
     day = start
     while day <= min(end, today):

@@ -2,7 +2,8 @@
 
 Pairing: an explicit ``paired_activity_id`` / ``paired_event_id`` first, then the same local day and sport
 family (closest duration), then a Strava stub of the same day (stubs carry no sport: done, metrics unknown).
-One activity pairs with at most one plan. Status per planned item: completed (>= 80 % of the planned load, or of the time
+One activity pairs with at most one plan. Status per planned item: completed (>= 80 % of the planned load, or
+of the time
 when no load is planned), partial (>= 50 %), incomplete (less), missed, or pending (today or
 later); activities without a plan are "unplanned".
 """

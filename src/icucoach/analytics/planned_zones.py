@@ -94,7 +94,10 @@ def zone_index(tops: Sequence[float], v: float) -> int:
 
 
 def spread(tops: Sequence[float], lo: float, hi: float, secs: int) -> list[int]:
-    """``secs`` of a ramp from ``lo`` to ``hi`` spread over zones by overlap (integers summing to ``secs``)."""
+    """``secs`` of a ramp from ``lo`` to ``hi`` spread over zones by overlap (integers summing to ``secs``).
+
+    Largest-remainder rounding: each zone gets its exact share rounded down, leftovers go to the largest
+    fractions (ties to the lower zone)."""
     a, b = min(lo, hi), max(lo, hi)
     out = [0] * len(tops)
     if secs <= 0:

@@ -217,8 +217,8 @@ class AnalyticsSettings:
     compliance_done_frac: float = 0.8  # >= 80 % of planned load/time counts as completed
     compliance_partial_frac: float = 0.5
 
-    # --- coach console: session chips and squad triage (docs/coach.md) ----------------------------------------
-    # A session is "done as planned" when its duration and (comparable) load are each within +-15 % of the plan
+    # --- coach console: session chips and squad triage (docs/coach.md) ---------------------------------
+    # A session is "done as planned" when its duration and (comparable) load are each within +-15 % of plan
     # and the main set met its target; the +-15 % band is the rule, wide enough for the usual spread
     # of a planned vs recorded session (warm-up length, stops, GPS/pace noise), narrow enough to catch a
     # dropped repeat (a 4x8 done as 3x8 is -20 % of work time) or a ride done an IF step too hard.

@@ -140,11 +140,15 @@ def triage(t: TriageInput, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> At
             parts.append("HRV below normal" if t.hrv_trend == "below" else f"HRV {t.hrv_delta_pct:+.0f} %")
         if rhr_up and t.rhr_delta_bpm is not None:
             parts.append(f"resting HR {t.rhr_delta_bpm:+.0f} bpm")
-        out.append(Reason("overreaching", "alarm", ", ".join(parts) + ": load spike the body is not absorbing"))
+        out.append(
+            Reason("overreaching", "alarm", ", ".join(parts) + ": load spike the body is not absorbing")
+        )
     else:
         if load_high:
             sev = "alarm" if a >= s.acwr_red else "warning"  # type: ignore[operator]
-            out.append(Reason("acwr_high", sev, f"ACWR {a:.2f}: this week's load is well above the last 4 weeks"))
+            out.append(
+                Reason("acwr_high", sev, f"ACWR {a:.2f}: this week's load is well above the last 4 weeks")
+            )
         if mono_high:
             sev = "alarm" if m >= s.monotony_red else "warning"  # type: ignore[operator]
             out.append(Reason("monotony_high", sev, f"monotony {m:.1f}: every day alike, no easy days"))
@@ -174,12 +178,16 @@ def triage(t: TriageInput, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> At
     missed = count(chips, "missed")
     if missed:
         sev = "warning" if missed >= s.triage_missed_warning else "info"
-        out.append(Reason("missed", sev, f"{missed} planned session(s) missed in the last {s.triage_days} days"))
+        out.append(
+            Reason("missed", sev, f"{missed} planned session(s) missed in the last {s.triage_days} days")
+        )
     over = count(chips, "changed", "over_target")
     judged = sum(1 for c in chips if c.kind in ("done", "changed"))
     if over:
         sev = "warning" if over >= s.triage_off_plan_warning else "info"
-        out.append(Reason("over_target", sev, f"{over} of {judged} sessions done above the planned load/intensity"))
+        out.append(
+            Reason("over_target", sev, f"{over} of {judged} sessions done above the planned load/intensity")
+        )
     short = count(chips, "changed", "shortened")
     if short:
         sev = "warning" if short >= s.triage_off_plan_warning else "info"
@@ -207,7 +215,9 @@ def order_squad(rows: Sequence[AthleteTriage]) -> list[AthleteTriage]:
     return sorted(rows, key=key)
 
 
-def recent_chips(chips: Sequence[Chip], today: date, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> tuple[Chip, ...]:
+def recent_chips(
+    chips: Sequence[Chip], today: date, settings: AnalyticsSettings = DEFAULT_SETTINGS
+) -> tuple[Chip, ...]:
     """The chips triage counts: the ``triage_days`` days before today (today's sessions may still come)."""
     first = today - timedelta(days=settings.triage_days)
     return tuple(c for c in chips if first <= c.day < today)

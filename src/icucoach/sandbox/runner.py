@@ -24,7 +24,9 @@ DEFAULT_SEED = 42
 class SandboxOptions:
     seed: int = DEFAULT_SEED
     today: date | None = None  # None = today in each athlete's own timezone (history always ends "today")
-    squad: int = 0  # N >= 2: the coach sees N athletes (the 2 demo athletes + N - 2 generated, generate/squad.py)
+    squad: int = (
+        0  # N >= 2: the coach sees N athletes (the 2 demo athletes + N - 2 generated, generate/squad.py)
+    )
     rate_limit: bool = True  # ~10 req/s per key with a short burst, 429 + Retry-After beyond
     rate_per_second: float = 10.0
     burst: int = 30

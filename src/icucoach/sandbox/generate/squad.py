@@ -287,7 +287,7 @@ def _quantized(session: Session) -> Session:
 
 def _steady_text(session: Session) -> str:
     """An unstructured session planned as one steady step at its time-weighted intensity (the base
-    generator's ``_free_text`` takes the first step's, which under-plans a swim that starts with a warm-up)."""
+    generator's ``_free_text`` takes the first step's, which under-plans a swim starting with a warm-up)."""
     steps = session.segments()
     secs = sum(st.secs for st in steps)
     if session.sport == "WeightTraining" or len(steps) == 1:
@@ -395,14 +395,17 @@ def _summary_activity(
                 "device_watts": True,
                 "icu_power_zones": zones,
                 "icu_zone_times": [
-                    {"id": f"Z{i + 1}", "secs": s} for i, s in enumerate(_zone_times(100 * p / phys.ftp, zones))
+                    {"id": f"Z{i + 1}", "secs": s}
+                    for i, s in enumerate(_zone_times(100 * p / phys.ftp, zones))
                 ],
                 "power_load": int(round(n / 3600 * ifac * ifac * 100)),
             }
         )
         load, intensity = a["power_load"], ifac * 100
     elif sport in ("Run", "TrailRun", "Swim"):
-        thr = float(settings.get("threshold_pace") or (phys.run_speed if sport != "Swim" else phys.css) or 3.0)
+        thr = float(
+            settings.get("threshold_pace") or (phys.run_speed if sport != "Swim" else phys.css) or 3.0
+        )
         v = np.repeat(rel * thr, 10)
         dist = float(v.sum())
         avg_v = dist / max(1, n)
@@ -432,7 +435,15 @@ def _summary_activity(
 def _ride_settings_without_power(ss: list[dict[str, Any]]) -> None:
     for s in ss:
         if "Ride" in s["types"]:
-            for k in ("ftp", "indoor_ftp", "w_prime", "p_max", "power_zones", "power_zone_names", "mmp_model"):
+            for k in (
+                "ftp",
+                "indoor_ftp",
+                "w_prime",
+                "p_max",
+                "power_zones",
+                "power_zone_names",
+                "mmp_model",
+            ):
                 s[k] = None
             s["sweet_spot_min"] = s["sweet_spot_max"] = None
             s["load_order"] = s["tiz_order"] = s["workout_order"] = "HR_PACE_POWER"
@@ -543,8 +554,17 @@ def build_member(member: SquadMember, seed: int, today: date, event_ids: Any, co
         day += timedelta(days=1)
 
     # the calendar beyond sessions: the A race, illness
-    ev = cal.race_event(next(event_ids), aid, race_day, "RACE_A", "Autumn Classic", _main_sport(member), 
-                        42_195.0 if member.kind == "runner" else 100_000.0, tz, coach_id)
+    ev = cal.race_event(
+        next(event_ids),
+        aid,
+        race_day,
+        "RACE_A",
+        "Autumn Classic",
+        _main_sport(member),
+        42_195.0 if member.kind == "runner" else 100_000.0,
+        tz,
+        coach_id,
+    )
     store.events[ev["id"]] = ev
     if persona == "sick":
         ev = cal.span_event(next(event_ids), aid, sick_from, today, "SICK", "Flu", tz)
@@ -573,7 +593,7 @@ def _main_sport(member: SquadMember) -> str:
 def _wellness(
     member: SquadMember, loads: np.ndarray, start: date, today: date, rng: np.random.Generator, tz: ZoneInfo
 ) -> dict[str, dict[str, Any]]:
-    """Wellness over the history; CTL/ATL start from a steady pre-history of the first four weeks' mean load."""
+    """Wellness over the history; CTL/ATL start from a steady pre-history at the first four weeks' mean."""
     p, persona = member.profile, member.persona
     pre = SQUAD_HISTORY_DAYS
     mean = float(loads[:28].mean()) if len(loads) else 0.0
@@ -583,8 +603,16 @@ def _wellness(
     if persona == "sick":
         ill[-SICK_DAYS:] = 1
     rows = build_wellness(
-        days, all_loads, ill, p.hrv_kind, p.hrv_baseline, p.thresholds.resting_hr, p.weight,
-        [[] for _ in days], rng, tz,
+        days,
+        all_loads,
+        ill,
+        p.hrv_kind,
+        p.hrv_baseline,
+        p.thresholds.resting_hr,
+        p.weight,
+        [[] for _ in days],
+        rng,
+        tz,
     )
     out = {k: v for k, v in rows.items() if k >= start.isoformat()}
     # the last week always recorded (the planted signals must be readable), gaps stay earlier
@@ -609,7 +637,9 @@ def _wellness(
             key = "hrv" if p.hrv_kind == "rmssd" else "hrvSDNN"
             rec[key] = round(p.hrv_baseline * 0.72, 1)
             rec["restingHR"] = int(p.thresholds.resting_hr + 8)
-            rec.update({"sleepSecs": int(5.8 * 3600), "soreness": 4, "fatigue": 4, "mood": 3, "readiness": 20})
+            rec.update(
+                {"sleepSecs": int(5.8 * 3600), "soreness": 4, "fatigue": 4, "mood": 3, "readiness": 20}
+            )
             rec["comments"] = "Sore throat and fever, staying in bed"
     return out
 
