@@ -276,12 +276,13 @@ def hr_workout_text(session: Session, th: Thresholds, lthr: int) -> str:
 
 
 def _quantized(session: Session) -> Session:
-    """A steady session planned in whole 5 minutes (and swims in whole 100 m), as a coach writes it."""
+    """A steady session planned in whole 5 minutes (10 from an hour up), as a coach writes it."""
     steps = session.segments()
     if len(steps) != 1 or steps[0].metres is not None:
         return session
     st = steps[0]
-    secs = max(300, 300 * round(st.secs / 300))
+    unit = 600 if st.secs >= 3600 else 300
+    secs = max(300, unit * round(st.secs / unit))
     return replace(session, blocks=[Block(session.blocks[0].title, (replace(st, secs=secs),))])
 
 
