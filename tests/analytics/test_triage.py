@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icucoach.analytics.chips import Chip
+from icucoach.analytics.status import training_status
 from icucoach.analytics.triage import (
     SEVERITY_RANK,
     AthleteTriage,
@@ -18,7 +19,6 @@ from icucoach.analytics.triage import (
     recent_chips,
     triage,
 )
-from icucoach.analytics.status import training_status
 
 from .helpers import D0, acts_from_loads, well
 

@@ -1,5 +1,7 @@
-"""The sandbox squad (``--squad N``): deterministic by seed, the default world untouched, and every planted
-persona visible in the API-shaped records a coach reads (activities, wellness, events with ``workout_doc``)."""
+"""The sandbox squad (``--squad N``).
+
+Deterministic by seed, the default world untouched, and every planted persona visible in the API-shaped
+records a coach reads (activities, wellness, events with ``workout_doc``)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from tests.cli.harness import assert_clean_failure, run
 
 from icucoach.exitcodes import Exit
 from icucoach.sandbox.generate import generate_world, list_accounts
 from icucoach.sandbox.generate.squad import PERSONAS, persona_of, squad_ids, squad_members
 from icucoach.sandbox.world import World
-from tests.cli.harness import assert_clean_failure, run
 
 TODAY = date(2026, 11, 23)
 SQUAD = 12
