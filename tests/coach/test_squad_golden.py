@@ -128,3 +128,37 @@ def test_compliant_athlete_is_green_and_last(squad: dict[str, dict[str, Any]]) -
     assert PERSONA_ID["overreaching"] in first and PERSONA_ID["sick"] in first
     assert order.index(PERSONA_ID["compliant"]) > order.index(PERSONA_ID["skipper"])
     assert _tri(squad, "compliant").worst != "alarm"
+
+
+async def _with_intervals(sb: RunningSandbox, persona: str) -> list[Chip]:
+    """The persona's last 7 days of chips with each paired activity's intervals fetched (main-set rule)."""
+    coach = sb.account("coach")
+    aid = PERSONA_ID[persona]
+    async with IntervalsClient(ClientSettings(api_key=coach.api_key, base_url=sb.base_url)) as client:
+        snap = await fetch_snapshot(client, aid, WINDOW, today=TODAY)
+        start = TODAY - timedelta(days=6)
+        recent = [a for a in snap.activities if a["start_date_local"][:10] >= start.isoformat()]
+        dtos = await asyncio.gather(*(client.get_intervals(a["id"]) for a in recent))
+        intervals = {
+            a["id"]: d.model_dump(mode="json", by_alias=True) for a, d in zip(recent, dtos, strict=True)
+        }
+    return session_chips(
+        snap.events, recent, start, TODAY, TODAY, snap.sport_settings, intervals, tz=snap.timezone
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "kind", "met"),
+    [("compliant", "done", True), ("too_hard", "changed", False), ("no_power", "done", True)],
+)
+def test_main_set_from_the_intervals_endpoint(
+    squad_sb: RunningSandbox, persona: str, kind: str, met: bool
+) -> None:
+    chips = [c for c in asyncio.run(_with_intervals(squad_sb, persona)) if c.planned_id and c.activity_id]
+    judged = [c for c in chips if c.main_set is not None]
+    assert judged, "structured sessions in the last week have their repeats compared"
+    assert all(c.kind == kind and c.main_set.met is met for c in judged)  # type: ignore[union-attr]
+    if persona == "no_power":
+        assert all(c.basis == "hr" for c in judged)
+    if persona == "too_hard":
+        assert all(c.reason == "over_target" and c.main_set.over > 0 for c in judged)  # type: ignore[union-attr]

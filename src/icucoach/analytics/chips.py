@@ -18,7 +18,7 @@ done_unverified    green*    a plan paired with a Strava stub: done, metrics wit
                              judged, never counted as zero effort
 done               green     paired, duration within +-15 % of the plan, load within +-15 % when the plan and
                              the activity share a power or pace load basis, and the main set met: with
-                             interval data >= 80 % of the planned work repeats on target (range +-3 %);
+                             interval data >= 80 % of the planned work repeats on target (range +-5 %);
                              without it, IF within +-5 % (IF ratio = sqrt(load ratio / duration ratio), as
                              IF = sqrt(load / (hours x 100))), or average HR within +-5 % on an HR plan
 changed            amber     paired, one of the above outside its band; ``reason`` says which, first match:
@@ -65,6 +65,7 @@ COLOURS = {
     "pending": "none",
 }
 HEALTH = ("SICK", "INJURED")
+POWER_KEY = "weighted_average_watts"
 
 
 @dataclass(frozen=True)
@@ -151,23 +152,30 @@ def main_set(
     """Compare the plan's work steps with the activity's WORK intervals (``GET /activity/{id}/intervals``).
 
     Power targets are read as % of ``ftp`` (the activity's ``icu_ftp``), HR as bpm, pace as m/s. None when the
-    plan has no work steps or the basis cannot be read from the intervals (e.g. a power plan, no power)."""
+    plan has no work steps, the basis cannot be read from the intervals (e.g. a power plan, no power), or the
+    plan is one steady step recorded as several laps (no repeats to compare: the session IF judges it).
+
+    Power is the interval's ``weighted_average_watts`` (NP) as % FTP: outdoors, coasting pulls an average
+    below what the rider held. HR: a repeat is over when its average HR is above the range and under only
+    when its *peak* HR never reached it (HR lags the first 1-2 minutes of every repeat)."""
     s = settings
     if not detail.work or detail.basis is None:
         return None
     rows = intervals.get("icu_intervals", []) if isinstance(intervals, Mapping) else intervals
     work = [iv for iv in rows if iv.get("type") == "WORK"]
-    if len(detail.work) == 1:  # one steady main step: all WORK intervals together
-        work = work[:1] if work else []
+    if len(detail.work) == 1 and len(work) > 1:
+        return None  # one steady step recorded as laps: no repeats to compare; the session IF judges it
     hits = over = under = 0
     done = 0
     m = s.chip_target_margin
     for (lo, hi), iv in zip(detail.work, work, strict=False):
+        peak = None
         if detail.basis == "power":
-            w = iv.get("average_watts")
+            w = iv.get(POWER_KEY)
             v = 100.0 * w / ftp if w is not None and ftp else None
         elif detail.basis == "hr":
             v = iv.get("average_heartrate")
+            peak = iv.get("max_heartrate")
         else:
             v = iv.get("average_speed")
         if v is None:
@@ -175,7 +183,7 @@ def main_set(
         done += 1
         if v > hi * (1 + m):
             over += 1
-        elif v < lo * (1 - m):
+        elif (peak if peak is not None else v) < lo * (1 - m):
             under += 1
         else:
             hits += 1

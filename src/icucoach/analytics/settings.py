@@ -226,9 +226,10 @@ class AnalyticsSettings:
     # Main set without interval data: session IF (power or pace basis) or average HR (HR basis) within +-5 %
     # of the planned value. 5 % of IF is about one Coggan zone's half-width at threshold.
     chip_intensity_tolerance: float = 0.05
-    # Main set with interval data: a work interval hits when its average lies within the target range
-    # widened by 3 % on each side (power meters +-1-2 %, HR lags; a 3 % margin forgives both) ...
-    chip_target_margin: float = 0.03
+    # Main set with interval data: a work interval hits when its NP (power), speed (pace) or average HR lies
+    # within the target range widened by 5 % on each side (outdoor power varies with terrain; power meters
+    # are +-1-2 %; 5 % is a third of a Coggan zone's width) ...
+    chip_target_margin: float = 0.05
     # ... and the main set is met when >= 80 % of the planned work repeats were done on target.
     chip_reps_hit_frac: float = 0.8
     triage_days: int = 7  # chips counted for triage: the last 7 days up to yesterday (today may be pending)

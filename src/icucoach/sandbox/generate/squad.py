@@ -30,7 +30,7 @@ a steady pre-history, so fitness is settled), the plan runs 3 weeks ahead, and e
 Speed: a full activity is computed from 1 Hz streams (~6 ms each); only the last ``FULL_DETAIL_DAYS`` need
 streams and intervals for the coach's workout review, so older sessions are summary-only records (no
 streams, as a manual upload or an old import), their summary computed from the session's steps with the same
-formulas. A 12-athlete squad builds in about a second (``make bench``).
+formulas. A 12-athlete squad (10 generated) builds in about 2 s on a loaded 2-core machine (``make bench``).
 """
 
 from __future__ import annotations
