@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from icucoach.analytics.chips import Chip, count, session_chips
-from icucoach.analytics.triage import AthleteTriage, from_status, order_squad, triage
+from icucoach.analytics.chips import Chip, count
+from icucoach.analytics.triage import AthleteTriage, order_squad
 from icucoach.insights.snapshot import SnapshotWindow, fetch_snapshot
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
@@ -39,19 +39,13 @@ async def _fetch(sb: RunningSandbox) -> dict[str, dict[str, Any]]:
         roster = [a for a in await client.list_athletes() if str(a.id) != coach.athlete_id]
         assert len(roster) == SQUAD
 
-        async def one(aid: str, name: str) -> None:
+        async def one(aid: str) -> None:
             snap = await fetch_snapshot(client, aid, WINDOW, today=TODAY)
-            start = TODAY - timedelta(days=13)
-            recent = [a for a in snap.activities if a["start_date_local"][:10] >= start.isoformat()]
-            chips = session_chips(
-                snap.events, recent, start, TODAY, TODAY, snap.sport_settings, tz=snap.timezone
-            )
+            chips = snap.chips(14)
             status = snap.status()
-            well = next((w for w in snap.wellness if w["id"] == TODAY.isoformat()), None)
-            tri = triage(from_status(aid, name, status, chips, well))
-            out[aid] = {"snap": snap, "chips": chips, "status": status, "triage": tri}
+            out[aid] = {"snap": snap, "chips": chips, "status": status, "triage": snap.triage(status, chips)}
 
-        await asyncio.gather(*(one(str(a.id), a.name or "") for a in roster))
+        await asyncio.gather(*(one(str(a.id)) for a in roster))
     return out
 
 
@@ -136,15 +130,13 @@ async def _with_intervals(sb: RunningSandbox, persona: str) -> list[Chip]:
     aid = PERSONA_ID[persona]
     async with IntervalsClient(ClientSettings(api_key=coach.api_key, base_url=sb.base_url)) as client:
         snap = await fetch_snapshot(client, aid, WINDOW, today=TODAY)
-        start = TODAY - timedelta(days=6)
-        recent = [a for a in snap.activities if a["start_date_local"][:10] >= start.isoformat()]
+        start = (TODAY - timedelta(days=6)).isoformat()
+        recent = [a for a in snap.activities if a["start_date_local"][:10] >= start]
         dtos = await asyncio.gather(*(client.get_intervals(a["id"]) for a in recent))
         intervals = {
             a["id"]: d.model_dump(mode="json", by_alias=True) for a, d in zip(recent, dtos, strict=True)
         }
-    return session_chips(
-        snap.events, recent, start, TODAY, TODAY, snap.sport_settings, intervals, tz=snap.timezone
-    )
+    return snap.chips(7, intervals)
 
 
 @pytest.mark.parametrize(
