@@ -154,3 +154,9 @@ def test_main_set_from_the_intervals_endpoint(
         assert all(c.basis == "hr" for c in judged)
     if persona == "too_hard":
         assert all(c.reason == "over_target" and c.main_set.over > 0 for c in judged)  # type: ignore[union-attr]
+
+
+def test_snapshot_chips_stay_inside_the_fetched_window(squad: dict[str, dict[str, Any]]) -> None:
+    snap = squad[PERSONA_ID["compliant"]]["snap"]
+    with pytest.raises(ValueError, match="before the snapshot's first day"):
+        snap.chips(WINDOW.history_days + 2)
