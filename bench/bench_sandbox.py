@@ -1,6 +1,7 @@
 """Sandbox throughput: requests/s served over real HTTP to one pooled httpx client (rate limit off).
 
-Uses the generated world (seed 42, today 2026-11-23). Figures: start-up (generate + serve), then GETs of a
+Uses the generated world (seed 42, today 2026-11-23). Figures: start-up (generate + serve), the coach's
+12-athlete squad (``sandbox --squad 12``: its 10 generated athletes built from scratch), then GETs of a
 30-day activity list, a 30-day wellness list, the default events week, athlete power curves (cached after
 the first call) and a mixed run of 2,000 requests.
 """
@@ -26,12 +27,25 @@ def _rate(client: httpx.Client, paths: list[tuple[str, dict]], n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
+def _squad(report) -> None:
+    """The coach's 12-athlete squad (``--squad 12``): the 10 generated athletes, built from scratch."""
+    import itertools
+
+    from icucoach.sandbox.generate.squad import add_squad
+
+    started = time.perf_counter()
+    athletes: dict = {}
+    add_squad(athletes, 42, TODAY, 12, itertools.count(1))
+    report("generate squad of 12 (10 generated athletes, 12 weeks each)", time.perf_counter() - started, "s")
+
+
 def run(report) -> None:
     from icucoach.sandbox.generate import generate_world
 
     started = time.perf_counter()
     world = generate_world(seed=42, today=TODAY)
     report("generate world (seed 42)", time.perf_counter() - started, "s")
+    _squad(report)
     owner = next(a for a in world.accounts if a.role == "athlete")
     with (
         serve_in_thread(SandboxOptions(rate_limit=False), world=world) as sb,

@@ -1,7 +1,9 @@
 """Plan compliance: planned vs done per day and per week, pairing planned workouts with activities.
 
 Pairing: an explicit ``paired_activity_id`` / ``paired_event_id`` first, then the same local day and sport
-family (closest duration). Status per planned item: completed (>= 80 % of the planned load, or of the time
+family (closest duration), then a Strava stub of the same day (stubs carry no sport: done, metrics unknown).
+One activity pairs with at most one plan. Status per planned item: completed (>= 80 % of the planned load, or
+of the time
 when no load is planned), partial (>= 50 %), incomplete (less), missed, or pending (today or
 later); activities without a plan are "unplanned".
 """
@@ -92,6 +94,8 @@ def pair(
         if p.id in matched:
             continue
         cands = [a for a in acts if a.id not in used and a.day == p.day and a.family == p.family]
+        if not cands:  # a Strava stub has no sport: it can only be known to be a session on that day
+            cands = [a for a in acts if a.id not in used and a.day == p.day and a.is_stub]
         if cands:
             a = min(cands, key=lambda x: abs((x.duration or 0) - (p.moving_time or 0)))
             matched[p.id] = a

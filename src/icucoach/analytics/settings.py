@@ -222,6 +222,27 @@ class AnalyticsSettings:
     compliance_done_frac: float = 0.8  # >= 80 % of planned load/time counts as completed
     compliance_partial_frac: float = 0.5
 
+    # --- coach console: session chips and squad triage (docs/coach.md) ---------------------------------
+    # A session is "done as planned" when its duration and (comparable) load are each within +-15 % of plan
+    # and the main set met its target; the +-15 % band is the rule, wide enough for the usual spread
+    # of a planned vs recorded session (warm-up length, stops, GPS/pace noise), narrow enough to catch a
+    # dropped repeat (a 4x8 done as 3x8 is -20 % of work time) or a ride done an IF step too hard.
+    chip_tolerance: float = 0.15
+    # Main set without interval data: session IF (power or pace basis) or average HR (HR basis) within +-5 %
+    # of the planned value. 5 % of IF is about one Coggan zone's half-width at threshold.
+    chip_intensity_tolerance: float = 0.05
+    # Main set with interval data: a work interval hits when its NP (power), speed (pace) or average HR lies
+    # within the target range widened by 5 % on each side (outdoor power varies with terrain; power meters
+    # are +-1-2 %; 5 % is a third of a Coggan zone's width) ...
+    chip_target_margin: float = 0.05
+    # ... and the main set is met when >= 80 % of the planned work repeats were done on target.
+    chip_reps_hit_frac: float = 0.8
+    triage_days: int = 7  # chips counted for triage: the last 7 days up to yesterday (today may be pending)
+    triage_missed_warning: int = 2  # missed sessions in those days: 1 = info, >= 2 = warning
+    triage_off_plan_warning: int = 2  # sessions over target (or shortened) in those days: >= 2 = warning
+    triage_poor_sleep_h: float = 6.0  # last night under 6 h counts as poor sleep (Hirshkowitz 2015: 7-9 h)
+    triage_sore_score: float = 4.0  # wellness soreness or fatigue 4 of 4 (1 = good) is a subjective alarm
+
     # --- digest ---------------------------------------------------------------------------------------------
     projection_days: int = 14  # CTL/ATL/form projected this far with the planned calendar
     deload_context_ratio: float = 0.8  # 7-day load below 80 % of the 28-day weekly mean = deload context

@@ -27,6 +27,12 @@ def sandbox(
     ),
     today: str = typer.Option(None, help="Pin the last day of history (YYYY-MM-DD) for reproducible output."),
     accounts: bool = typer.Option(False, "--accounts", help="Print the demo accounts as JSON and exit."),
+    squad: int = typer.Option(
+        0,
+        help="Give the coach N athletes (N >= 2): the two demo athletes plus N - 2 generated ones, planted "
+        "with a compliant, an overreaching, a sick, a skipping, a too-hard, a no-power-meter and a "
+        "Strava-only athlete, then ordinary ones. 0 = the default world.",
+    ),
     rate_limit: bool = typer.Option(True, "--rate-limit/--no-rate-limit", help="Imitate ~10 req/s per key."),
     latency_ms: float = typer.Option(0.0, help="Fault injection: added latency per request (ms)."),
     p429: float = typer.Option(0.0, help="Fault injection: share of requests answered 429 (0..1)."),
@@ -43,10 +49,15 @@ def sandbox(
     ),
 ) -> None:
     """Run a faithful local Intervals.icu API (under /api/v1) with deterministic synthetic athletes."""
+    if squad and not 2 <= squad <= 40:  # generate/squad.py: DEMO_ATHLETES .. MAX_SQUAD
+        fail(
+            f"--squad must be from 2 to 40 athletes, got {squad}",
+            "Give the number of athletes the coach should see, e.g. --squad 12 (0 = the default world).",
+        )
     if accounts:
         from icucoach.sandbox.generate import list_accounts
 
-        out.print_json(json.dumps([a.to_json() for a in list_accounts(seed)]))
+        out.print_json(json.dumps([a.to_json() for a in list_accounts(seed, squad)]))
         return
     pinned = None
     if today:
@@ -97,6 +108,7 @@ def sandbox(
     options = SandboxOptions(
         seed=seed,
         today=pinned,
+        squad=squad,
         rate_limit=rate_limit,
         faults=faults,
         host=host,
@@ -110,7 +122,8 @@ def sandbox(
     def announce() -> None:
         err.print(
             f"[bold]icucoach sandbox[/] listening on http://{host}:{port}  (seed {seed}; accounts: "
-            f"icucoach sandbox --accounts --seed {seed}; Ctrl-C stops it)"
+            f"icucoach sandbox --accounts --seed {seed}{f' --squad {squad}' if squad else ''}; "
+            "Ctrl-C stops it)"
         )
         err.print(f"point the client at it: [cyan]export INTERVALS_BASE_URL=http://{host}:{port}[/]")
         if webhook_url:

@@ -9,12 +9,13 @@ API's dicts (nothing lost, explicit ``null``s); analytics converts them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any, Protocol
 
+from icucoach.analytics.chips import Chip, session_chips
 from icucoach.analytics.inputs import (
     ActivityInput,
     SportSettingsInput,
@@ -24,6 +25,7 @@ from icucoach.analytics.inputs import (
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.status import TrainingStatus, training_status
 from icucoach.analytics.summary import PeriodSummary, summarize
+from icucoach.analytics.triage import AthleteTriage, from_status, triage
 from icucoach.intervals import Activity, Event, Wellness, WithSportSettings, athlete_today
 
 Json = dict[str, Any]
@@ -116,6 +118,43 @@ class Snapshot:
             settings=settings,
             tz=self.timezone,
         )
+
+    def chips(
+        self,
+        days: int = 14,
+        intervals: Mapping[str, Mapping[str, Any]] | None = None,
+        settings: AnalyticsSettings = DEFAULT_SETTINGS,
+    ) -> list[Chip]:
+        """Session chips (``analytics.chips``) for the ``days`` days ending today; ``intervals`` maps an
+        activity id to its fetched ``IntervalsDTO`` (the main-set rule then compares repeats)."""
+        start = self.today - timedelta(days=days - 1)
+        if start < self.oldest:
+            raise ValueError(f"start {start} is before the snapshot's first day {self.oldest}")
+        return session_chips(
+            self.events,
+            [a for a in self.activities if str(a.get("start_date_local") or "")[:10] >= start.isoformat()],
+            start,
+            self.today,
+            self.today,
+            self.sport_settings,
+            intervals,
+            settings,
+            self.timezone,
+        )
+
+    def triage(
+        self,
+        status: TrainingStatus | None = None,
+        chips: Sequence[Chip] | None = None,
+        settings: AnalyticsSettings = DEFAULT_SETTINGS,
+    ) -> AthleteTriage:
+        """Why this athlete needs the coach's attention (``analytics.triage``), from the status digest, the
+        chips of the last days and today's wellness. Pass ``status`` / ``chips`` when already computed."""
+        status = status or self.status(settings)
+        chips = self.chips(settings.triage_days + 1, settings=settings) if chips is None else chips
+        today = next((w for w in self.wellness if str(w.get("id")) == self.today.isoformat()), None)
+        name = str(self.athlete.get("name") or "")
+        return triage(from_status(self.athlete_id, name, status, chips, today, settings), settings)
 
     def summaries(
         self,

@@ -24,6 +24,9 @@ DEFAULT_SEED = 42
 class SandboxOptions:
     seed: int = DEFAULT_SEED
     today: date | None = None  # None = today in each athlete's own timezone (history always ends "today")
+    squad: int = (
+        0  # N >= 2: the coach sees N athletes (the 2 demo athletes + N - 2 generated, generate/squad.py)
+    )
     rate_limit: bool = True  # ~10 req/s per key with a short burst, 429 + Retry-After beyond
     rate_per_second: float = 10.0
     burst: int = 30
@@ -58,7 +61,7 @@ class RunningSandbox:
 def build_world(options: SandboxOptions) -> World:
     from icucoach.sandbox.generate import generate_world
 
-    return generate_world(seed=options.seed, today=options.today)
+    return generate_world(seed=options.seed, today=options.today, squad=options.squad)
 
 
 def build_app(

@@ -38,17 +38,39 @@ SANDBOX_OAUTH_CLIENT = OAuthClient(
 )
 
 
-def list_accounts(seed: int = 42) -> list[Account]:
-    """The demo logins for a seed, without generating any history (what ``sandbox --accounts`` prints)."""
-    return [Account(p.athlete_id, p.name, p.role, api_key_for(seed, p.athlete_id)) for p in PROFILES]  # type: ignore[arg-type]
+def list_accounts(seed: int = 42, squad: int = 0) -> list[Account]:
+    """The demo logins for a seed, without generating any history (what ``sandbox --accounts`` prints).
+
+    ``squad`` (``--squad N``): the N - 2 generated squad athletes' logins follow the three demo accounts."""
+    out = [Account(p.athlete_id, p.name, p.role, api_key_for(seed, p.athlete_id)) for p in PROFILES]  # type: ignore[arg-type]
+    if squad:
+        from icucoach.sandbox.generate.squad import squad_members
+
+        out += [
+            Account(m.profile.athlete_id, m.profile.name, "athlete", api_key_for(seed, m.profile.athlete_id))
+            for m in squad_members(seed, squad)
+        ]
+    return out
 
 
 _PRISTINE: dict[tuple[int, date], World] = {}
 
 
-def generate_world(seed: int = 42, today: date | None = None) -> World:
+def generate_world(seed: int = 42, today: date | None = None, squad: int = 0) -> World:
     """A fresh world. With a pinned ``today`` the first build per process is kept and later calls get a deep
-    copy (~0.5 s instead of ~6 s), so every test module can own and mutate its world without paying again."""
+    copy (~0.5 s instead of ~6 s), so every test module can own and mutate its world without paying again.
+
+    ``squad`` N >= 2 gives the coach N athletes: the two demo athletes plus N - 2 generated squad athletes
+    (``generate/squad.py``: planted personas first, then ordinary ones); 0 is the default world."""
+    if squad:
+        from icucoach.sandbox.generate.squad import DEMO_ATHLETES, MAX_SQUAD, add_squad
+
+        if not DEMO_ATHLETES <= squad <= MAX_SQUAD:
+            raise ValueError(f"squad must be from {DEMO_ATHLETES} to {MAX_SQUAD} athletes, got {squad}")
+        world = generate_world(seed, today)
+        add_squad(world.athletes, seed, today, squad, itertools.count(80_000_000))
+        world.accounts = list_accounts(seed, squad)
+        return world
     if today is None:
         return _build_world(seed, None)
     key = (seed, today)
