@@ -35,8 +35,7 @@ formulas. A 12-athlete squad (10 generated) builds in about 2 s on a loaded 2-co
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +54,6 @@ from icucoach.sandbox.generate.activities import (
     iso_utc,
     strava_stub,
 )
-from icucoach.sandbox.generate.history import _free_text
 from icucoach.sandbox.generate.profiles import (
     COACH,
     AthleteProfile,
@@ -64,7 +62,16 @@ from icucoach.sandbox.generate.profiles import (
     athlete_record,
     sport_settings,
 )
-from icucoach.sandbox.generate.sessions import Block, Session, Step, build_session, workout_text
+from icucoach.sandbox.generate.sessions import Session, build_session, workout_text
+from icucoach.sandbox.generate.squad_sessions import (
+    camp_ride,
+    hr_workout_text,
+    quantized,
+    scaled,
+    shortened,
+    steady_text,
+    workout_event,
+)
 from icucoach.sandbox.generate.streams import Physiology
 from icucoach.sandbox.generate.wellness import build_wellness, days_between
 from icucoach.sandbox.world import ActivityDetail, AthleteStore
@@ -208,116 +215,6 @@ def squad_members(seed: int, squad: int) -> list[SquadMember]:
         )
         out.append(SquadMember(profile, persona, kind, home, round(float(rng.uniform(0.9, 1.1)), 3)))
     return out
-
-
-# --- sessions -----------------------------------------------------------------------------------------------
-
-
-def _scaled(session: Session, factor: float, secs: float = 1.0) -> Session:
-    """The session done ``factor`` above its targets (and ``secs`` longer): what the too-hard athlete does."""
-    blocks = [
-        Block(
-            b.title,
-            tuple(
-                Step(int(round(st.secs * secs)), st.lo * factor, st.hi * factor, st.kind, None)
-                for st in b.steps
-            ),
-            b.reps,
-        )
-        for b in session.blocks
-    ]
-    return replace(session, blocks=blocks, tags=["too hard"])
-
-
-def _shortened(session: Session) -> Session:
-    """Fewer repeats, or a steady session cut to 70 %."""
-    if any(b.reps > 2 for b in session.blocks):
-        blocks = [b if b.reps <= 2 else Block(b.title, b.steps, b.reps - 2) for b in session.blocks]
-    else:
-        blocks = [
-            Block(b.title, tuple(replace(st, secs=int(st.secs * 0.7), metres=None) for st in b.steps), b.reps)
-            for b in session.blocks
-        ]
-    return replace(session, blocks=blocks, tags=["shortened"])
-
-
-def _camp_ride(rng: np.random.Generator) -> Session:
-    mins = 170 * float(rng.uniform(0.8, 1.2))
-    return Session(
-        "ride_long",
-        "Ride",
-        "Camp endurance ride",
-        [Block("Endurance", (Step(int(mins * 60), 0.72, 0.72),))],
-        False,
-        8.0,
-        terrain="hilly",
-    )
-
-
-def _hr_frac(rel: float, th: Thresholds, lthr: int) -> float:
-    """The heart rate (fraction of LTHR) the stream model settles at for an intensity, with ~1 h of drift."""
-    return (th.resting_hr + (lthr - th.resting_hr) * (0.28 + 0.72 * rel)) * 1.02 / lthr
-
-
-def hr_workout_text(session: Session, th: Thresholds, lthr: int) -> str:
-    """Workout text with % LTHR targets: how a coach plans for an athlete without a power meter."""
-    lines: list[str] = []
-    for block in session.blocks:
-        if lines:
-            lines.append("")
-        lines.append(f"{block.title} {block.reps}x" if block.reps > 1 else block.title)
-        for st in block.steps:
-            m, s = divmod(st.secs, 60)
-            dur = f"{m}m{s}s" if m and s else f"{m}m" if m else f"{s}s"
-            lo, hi = round(100 * _hr_frac(st.lo, th, lthr)), round(100 * _hr_frac(st.hi, th, lthr))
-            target = f"{lo}% LTHR" if lo == hi else f"ramp {lo}-{hi}% LTHR"
-            lines.append(f"- {dur} {target}")
-    return "\n".join(lines)
-
-
-def _quantized(session: Session) -> Session:
-    """A steady session planned in whole 5 minutes (10 from an hour up), as a coach writes it."""
-    steps = session.segments()
-    if len(steps) != 1 or steps[0].metres is not None:
-        return session
-    st = steps[0]
-    unit = 600 if st.secs >= 3600 else 300
-    secs = max(300, unit * round(st.secs / unit))
-    return replace(session, blocks=[Block(session.blocks[0].title, (replace(st, secs=secs),))])
-
-
-def _steady_text(session: Session) -> str:
-    """An unstructured session planned as one steady step at its time-weighted intensity (the base
-    generator's ``_free_text`` takes the first step's, which under-plans a swim starting with a warm-up)."""
-    steps = session.segments()
-    secs = sum(st.secs for st in steps)
-    if session.sport == "WeightTraining" or len(steps) == 1:
-        return _free_text(session)
-    rel = sum(st.secs * (st.lo + st.hi) / 2 for st in steps) / max(1, secs)
-    return f"Steady\n- {max(1, round(secs / 60))}m {round(rel * 100)}% Pace"
-
-
-def _workout_event(
-    event_id: int,
-    athlete_id: str,
-    day: date,
-    session: Session,
-    text: str,
-    settings: dict[str, Any] | None,
-    tz: ZoneInfo,
-    creator: str,
-    enriched: dict[tuple[str, str], dict[str, Any]],
-) -> dict[str, Any]:
-    """A WORKOUT event as ``calendar.workout_event`` makes it, with this text; the server-side parse is done
-    once per distinct text (an athlete's settings are fixed over the squad's history)."""
-    created = datetime(day.year, day.month, day.day, 8, tzinfo=tz) - timedelta(days=7)
-    ev = cal.base_event(event_id, athlete_id, day, "WORKOUT", session.name, created, creator)
-    ev.update({"type": session.sport, "description": text, "indoor": session.indoor, "target": "AUTO"})
-    key = (text, session.sport)
-    if key not in enriched:
-        enriched[key] = cal.enrich(text, session.sport, settings)
-    ev.update(copy.deepcopy(enriched[key]))
-    return ev
 
 
 # --- summary-only activities (older than FULL_DETAIL_DAYS) -------------------------------------------------
@@ -492,12 +389,12 @@ def build_member(member: SquadMember, seed: int, today: date, event_ids: Any, co
         camp = persona == "overreaching" and today - timedelta(days=OVERREACH_DAYS - 1) <= day <= today
         plans: list[Session] = []
         if camp:
-            plans.append(_camp_ride(rng))
+            plans.append(camp_ride(rng))
         else:
             for kind, f in week.get(day.weekday(), ()):
                 s = build_session(kind, factor * f, rng, th.swim_css)
                 if s is not None:
-                    plans.append(s if s.structured else _quantized(s))
+                    plans.append(s if s.structured else quantized(s))
         for session in plans:
             future = day > today or (day == today and session.start_hour >= 12)
             settings = by_sport.get(session.sport)
@@ -505,8 +402,8 @@ def build_member(member: SquadMember, seed: int, today: date, event_ids: Any, co
             if persona == "no_power" and session.sport in ("Ride", "VirtualRide"):
                 text = hr_workout_text(session, th, lthr)
             else:
-                text = workout_text(session) if session.structured else _steady_text(session)
-            event = _workout_event(next(event_ids), aid, day, session, text, settings, tz, coach_id, enriched)
+                text = workout_text(session) if session.structured else steady_text(session)
+            event = workout_event(next(event_ids), aid, day, session, text, settings, tz, coach_id, enriched)
             store.events[event["id"]] = event
             if future:
                 continue
@@ -522,9 +419,9 @@ def build_member(member: SquadMember, seed: int, today: date, event_ids: Any, co
                 continue
             done = session
             if persona == "too_hard":
-                done = _scaled(session, TOO_HARD_FACTOR, 1.04)
+                done = scaled(session, TOO_HARD_FACTOR, 1.04)
             elif persona == "ordinary" and roll > 0.90:
-                done = _shortened(session)
+                done = shortened(session)
             counter += 1
             act_id = f"i{int(aid[1:]) * 1000 + counter}"
             phys = Physiology(
