@@ -45,13 +45,6 @@ def get(d: Any, path: str) -> Any:
     return d
 
 
-def hours_fmt(secs: Any) -> str | None:
-    if not secs:
-        return None
-    s = int(round(float(secs)))
-    return f"{s // 3600}h {s % 3600 // 60:02d}m"
-
-
 def format_duration(secs: Any) -> str | None:
     """Section 11's compact duration: ``"1h40m1s"``, ``"53m"``, ``"26m9s"`` (zero parts left out)."""
     if not secs:
@@ -169,4 +162,4 @@ def activity_entry(ctx: ExportContext, a: Json) -> Json:
     return entry
 
 
-__all__ = ["OUTDOOR", "activity_entry", "activity_terrain", "format_duration", "hours_fmt", "r"]
+__all__ = ["OUTDOOR", "activity_entry", "activity_terrain", "format_duration", "get", "r"]

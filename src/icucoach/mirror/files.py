@@ -283,13 +283,13 @@ def _without(node: Any, parts: list[str]) -> Any:
     return out
 
 
-
 def script_hash() -> str:
     """Section 11's ``script_hash`` (a short hash of the exporter that wrote a file, so a reader can tell
     outputs of different exporter versions apart): ours hashes the package version."""
     from icucoach import __version__
 
     return hashlib.sha256(f"icucoach {__version__}".encode()).hexdigest()[:12]
+
 
 def normalise(kind: str, doc: Any) -> Any:
     """``doc`` without the volatile fields of that file kind (``doc`` is left as it is; unchanged parts of

@@ -17,7 +17,7 @@ from typing import Any
 from icucoach import __version__
 from icucoach.analytics.export_metrics import effort_response
 from icucoach.analytics.inputs import sport_family
-from icucoach.mirror.activity_fields import activity_entry, get, hours_fmt, r
+from icucoach.mirror.activity_fields import activity_entry, format_duration, get, r
 from icucoach.mirror.capability_block import build_capability
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.derived_block import ACWR_WORDS, derived_block, health_block, readiness_block
@@ -314,7 +314,7 @@ def _planned(ctx: ExportContext) -> tuple[list[Json], Json]:
                 "sport_type": e.get("type"),
                 "planned_tss": e.get("icu_training_load"),
                 "duration_hours": r(secs / 3600.0, 2) if secs else None,
-                "duration_formatted": hours_fmt(secs),
+                "duration_formatted": format_duration(secs),
                 "workout_summary": summ,
                 "has_terrain": any(
                     str(x.get("filename") or "").lower().endswith((".gpx", ".tcx", ".fit"))

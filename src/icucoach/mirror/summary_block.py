@@ -17,6 +17,7 @@ from typing import Any
 from icucoach.analytics.export_metrics import combine_summaries
 from icucoach.analytics.summary import PeriodSummary, wellness_means
 from icucoach.mirror.activity_fields import r
+from icucoach.mirror.capability_block import METRICS_NOTE
 from icucoach.mirror.context import ExportContext
 from icucoach.mirror.display import to_display
 from icucoach.mirror.wellness_fields import clock, wellness_scales
@@ -43,14 +44,6 @@ DISPLAY_FORMATTING = (
     "total_training_formatted): they are cut from whole seconds, so they never disagree with the source the "
     "way a rounded decimal '*_hours' value converted back to minutes can. Show distances, weights and "
     "heights with their 'display' {value, unit} blocks, already in the athlete's own units."
-)
-CAPABILITY_NOTE = (
-    "derived_metrics.capability describes how the athlete expresses fitness rather than how much load was "
-    "done: aerobic durability (decoupling) and efficiency factor trends over 7 vs 28 days, heart-rate "
-    "recovery, the drift of the intensity distribution, shifts of the power and heart-rate curves, a "
-    "per-sport sustainability table for pacing estimates and the DFA a1 profile when the recordings carry "
-    "it. The direction of a trend matters more than its level; a null value comes with a reason, and a "
-    "missing estimate is not evidence that the athlete could not do it."
 )
 READINESS_NOTE = (
     "readiness_decision is the go / modify / skip call for today's session, made before training: priority "
@@ -148,7 +141,7 @@ def read_this_first(ctx: ExportContext, start: date, extras: Json) -> Json:
         "data_period": f"The last {n} days, today included",
         "extended_data_note": f"ACWR, monotony and the HRV / resting-HR baselines use {STATUS_WINDOW_DAYS} "
         "days of data whatever the display window",
-        "capability_metrics_note": CAPABILITY_NOTE,
+        "capability_metrics_note": METRICS_NOTE,
         "readiness_decision_note": READINESS_NOTE,
         "health_context_note": HEALTH_NOTE,
         "notes": NOTES,
