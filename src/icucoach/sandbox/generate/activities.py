@@ -97,6 +97,27 @@ def _wbal(power: np.ndarray, cp: float, w_prime: float) -> np.ndarray:
     return out
 
 
+def activity_head(
+    ctx: Context, activity_id: str, local: datetime, sport: str, session: Session, source: str
+) -> dict:
+    """The identity fields every activity record starts with (who, when, what, from where)."""
+    return {
+        "id": activity_id,
+        "icu_athlete_id": ctx.athlete_id,
+        "start_date_local": local.strftime("%Y-%m-%dT%H:%M:%S"),
+        "start_date": iso_utc(local),
+        "timezone": str(ctx.tz),
+        "type": sport,
+        "name": session.name,
+        "description": None,
+        "trainer": session.indoor and sport in ("VirtualRide", "Ride"),
+        "commute": False,
+        "race": session.race,
+        "sub_type": "RACE" if session.race else "NONE",
+        "source": source,
+    }
+
+
 def build_activity(
     ctx: Context,
     session: Session,
@@ -121,19 +142,7 @@ def build_activity(
     hr = core["heartrate"]
     lthr = float(settings.get("lthr") or phys.lthr)
     a: dict[str, Any] = {
-        "id": activity_id,
-        "icu_athlete_id": ctx.athlete_id,
-        "start_date_local": local.strftime("%Y-%m-%dT%H:%M:%S"),
-        "start_date": iso_utc(local),
-        "timezone": str(ctx.tz),
-        "type": sport,
-        "name": session.name,
-        "description": None,
-        "trainer": session.indoor and sport in ("VirtualRide", "Ride"),
-        "commute": False,
-        "race": session.race,
-        "sub_type": "RACE" if session.race else "NONE",
-        "source": source,
+        **activity_head(ctx, activity_id, local, sport, session, source),
         "external_id": None,
         "device_name": "Zwift" if sport == "VirtualRide" else "Garmin Forerunner 965",
         "file_type": "fit",

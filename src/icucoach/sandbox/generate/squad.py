@@ -49,9 +49,9 @@ from icucoach.sandbox.generate.activities import (
     _hrss,
     _trimp,
     _zone_times,
+    activity_head,
     audit_stamp,
     build_activity,
-    iso_utc,
     strava_stub,
 )
 from icucoach.sandbox.generate.profiles import (
@@ -240,19 +240,7 @@ def _summary_activity(
     trimp = _trimp(np.repeat(hr, 10), phys.resting_hr, phys.max_hr, ctx.sex)
     hr_load = _hrss(trimp, lthr, phys.resting_hr, phys.max_hr, ctx.sex)
     a: dict[str, Any] = {
-        "id": act_id,
-        "icu_athlete_id": ctx.athlete_id,
-        "start_date_local": local.strftime("%Y-%m-%dT%H:%M:%S"),
-        "start_date": iso_utc(local),
-        "timezone": str(ctx.tz),
-        "type": sport,
-        "name": session.name,
-        "description": None,
-        "trainer": session.indoor and sport in ("VirtualRide", "Ride"),
-        "commute": False,
-        "race": session.race,
-        "sub_type": "RACE" if session.race else "NONE",
-        "source": source,
+        **activity_head(ctx, act_id, local, sport, session, source),
         "file_type": "fit",
         "created": audit_stamp(local + timedelta(seconds=n + 600)),
         "analyzed": audit_stamp(local + timedelta(seconds=n + 660)),
