@@ -8,6 +8,7 @@ of LTHR.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -272,8 +273,9 @@ def _target(step: Step, sport: str) -> str:
     return f"{ramp}{lo}-{hi}%{suffix}"
 
 
-def workout_text(session: Session) -> str:
-    """Intervals.icu workout text: headers, `- ` steps, blank lines around repeat blocks, `mtr` for metres."""
+def workout_text(session: Session, target_of: Callable[[Step], str] | None = None) -> str:
+    """Intervals.icu workout text: headers, `- ` steps, blank lines around repeat blocks, `mtr` for metres.
+    ``target_of`` writes a step's target (default: % of threshold power or pace)."""
     lines: list[str] = []
     for block in session.blocks:
         if lines:
@@ -281,6 +283,6 @@ def workout_text(session: Session) -> str:
         lines.append(f"{block.title} {block.reps}x" if block.reps > 1 else block.title)
         for st in block.steps:
             amount = f"{int(st.metres)}mtr" if st.metres else _dur(st.secs)
-            target = _target(st, session.sport)
+            target = target_of(st) if target_of else _target(st, session.sport)
             lines.append(f"- {amount} {target}".rstrip())
     return "\n".join(lines)

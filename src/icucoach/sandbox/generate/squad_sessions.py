@@ -15,7 +15,7 @@ import numpy as np
 from icucoach.sandbox.generate import calendar as cal
 from icucoach.sandbox.generate.history import _free_text
 from icucoach.sandbox.generate.profiles import Thresholds
-from icucoach.sandbox.generate.sessions import Block, Session, Step
+from icucoach.sandbox.generate.sessions import Block, Session, Step, workout_text
 
 
 def scaled(session: Session, factor: float, secs: float = 1.0) -> Session:
@@ -66,18 +66,12 @@ def hr_frac(rel: float, th: Thresholds, lthr: int) -> float:
 
 def hr_workout_text(session: Session, th: Thresholds, lthr: int) -> str:
     """Workout text with % LTHR targets: how a coach plans for an athlete without a power meter."""
-    lines: list[str] = []
-    for block in session.blocks:
-        if lines:
-            lines.append("")
-        lines.append(f"{block.title} {block.reps}x" if block.reps > 1 else block.title)
-        for st in block.steps:
-            m, s = divmod(st.secs, 60)
-            dur = f"{m}m{s}s" if m and s else f"{m}m" if m else f"{s}s"
-            lo, hi = round(100 * hr_frac(st.lo, th, lthr)), round(100 * hr_frac(st.hi, th, lthr))
-            target = f"{lo}% LTHR" if lo == hi else f"ramp {lo}-{hi}% LTHR"
-            lines.append(f"- {dur} {target}")
-    return "\n".join(lines)
+
+    def target(st: Step) -> str:
+        lo, hi = round(100 * hr_frac(st.lo, th, lthr)), round(100 * hr_frac(st.hi, th, lthr))
+        return f"{lo}% LTHR" if lo == hi else f"ramp {lo}-{hi}% LTHR"
+
+    return workout_text(session, target)
 
 
 def quantized(session: Session) -> Session:
