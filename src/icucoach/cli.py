@@ -13,7 +13,9 @@ plain formatter wraps instead of cutting, shows no type after flags, and argumen
 ``icucoach export`` with a plain command line does not go through Typer at all (``main``): cron runs it
 every few minutes, and Typer and Rich cost more to import than an export with nothing new takes. Its flags
 are declared once, in ``icucoach.commands.export_options``; anything unusual there (``--help``, a typo) goes
-the Typer way, so usage errors read the same. The Typer side lives in ``icucoach.cli_app``.
+the Typer way, so usage errors read the same. A run with nothing new since the last is replayed on the
+standard library alone (``icucoach.mirror.replay``) before the client or the store is imported. The Typer
+side lives in ``icucoach.cli_app``.
 
 Log lines of the client and of libraries never reach the terminal unless ``--debug`` is given: an error is
 reported once, by the command, as ``error:`` / ``fix:`` (``icucoach.commands._console``).
@@ -95,6 +97,11 @@ def _export_without_typer(args: list[str]) -> None:
     if values is None or values["setup"]:  # the wizard is built on Typer's prompts and exits
         return
     try:
+        from icucoach.mirror.replay import try_replay
+
+        replayed = try_replay(values)  # nothing new since the last run: done without the client or store
+        if replayed is not None:
+            raise SystemExit(replayed)
         from icucoach.commands.export import run
 
         code = run(values)

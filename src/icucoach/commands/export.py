@@ -32,6 +32,8 @@ from icucoach.mirror.options import (
     parse_week_start,
     parse_zone_preference,
 )
+from icucoach.mirror.replay import Inputs, archive_failure, drop_ticket, save_ticket, store_identity
+from icucoach.mirror.replay_record import draft_ticket, start_journal
 from icucoach.mirror.schedule import ExportLock, LockHeld, watch
 from icucoach.mirror.setup import mirror_config
 from icucoach.store.db import Store
@@ -89,19 +91,32 @@ def _gitsync() -> ModuleType:
     return gitsync
 
 
-def _run_once(opts: ExportOptions, overrides: dict, quiet: bool, git_repo: str | None, branch: str) -> int:
+def _run_once(
+    opts: ExportOptions,
+    overrides: dict,
+    quiet: bool,
+    git_repo: str | None,
+    branch: str,
+    inputs: Inputs | None = None,
+) -> int:
     """One export; every failure becomes one message and its exit code. Ctrl-C is reported here, then
-    re-raised so ``--watch`` stops too."""
+    re-raised so ``--watch`` stops too. With ``inputs`` the run leaves a replay ticket for the next."""
     written: list[Path] = []
     try:
-        return _attempt(opts, overrides, quiet, git_repo, branch, written)
+        return _attempt(opts, overrides, quiet, git_repo, branch, written, inputs)
     except KeyboardInterrupt:
         _interrupted(opts, written)
         raise
 
 
 def _attempt(
-    opts: ExportOptions, overrides: dict, quiet: bool, git_repo: str | None, branch: str, written: list[Path]
+    opts: ExportOptions,
+    overrides: dict,
+    quiet: bool,
+    git_repo: str | None,
+    branch: str,
+    written: list[Path],
+    inputs: Inputs | None,
 ) -> int:
     try:
         settings = ClientSettings.from_env(**overrides)
@@ -124,7 +139,8 @@ def _attempt(
     try:
         if git:
             git.prepare(git_repo, opts.out_dir, branch)
-        result = asyncio.run(_export(opts, settings, quiet, written))
+        result, ticket = asyncio.run(_export(opts, settings, quiet, written, None if git else inputs))
+        _leave_ticket(opts, ticket)
         if git and result.code in (Exit.OK, Exit.PARTIAL) and not opts.dry_run:
             pushed = git.commit_if_changed(
                 opts.out_dir, branch, f"icucoach export {result.documents['latest']['metadata']['today']}"
@@ -138,11 +154,7 @@ def _attempt(
         )
     except OutputError as exc:
         if written:  # the set is in place; what failed came after it (the archive/ snapshot)
-            return _error(
-                f"the export files were written, but {exc.path} could not be ({exc.reason})",
-                f"Make {opts.out_dir / 'archive'} a folder you can write to, or pass --no-archive.",
-                Exit.OUTPUT,
-            )
+            return _error(*archive_failure(exc.path, exc.reason, opts.out_dir), Exit.OUTPUT)
         return _error(*exc.describe(_flag_for(exc.path, opts)), Exit.OUTPUT)
     except StoreError as exc:
         return _error(exc.message, exc.hint, exc.exit_code)
@@ -169,15 +181,36 @@ def _attempt(
 
 
 async def _export(
-    opts: ExportOptions, settings: ClientSettings, quiet: bool, written: list[Path]
-) -> ExportResult:
+    opts: ExportOptions, settings: ClientSettings, quiet: bool, written: list[Path], inputs: Inputs | None
+) -> tuple[ExportResult, dict | None]:
+    """The run, and the replay ticket for the next one (None: leave none)."""
     store = Store.open(opts.store_url, writer=True, note=lambda text: _console().err.print(f"[dim]{text}[/]"))
     try:
         async with IntervalsClient(settings) as client:
+            journal = start_journal(client)
             with nullcontext(None) if quiet else _console().sync_progress() as progress:
-                return await export_async(opts, client, store, progress=progress, written=written)
+                result = await export_async(opts, client, store, progress=progress, written=written)
+            ticket = None
+            if inputs is not None:
+                ticket = await draft_ticket(inputs, opts, client, store, result, journal)
+            return result, ticket
     finally:
         store.close()
+
+
+def _leave_ticket(opts: ExportOptions, ticket: dict | None) -> None:
+    """Save the replay ticket with the store file's identity after this run's last write (the store is
+    closed by now), or remove a previous one. A ticket that cannot be written only costs the next run its
+    replay."""
+    try:
+        identity = store_identity(Path(ticket["store"]["path"])) if ticket else None
+        if ticket is None or identity is None:
+            drop_ticket(opts.out_dir)
+            return
+        ticket["store"]["identity"] = identity
+        save_ticket(opts.out_dir, ticket)
+    except OSError:
+        pass
 
 
 def run(values: dict[str, Any]) -> int:
@@ -213,12 +246,13 @@ def run(values: dict[str, Any]) -> int:
         hint = "See `icucoach export --help` for what each flag accepts."
         return _error(str(exc), hint, Exit.USAGE)
     overrides = {k: x for k, x in (("athlete_id", v.athlete_id), ("api_key", v.intervals_key)) if x}
+    inputs = Inputs(values)
     runs: list[int] = []
     in_run = [False]
 
     def run_once() -> int:
         in_run[0] = True
-        code = _run_once(opts, overrides, v.quiet, v.git_repo, v.git_branch)
+        code = _run_once(opts, overrides, v.quiet, v.git_repo, v.git_branch, None if v.watch_ else inputs)
         in_run[0] = False
         runs.append(code)
         return code

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from icucoach.config_path import default_config_path
 from icucoach.intervals.errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://intervals.icu"
@@ -47,16 +48,6 @@ def normalize_athlete_id(value: str | int | None) -> str:
             "(e.g. i12345).",
         )
     return text
-
-
-def default_config_path() -> Path:
-    """Where the setup wizard writes and ``from_env`` reads the config file."""
-    override = os.environ.get("ICUCOACH_CONFIG")
-    if override:
-        return Path(override).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    root = Path(xdg).expanduser() if xdg else Path.home() / ".config"
-    return root / "icucoach" / "config.toml"
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:

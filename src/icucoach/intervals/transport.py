@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import hashlib
 import json
 import logging
 import re
@@ -120,6 +121,9 @@ class Transport:
             backoff_cap=settings.backoff_cap,
         )
         self.request_count = 0
+        # (URL, SHA-256 of the body) of every successful GET while a list is set: how ``icucoach export``
+        # learns which answers a later run may compare instead of rebuilding (``mirror/replay.py``).
+        self.journal: list[tuple[str, str]] | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -232,6 +236,8 @@ class Transport:
         finally:
             await response.aclose()
         if 200 <= status < 300:
+            if self.journal is not None and method == "GET":
+                self.journal.append((str(request.url), hashlib.sha256(body).hexdigest()))
             if not body.strip():
                 return status, None
             try:

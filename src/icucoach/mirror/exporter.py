@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from icucoach import __version__
 from icucoach.exitcodes import Exit
@@ -38,6 +37,8 @@ from icucoach.mirror.archive import write_snapshot
 from icucoach.mirror.files import FILES, dumps, read_json, same_content, schema_mismatch, write_set
 from icucoach.mirror.options import ExportOptions
 from icucoach.mirror.privacy import apply_privacy
+from icucoach.mirror.replay import STAMPS, count_stamps, restamp, run_message
+from icucoach.mirror.replay import generated_at as stamp_for
 from icucoach.store.db import Store
 from icucoach.store.sync import Progress, SyncOptions, SyncReport, fetch_details, sync_athlete
 
@@ -88,14 +89,6 @@ def attachment_fetcher(client: IntervalsClient, counter: list[int] | None = None
     return fetch
 
 
-def _generated_at(tz: str | None, now: datetime) -> str:
-    try:
-        zone = ZoneInfo(tz) if tz else UTC
-    except Exception:
-        zone = UTC
-    return now.astimezone(zone).replace(microsecond=0).isoformat()
-
-
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -108,17 +101,6 @@ def memo_key(opts: ExportOptions, today: date, athlete: Json, store: Store, athl
     h.update(json.dumps(athlete, sort_keys=True, default=str).encode())
     h.update(store.content_digest(athlete_id).encode())
     return h.hexdigest()
-
-
-# Where the generation time stands in each file (file, path to the object, field).
-STAMPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("latest", ("metadata",), "last_updated"),
-    ("latest", ("history",), "last_generated"),
-    ("latest", ("derived_metrics",), "calculation_timestamp"),
-    ("history", (), "generated_at"),
-    ("intervals", (), "generated_at"),
-    ("routes", (), "generated_at"),
-)
 
 
 def _stamp_nodes(docs: dict[str, Json]) -> list[tuple[str, Json, str]]:
@@ -136,13 +118,12 @@ def _stamp_nodes(docs: dict[str, Json]) -> list[tuple[str, Json, str]]:
 def _stamp_counts(docs: dict[str, Json], texts: dict[str, str], generated_at: str) -> dict[str, int] | None:
     """How often each file's text holds the generation time, when every occurrence is one of the fields
     ``_stamp_nodes`` finds (so replacing the text is the same as setting those fields and serialising
-    anew); None when another value happens to read the same, or a field holds something else."""
+    anew); None when another field of the same name holds the same time, or a field holds something else."""
     nodes = _stamp_nodes(docs)
     if any(node[name] != generated_at for _, node, name in nodes):
         return None
-    quoted = json.dumps(generated_at)
     counts = {kind: sum(1 for k, _, _ in nodes if k == kind) for kind in FILES}
-    return counts if all(texts[k].count(quoted) == n for k, n in counts.items()) else None
+    return counts if all(count_stamps(k, texts[k], generated_at) == n for k, n in counts.items()) else None
 
 
 @dataclass
@@ -193,10 +174,21 @@ def _reuse(
     counts, before = memo.get("stamps"), memo.get("stamp")
     if not isinstance(counts, dict) or not isinstance(before, str):
         return _Reused(docs, None)
-    old, new = json.dumps(before), json.dumps(generated_at)
-    if any(texts[k].count(old) != counts.get(k) for k in FILES):
+    if any(count_stamps(k, texts[k], before) != counts.get(k) for k in FILES):
         return _Reused(docs, None)
-    return _Reused(docs, {k: t.replace(old, new) for k, t in texts.items()})
+    return _Reused(docs, {k: restamp(k, t, before, generated_at) for k, t in texts.items()})
+
+
+def reusable(opts: ExportOptions, store: Store, athlete_id: str, athlete: Json, today: date) -> Json | None:
+    """The memo, when a next run with nothing new would reuse the files by setting the time in their text
+    (what ``mirror/replay.py`` does without the store); None otherwise."""
+    memo = store.get_state(athlete_id, MEMO) or {}
+    stamp = memo.get("stamp")
+    if not isinstance(stamp, str) or not isinstance(memo.get("stamps"), dict):
+        return None
+    key = memo_key(opts, today, athlete, store, athlete_id)
+    reused = _reuse(opts, store, athlete_id, key, athlete, today, stamp)
+    return memo if reused is not None and reused.texts is not None else None
 
 
 def build_documents(
@@ -253,7 +245,7 @@ async def export_async(
     )
     failures = list(details.failures)
     stamp = now or datetime.now(UTC)
-    generated_at = _generated_at(athlete.get("timezone"), stamp)
+    generated_at = stamp_for(athlete.get("timezone"), stamp)
     counter = [0]
     aid = report.athlete_id
     reused, key = None, None
@@ -317,14 +309,11 @@ async def export_async(
     result.requests = client.request_count - start_requests
     result.attachment_requests = counter[0]
     verb = "would write" if opts.dry_run else "wrote"
-    changed = ", ".join(result.changed) or "nothing (content unchanged)"
-    result.message = (
-        f"{verb} {len(FILES)} files to {opts.out_dir} ({result.requests} requests); changed: {changed}"
-    )
+    result.message = run_message(verb, len(FILES), opts.out_dir, result.requests, result.changed)
     if failures:
         result.code = Exit.PARTIAL
         result.message += f"; partial: {len(failures)} detail(s) could not be fetched"
     return result
 
 
-__all__ = ["ExportResult", "attachment_fetcher", "build_documents", "export_async"]
+__all__ = ["ExportResult", "attachment_fetcher", "build_documents", "export_async", "reusable"]
