@@ -140,7 +140,8 @@ def _attempt(
         if git:
             git.prepare(git_repo, opts.out_dir, branch)
         result, ticket = asyncio.run(_export(opts, settings, quiet, written, None if git else inputs))
-        _leave_ticket(opts, ticket)
+        if result.code == Exit.OK and not opts.dry_run:  # a failed run leaves the folder as it was
+            _leave_ticket(opts, ticket)
         if git and result.code in (Exit.OK, Exit.PARTIAL) and not opts.dry_run:
             pushed = git.commit_if_changed(
                 opts.out_dir, branch, f"icucoach export {result.documents['latest']['metadata']['today']}"
@@ -200,8 +201,8 @@ async def _export(
 
 def _leave_ticket(opts: ExportOptions, ticket: dict | None) -> None:
     """Save the replay ticket with the store file's identity after this run's last write (the store is
-    closed by now), or remove a previous one. A ticket that cannot be written only costs the next run its
-    replay."""
+    closed by now), or remove a previous one (which could not be replayed anyway: the files and the store
+    changed). A ticket that cannot be written only costs the next run its replay."""
     try:
         identity = store_identity(Path(ticket["store"]["path"])) if ticket else None
         if ticket is None or identity is None:
