@@ -23,7 +23,6 @@ reported once, by the command, as ``error:`` / ``fix:`` (``icucoach.commands._co
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any, NamedTuple
 
@@ -63,13 +62,20 @@ COMMANDS: dict[str, CommandEntry] = {
 }
 
 
-def main() -> None:
+def _quiet_last_resort() -> None:
     # Without a configured handler Python prints WARNING records to stderr ("last resort"): an internal
     # line such as "GET /athlete/0 -> ... giving up" next to the command's own error. Drop them instead;
-    # --debug (or a command that configures logging, like the MCP server) installs a real handler.
+    # --debug (or a command that configures logging, like the MCP server) installs a real handler. Not
+    # imported before a replayed export is ruled out: that path logs nothing and logging is 10 % of it.
+    import logging
+
     logging.lastResort = logging.NullHandler()
+
+
+def main() -> None:
     if sys.argv[1:2] == ["export"]:
         _export_without_typer(sys.argv[2:])
+    _quiet_last_resort()
     import typer
 
     from icucoach.cli_app import app
@@ -102,6 +108,7 @@ def _export_without_typer(args: list[str]) -> None:
         replayed = try_replay(values)  # nothing new since the last run: done without the client or store
         if replayed is not None:
             raise SystemExit(replayed)
+        _quiet_last_resort()
         from icucoach.commands.export import run
 
         code = run(values)

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli.harness import run
 from icucoach.mirror.files import FILES
-from icucoach.mirror.replay import TICKET
+from icucoach.mirror.replay import TICKET, _unchunk
 from icucoach.sandbox.runner import RunningSandbox
 
 from .sandbox_world import TODAY
@@ -144,3 +146,14 @@ def test_something_new_upstream_is_never_replayed(mirror: Mirror) -> None:
     assert not replayed and "changed: latest" in out
     assert new in mirror.texts()["latest"] or new.lstrip("i") in mirror.texts()["latest"]
     assert mirror.export("--quiet")[1]  # and then nothing is new again
+
+
+@given(st.binary(max_size=3000), st.lists(st.integers(1, 700), min_size=1, max_size=8))
+def test_a_chunked_body_is_read_back_whole(body: bytes, sizes: list[int]) -> None:
+    coded, pos, i = b"", 0, 0
+    while pos < len(body):
+        part = body[pos : pos + sizes[i % len(sizes)]]
+        coded += f"{len(part):x};ext=1\r\n".encode() + part + b"\r\n"
+        pos, i = pos + len(part), i + 1
+    assert _unchunk(coded + b"0\r\n\r\n") == body
+    assert _unchunk(coded[:-1]) is None or not body  # cut short: never a wrong body

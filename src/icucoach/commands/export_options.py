@@ -10,13 +10,11 @@ returns None and the Typer command reads the same arguments, so usage errors are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):  # not a dataclass: importing dataclasses costs a replayed export ~5 %
     name: str  # the parameter name the command receives
     flags: tuple[str, ...]  # "--out-dir", or "--archive/--no-archive" for an on/off pair
     kind: Any  # bool, int, float, str, Path, or ``X | None`` for an optional value
