@@ -30,6 +30,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from icucoach.analytics.step_review import StepReview
+from icucoach.workouts.model import PACE_UNIT_METRES
 
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "icucoach"
@@ -368,7 +369,7 @@ def review_chart(review: StepReview, *, theme: str = "light") -> str:
     """Target band per step vs the actual value, coloured by verdict; x is elapsed time (min), each step as
     wide as it lasted (a missed step as planned, hatched)."""
     pal = _palette(theme)
-    fig, (ax,) = _figure(pal, 8.0, 3.0)
+    fig, (ax,) = _figure(pal, 8.0, 3.0, margins=(0.08, 0.97, 0.86, 0.15))
     colour = {
         "hit": pal.hit,
         "over": pal.over,
@@ -406,12 +407,13 @@ def review_chart(review: StepReview, *, theme: str = "light") -> str:
             seen.add(s.verdict)
         at += width
     ax.set_xlim(0, max(at, 1))
+    ax.margins(y=0.12)
     ax.autoscale_view(scalex=False)
     basis = review.basis
     if basis == "pace":
-        unit = (review.pace_units or "secs/km").removeprefix("secs/")
-        metres = {"km": 1000.0, "mi": 1609.344, "100m": 100.0, "100y": 91.44, "500m": 500.0}.get(unit, 1000.0)
-        ax.yaxis.set_major_formatter(_pace_formatter(metres))
+        units = review.pace_units or "secs/km"
+        unit = units.removeprefix("secs/")
+        ax.yaxis.set_major_formatter(_pace_formatter(PACE_UNIT_METRES.get(units, 1000.0)))
         ax.set_ylabel(f"Pace (min:s /{unit}; faster up)", fontsize=8)
     else:
         ax.set_ylabel(
@@ -422,7 +424,13 @@ def review_chart(review: StepReview, *, theme: str = "light") -> str:
     handles = [Patch(facecolor=pal.band, alpha=0.35, label="Target")]
     handles += [Patch(color=colour[v], label=VERDICT_LABELS[v]) for v in VERDICT_LABELS if v in seen]
     ax.legend(
-        handles=handles, fontsize=7, frameon=False, loc="upper left", ncols=len(handles), labelcolor=pal.text
+        handles=handles,
+        fontsize=7,
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=len(handles),
+        labelcolor=pal.text,
     )
     title = f"Workout review: {review.reps_hit} of {review.reps_total} work reps on target"
     if review.reps_total == 0:
