@@ -215,7 +215,10 @@ def _plan(
 ) -> tuple[str | None, list[_Planned]]:
     if not doc:
         return None, []
-    w = from_workout_doc(dict(doc), sport)
+    try:
+        w = from_workout_doc(dict(doc), sport)
+    except (TypeError, ValueError, OverflowError):
+        return None, []  # not the API's shape (e.g. "steps" not a list): no readable plan, laps still listed
     run = expand(w)
     reps = _rep_numbers(w.items)
     basis = primary_basis(doc, sport)
