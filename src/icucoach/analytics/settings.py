@@ -247,6 +247,11 @@ class AnalyticsSettings:
     # duration of the next 14 days' workouts): the sessions a coach checks the athlete is fresh for.
     squad_key_session_if: float = 0.85
     squad_key_session_long: float = 1.5
+    # Season view's suggested transition: base turns to build when the next A race is 12 weeks away or less
+    # (Friel's Training Bible: a build of 8-12 weeks, then peak and taper), and a build that has had no
+    # lighter week for 3 complete weeks gets a deload week (the 3:1 loading pattern).
+    season_build_days: int = 84
+    season_weeks_before_deload: int = 3
 
     # --- digest ---------------------------------------------------------------------------------------------
     projection_days: int = 14  # CTL/ATL/form projected this far with the planned calendar
