@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
@@ -192,7 +194,15 @@ def local_app(provider: LocalProvider) -> Any:
         *routes(provider, home_redirect=True),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    return _Headers(Starlette(routes=table))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await provider.client.aclose()
+
+    return _Headers(Starlette(routes=table, lifespan=lifespan))
 
 
 __all__ = ["HubProvider", "LocalProvider", "local_app"]
