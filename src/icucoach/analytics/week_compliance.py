@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from icucoach.analytics.chips import Chip, _settings_for
+from icucoach.analytics.chips import Chip, settings_for
 from icucoach.analytics.inputs import from_api_activity, sport_family
 from icucoach.analytics.planned_zones import planned_zone_times, primary_basis
 
@@ -200,7 +200,7 @@ def zone_times(
         unassigned = 0
         for e in mine:
             pz = planned_zone_times(
-                e.get("workout_doc"), e.get("type"), _settings_for(sport_settings, e.get("type")), basis
+                e.get("workout_doc"), e.get("type"), settings_for(sport_settings, e.get("type")), basis
             )
             _sum_into(planned, pz.zone_secs)
             unassigned += pz.unassigned_secs
