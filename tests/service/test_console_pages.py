@@ -61,7 +61,9 @@ def notes_of(sb: RunningSandbox, athlete_id: str) -> list[str]:
     async def read() -> list[str]:
         coach = sb.account("coach")
         async with IntervalsClient(ClientSettings(api_key=coach.api_key, base_url=sb.base_url)) as client:
-            events = await client.list_events(TODAY.replace(day=1), TODAY.replace(day=28), athlete_id=athlete_id)
+            events = await client.list_events(
+                TODAY.replace(day=1), TODAY.replace(day=28), athlete_id=athlete_id
+            )
         return [f"{e.name}|{e.description}" for e in events if e.category == "NOTE"]
 
     return asyncio.run(read())
@@ -144,7 +146,8 @@ def test_a_note_needs_the_form_token_and_lands_on_the_calendar(
     assert http.post(path, data={**note, "csrf": csrf}).status_code == 303  # again: updated, not doubled
     assert notes_of(squad_sb, athlete).count("Missed sessions|How did the week feel?") == 1
     shown = http.get(sent.headers["location"])
-    assert "Note written to the calendar on 2026-11-20" in shown.text and "How did the week feel?" in shown.text
+    assert "Note written to the calendar on 2026-11-20" in shown.text
+    assert "How did the week feel?" in shown.text
     bad = http.post(path, data={"date": "yesterday", "title": "x", "csrf": csrf})
     assert bad.status_code == 400 and "Pick the day" in bad.text
 
@@ -181,7 +184,8 @@ def test_signed_out_visitors_are_sent_to_the_coach_page(service: WebService) -> 
 def test_a_coach_sees_only_the_athletes_who_granted_access(coach: httpx.Client) -> None:
     page = coach.get("/coach/squad")
     assert page.status_code == 200
-    assert sorted(aid for _, aid in rows(page.text)) == sorted([PERSONA_ID["compliant"], PERSONA_ID["skipper"]])
+    granted = sorted([PERSONA_ID["compliant"], PERSONA_ID["skipper"]])
+    assert sorted(aid for _, aid in rows(page.text)) == granted
     assert 'href="/coach/me"' in page.text  # the hosted console links back to the coach URL page
     assert coach.get(f"/coach/athletes/{PERSONA_ID['compliant']}/week").status_code == 200
     for path in ("week", "season", "activities/1"):

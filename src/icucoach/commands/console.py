@@ -36,13 +36,13 @@ def console(
     """Serve the coach console (squad, feed, athlete week, season, workout review) on localhost."""
     from icucoach.commands._console import fail, fail_from
     from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient, IntervalsError
-    from icucoach.serving import PortUnavailableError, listen_socket, serve_foreground
     from icucoach.service.web.console_hosts import LocalProvider, local_app
+    from icucoach.serving import PortUnavailableError, listen_socket, serve_foreground
 
     if not 0 < port < 65536:
         fail(f"--port {port} is not a TCP port", "pass --port between 1 and 65535", Exit.USAGE)
     try:
-        settings = ClientSettings.from_env(**({"base_url": base_url} if base_url else {}))
+        settings = ClientSettings.from_env(base_url=base_url) if base_url else ClientSettings.from_env()
     except ConfigurationError as exc:
         fail_from(exc)
     today = _pinned_today()

@@ -15,14 +15,14 @@ and the stylesheet shows one).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from icucoach.coach import charts
-from icucoach.coach.review import ReviewError, workout_review
+from icucoach.coach.review import ReviewError, ReviewSource, workout_review
 from icucoach.coach.season import athlete_season
 from icucoach.coach.squad import AthleteSource
 from icucoach.coach.views import load_athlete
@@ -148,7 +148,10 @@ async def review_page(request: Request, provider: Provider) -> Response:
         return refused
     activity_id = str(request.path_params["activity_id"])
     try:
-        review = await workout_review(source.client, source.athlete_id, activity_id)
+        # both hosts' clients (IntervalsClient, the service's CachedClient) read activities too; the
+        # source's type names only what a snapshot needs
+        client = cast(ReviewSource, source.client)
+        review = await workout_review(client, source.athlete_id, activity_id)
     except (ReviewError, NotFoundError):
         return message(
             request,
