@@ -55,6 +55,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "archive": CommandEntry(
         "archive", "The local activity archive: import history, inspect, export CSV/GPX/TCX."
     ),
+    "coach": CommandEntry("coach", "The coach console from the terminal: the daily squad review."),
     "serve": CommandEntry(
         "serve", "Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."
     ),

@@ -7,10 +7,12 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from icucoach.analytics.settings import DEFAULT_SETTINGS as S
 from icucoach.coach.review import ReviewError, WorkoutReview, workout_review
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.intervals.errors import NotFoundError
@@ -139,3 +141,10 @@ def test_activity_of_another_athlete_is_refused(sb: RunningSandbox) -> None:
 
     with pytest.raises(ReviewError, match="is not athlete"):
         asyncio.run(go())
+
+
+def test_docs_state_the_review_thresholds() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "coach.md").read_text()
+    review = doc[doc.index("## Workout review") :]
+    assert f"**±{round(100 * S.chip_target_margin)} %**" in review
+    assert f"Under **{S.decoupling_coupled_pct:g} %** counts as coupled" in review

@@ -108,6 +108,7 @@ class StepReview:
     notes: list[str] = field(default_factory=list)
     basis: str | None = None  # the plan's primary target basis
     decoupling_source: str | None = None  # "activity" (the API's value) or "intervals" (computed here)
+    pace_units: str | None = None  # pace plans: the athlete's display unit (secs/km, secs/100m ...)
 
     @property
     def reps_over(self) -> int:
@@ -133,6 +134,7 @@ class StepReview:
             "hr_drift_pct": _round(self.hr_drift_pct, 1),
             "decoupling_pct": _round(self.decoupling_pct, 2),
             "decoupling_source": self.decoupling_source,
+            "pace_units": self.pace_units,
             "notes": list(self.notes),
             "steps": [s.to_dict() for s in self.steps],
         }
@@ -555,4 +557,5 @@ def review_steps(
         notes=_notes(steps, group, basis, th, fade, drift, dec, settings),
         basis=basis,
         decoupling_source=source if dec is not None else None,
+        pace_units=th.default_pace_units if basis == "pace" else None,
     )
