@@ -73,7 +73,7 @@ async def test_squad_week_review_and_chart_over_stdio(squad_sb: RunningSandbox) 
         fitness = structured(chart)["fitness"]
         assert fitness["chart"] == "image/png" and fitness["ctl"] is not None
         images = [b for b in chart.content if getattr(b, "type", "") == "image"]
-        assert len(images) == 1 and images[0].mimeType == "image/png"
+        assert len(images) == 1 and images[0].mime_type == "image/png"
         assert base64.b64decode(images[0].data).startswith(b"\x89PNG\r\n\x1a\n")
 
 

@@ -34,7 +34,7 @@ from service.console_helpers import (
     squad_sandbox,
 )
 
-REVIEW_LINK = re.compile(r'href="(/coach/athletes/(i\d+)/activities/(\d+))"')
+REVIEW_LINK = re.compile(r'href="(/coach/athletes/(i\d+)/activities/(i?\d+))"')
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_athlete_week_season_and_review_pages_render_with_charts(http: httpx.Cli
     assert earlier.status_code == 200 and "Week of 09 Nov 2026" in earlier.text
     season = http.get(f"/coach/athletes/{athlete}/season")
     assert season.status_code == 200 and season.text.count("<svg") >= 2 and "Phase" in season.text
-    link = next(m for m in REVIEW_LINK.finditer(week.text) if m.group(2) == athlete)
+    link = next(m for m in REVIEW_LINK.finditer(earlier.text) if m.group(2) == athlete)
     review = http.get(link.group(1))
     assert review.status_code == 200 and "Step by step" in review.text and "<svg" in review.text
 
@@ -198,7 +198,7 @@ def test_a_note_needs_a_write_grant(coach: httpx.Client, squad_sb: RunningSandbo
     reader, writer = PERSONA_ID["compliant"], PERSONA_ID["skipper"]
     read_page = coach.get(f"/coach/athletes/{reader}/week").text
     assert "but not write to their calendar" in read_page and 'action="/coach/athletes' not in read_page
-    csrf = csrf_of(read_page)
+    csrf = csrf_of(coach.get(f"/coach/athletes/{writer}/week").text)  # one token per session
     note = {"date": "2026-11-21", "title": "Hosted note", "text": "Easy tomorrow", "csrf": csrf}
     refused = coach.post(f"/coach/athletes/{reader}/notes", data=note)
     assert refused.status_code == 403 and "read only" in refused.text

@@ -14,6 +14,7 @@ and the stylesheet shows one).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -59,6 +60,18 @@ async def _athlete(request: Request, provider: Provider) -> tuple[AthleteSource 
     return source, None
 
 
+def _zones(planned: Sequence[int], done: Sequence[int]) -> Markup:
+    """Planned vs done seconds per zone; a side with no zone times (nothing done yet) is ``None``, not 0."""
+    n = max(len(planned), len(done))
+    pad: list[int | None] = [None] * n
+    return themed(
+        charts.zones_chart,
+        [*planned, *pad][:n] if planned else pad,
+        [*done, *pad][:n] if done else pad,
+        [f"Z{i + 1}" for i in range(n)],
+    )
+
+
 def _week_start(request: Request) -> date | None:
     raw = request.query_params.get("week")
     try:
@@ -75,12 +88,7 @@ async def week_page(request: Request, provider: Provider) -> Response:
     snap = await load_athlete(source, today=provider.today, cache=provider.cache(request))
     week = athlete_week(snap, _week_start(request))
     zone_charts = {
-        sport: themed(
-            charts.zones_chart,
-            list(z.planned_s),
-            list(z.done_s),
-            [f"Z{i + 1}" for i in range(max(len(z.planned_s), len(z.done_s)))],
-        )
+        sport: _zones(z.planned_s, z.done_s)
         for sport, z in week.zones.items()
         if any(z.planned_s) or any(z.done_s)
     }
