@@ -1,5 +1,5 @@
-"""``icucoach console`` through the real CLI: it starts against a 12-athlete squad sandbox with the coach's key,
-prints its URL once it listens, serves the squad page over real HTTP, and stops on Ctrl-C with a word and
+"""``icucoach console`` through the real CLI: it starts against a 12-athlete squad sandbox with the coach's
+key, prints its URL once it listens, serves the squad page over real HTTP, and stops on Ctrl-C with a word and
 exit 0; a missing or rejected key and a bad port are one ``error:``/``fix:`` with their exit codes, and
 nothing listens."""
 
