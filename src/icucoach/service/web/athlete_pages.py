@@ -183,6 +183,8 @@ async def review_page(request: Request, provider: Provider) -> Response:
         review=review,
         chart=chart,
         week_of=week_of,
+        # recorded values only: a unit on its own ("temperature_unit": "C") is not a condition
+        conditions={k: v for k, v in review.conditions.items() if v is not None and not k.endswith("_unit")},
         page_kind="review",
     )
 
