@@ -43,6 +43,11 @@ def test_rules(phase: str, days: int | None, loads: list[float], to: str) -> Non
     assert t.to == to and t.why
 
 
+@given(st.one_of(st.none(), st.sampled_from(PHASES)), st.one_of(st.none(), st.integers(0, 400)))
+def test_sick_or_injured_now_always_suggests_recovery(phase: str | None, days: int | None) -> None:
+    assert suggest_transition(phase, days, unwell=True).to == "recovery"
+
+
 def test_unknown_phase_suggests_nothing() -> None:
     assert suggest_transition(None, 30).to is None
 

@@ -93,3 +93,28 @@ def test_mean_volume_over_weeks_counts_a_week_without_the_sport_as_none_done() -
     m = mean_volume(weeks)["run"]
     assert (m.duration_s, m.distance_m, m.load, m.sessions) == (2700.0, 2500.0, 37.5, 1)
     assert mean_volume([]) == {}
+
+
+activities = st.lists(
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Ride", "Run", "Swim", "WeightTraining", "VirtualRide"]),
+            "moving_time": st.one_of(st.none(), st.integers(60, 20000)),
+            "distance": st.one_of(st.none(), st.floats(100, 200000)),
+            "icu_training_load": st.one_of(st.none(), st.integers(0, 400)),
+        }
+    ),
+    max_size=20,
+)
+
+
+@given(activities)
+def test_the_week_total_is_the_sum_of_its_sports(acts: list[dict]) -> None:
+    recs = [{**a, "id": f"a{i}", "start_date_local": "2026-11-16T08:00:00"} for i, a in enumerate(acts)]
+    v = done_volume(recs)
+    fams = [x for k, x in v.items() if k != "all"]
+    assert v["all"].sessions == len(recs) == sum(x.sessions for x in fams)
+    known = [a["moving_time"] for a in acts if a["moving_time"] is not None]
+    assert v["all"].duration_s == (sum(known) if known else None)
+    loads = [a["icu_training_load"] for a in acts if a["icu_training_load"] is not None]
+    assert v["all"].load == (sum(loads) if loads else None)

@@ -5,6 +5,7 @@ file validated by html5lib with its charts, and every failure with its exit code
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -87,15 +88,24 @@ def test_html_report_is_valid_standalone_and_has_its_charts(squad_sb: RunningSan
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     doc = parser.parse(html)  # strict: raises on any parse error
     assert parser.errors == []
-    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # standalone: no script, stylesheet, image or font fetched from anywhere
+    assert not re.search(r"<script|<link|<img|@import|url\((?!#)|(src|href)=\"(https?:)?//", html)
     assert doc.find(".//style") is not None
     rows = doc.findall(".//table[@id='squad']/tbody/tr")
     assert rows[0].get("data-athlete") == PERSONA_ID["overreaching"]
     assert rows[0].get("class") == "attention-alarm"
-    sparks = doc.findall(f".//{SVG}svg")
+    sparks = [s for s in doc.iter(f"{SVG}svg") if "spark" in (s.get("class") or "")]
     assert len(sparks) == SQUAD and all(
         s.find(f"{SVG}title") is not None and s.find(f"{SVG}path") is not None for s in sparks
     )
+    # the PMC chart (coach.charts) of each athlete with an alarm, in a light and a dark version
+    flagged = doc.findall(".//section[@class='flagged']")
+    assert [f.get("data-athlete") for f in flagged][:2] == [PERSONA_ID["overreaching"], PERSONA_ID["sick"]]
+    for section in flagged:
+        charts = section.findall(f".//{SVG}svg")
+        assert len(charts) == 2 and all(c.find(f"{SVG}title") is not None for c in charts)
+        labels = " ".join(t.text or "" for c in charts for t in c.iter(f"{SVG}text"))
+        assert "CTL" in labels and "Date" in labels
     by_id = {r.get("data-athlete"): r for r in rows}
     missed = [s for s in by_id[PERSONA_ID["skipper"]].iter("span") if "chip-missed" in (s.get("class") or "")]
     assert len(missed) == 3 and all("#cf222e" in (s.get("style") or "") for s in missed)

@@ -148,3 +148,23 @@ def test_docs_state_the_review_thresholds() -> None:
     review = doc[doc.index("## Workout review") :]
     assert f"**±{round(100 * S.chip_target_margin)} %**" in review
     assert f"Under **{S.decoupling_coupled_pct:g} %** counts as coupled" in review
+
+
+def test_conditions_are_what_the_activity_records(reviews: dict[str, list[WorkoutReview]]) -> None:
+    rvs = reviews["compliant"] + reviews["too_hard"] + reviews["no_power"]
+    outdoor = [
+        rv for rv in rvs if rv.conditions["indoor"] is False and rv.activity["sport"] in ("Ride", "Run")
+    ]
+    indoor = [rv for rv in rvs if rv.conditions["indoor"]]
+    assert outdoor and indoor
+    for rv in outdoor:
+        c = rv.conditions
+        assert c["temperature_source"] == "weather" and -15 < c["temperature"] < 40
+        assert c["temperature_unit"] == "C" and c["wind_speed_unit"] == "MPS" and c["wind_speed"] > 0
+        assert c["terrain"] in ("flat", "rolling", "hilly", "mountain")
+        assert c["elevation_gain_m_per_km"] == pytest.approx(
+            c["elevation_gain_m"] / (rv.activity["distance_m"] / 1000), abs=0.05
+        )
+    for rv in indoor:  # a trainer ride has no weather and no terrain: null, never 0
+        assert rv.conditions["temperature"] is None and rv.conditions["wind_speed"] is None
+        assert rv.conditions["terrain"] is None

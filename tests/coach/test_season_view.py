@@ -55,6 +55,11 @@ def test_overreaching_phase_suggests_recovery(snaps: dict[str, Snapshot]) -> Non
     assert season.suggested_transition == "recovery" and season.transition_why
 
 
+def test_sick_athlete_is_told_to_recover(snaps: dict[str, Snapshot]) -> None:
+    season = athlete_season(snaps["sick"])
+    assert season.suggested_transition == "recovery" and "sick" in (season.transition_why or "")
+
+
 def test_races_are_marked_and_the_projection_runs_ahead(snaps: dict[str, Snapshot]) -> None:
     season = athlete_season(snaps["compliant"])
     a_races = [r for r in season.races if r["category"] == "RACE_A"]

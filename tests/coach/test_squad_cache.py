@@ -160,3 +160,19 @@ def test_concurrency_is_bounded(squad_world: RunningSandbox) -> None:
     # a snapshot sends its activities, wellness and events requests together: 3 per athlete in flight
     assert asyncio.run(go(1)) <= 3
     assert asyncio.run(go(2)) <= 6
+
+
+def test_without_a_pinned_day_the_athletes_own_today_keeps_the_cache(squad_world: RunningSandbox) -> None:
+    cache = SquadCache(fresh_s=0)
+
+    async def go() -> list[int]:
+        counts = []
+        async with coach_client(squad_world) as client:
+            src = [s for s in await roster_sources(client) if s.athlete_id == PERSONA_ID["compliant"]]
+            for _ in range(2):
+                before = client.request_count
+                await load_squad(src, cache=cache)
+                counts.append(client.request_count - before)
+        return counts
+
+    assert asyncio.run(go()) == [4, 2]  # full, then a probe: the same local day

@@ -4,6 +4,7 @@ recent weeks' loads: one stated rule per case, each with its sentence. Pure.
 ==========================  ==========  ===================================================================
 now                         suggest     rule
 ==========================  ==========  ===================================================================
+sick or injured now         recovery    a SICK/INJURED calendar entry covers today: recover before loading
 overreached                 recovery    signs of overreaching: an easy week before loading again
 any, A race <= taper_days   taper       the A race is inside the taper window (``taper_days``, 14)
 taper                       race        taper until the race; after it, recovery
@@ -51,11 +52,14 @@ def suggest_transition(
     days_to_a_race: int | None,
     weeks: Sequence[WeekRow] = (),
     settings: AnalyticsSettings = DEFAULT_SETTINGS,
+    unwell: bool = False,
 ) -> Transition:
-    """The suggested next phase (see the module table)."""
+    """The suggested next phase (see the module table); ``unwell``: a SICK/INJURED entry covers today."""
     s = settings
     race_soon = days_to_a_race is not None and days_to_a_race <= s.taper_days
     race_in_build = days_to_a_race is not None and days_to_a_race <= s.season_build_days
+    if unwell:
+        return Transition("recovery", "sick or injured now: recover before loading again")
     if phase is None:
         return Transition(None, "the phase is unknown (too little history)")
     if phase == "overreached":

@@ -110,34 +110,16 @@ class StepReview:
     decoupling_source: str | None = None  # "activity" (the API's value) or "intervals" (computed here)
     pace_units: str | None = None  # pace plans: the athlete's display unit (secs/km, secs/100m ...)
 
-    @property
-    def reps_over(self) -> int:
-        return sum(1 for s in self.steps if s.kind == "work" and s.verdict == "over")
-
-    @property
-    def reps_under(self) -> int:
-        return sum(1 for s in self.steps if s.kind == "work" and s.verdict == "under")
-
-    @property
-    def reps_missed(self) -> int:
-        return sum(1 for s in self.steps if s.kind == "work" and s.verdict == "missed")
+    def reps(self, verdict: str) -> int:
+        """Planned work reps with this verdict (``reps("hit") == reps_hit``)."""
+        return sum(1 for s in self.steps if s.kind == "work" and s.planned and s.verdict == verdict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "basis": self.basis,
-            "reps_hit": self.reps_hit,
-            "reps_total": self.reps_total,
-            "reps_over": self.reps_over,
-            "reps_under": self.reps_under,
-            "reps_missed": self.reps_missed,
-            "rep_fade_pct": _round(self.rep_fade_pct, 1),
-            "hr_drift_pct": _round(self.hr_drift_pct, 1),
-            "decoupling_pct": _round(self.decoupling_pct, 2),
-            "decoupling_source": self.decoupling_source,
-            "pace_units": self.pace_units,
-            "notes": list(self.notes),
-            "steps": [s.to_dict() for s in self.steps],
-        }
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("steps", "notes")}
+        out.update({f"reps_{v}": self.reps(v) for v in ("over", "under", "missed")})
+        for key, digits in (("rep_fade_pct", 1), ("hr_drift_pct", 1), ("decoupling_pct", 2)):
+            out[key] = _round(out[key], digits)
+        return {**out, "notes": list(self.notes), "steps": [s.to_dict() for s in self.steps]}
 
 
 def _round(x: float | None, nd: int) -> float | None:
@@ -233,7 +215,10 @@ def _plan(
 ) -> tuple[str | None, list[_Planned]]:
     if not doc:
         return None, []
-    w = from_workout_doc(dict(doc), sport)
+    try:
+        w = from_workout_doc(dict(doc), sport)
+    except (TypeError, ValueError, OverflowError):
+        return None, []  # not the API's shape (e.g. "steps" not a list): no readable plan, laps still listed
     run = expand(w)
     reps = _rep_numbers(w.items)
     basis = primary_basis(doc, sport)

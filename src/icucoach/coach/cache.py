@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from icucoach.insights.snapshot import DateLike, Snapshot, SnapshotSource, SnapshotWindow, fetch_snapshot
-from icucoach.intervals import Activity, Event, Wellness, WithSportSettings
+from icucoach.intervals import Activity, Event, Wellness, WithSportSettings, athlete_today
 
 # Every coach view's needs: 16 weeks of history for the season plus the 42-day CTL warm-up the status
 # digest wants (ACWR, phase), the calendar five weeks back (sick entries, missed plans, notes) and twelve
@@ -152,7 +152,9 @@ class SquadCache:
                 entry = self._entries.get(aid)
             now = self._clock()
             counted = _Counted(client, self)
-            if entry is None or (today is not None and today != entry.snap.today):
+            # Without a pinned day, the athlete's own local date decides (it turns at their midnight).
+            day = today if today is not None or entry is None else athlete_today(entry.snap.timezone)
+            if entry is None or day != entry.snap.today:
                 return self._store(aid, await self._full(counted, aid, today), now)
             if now - entry.checked_at < self.fresh_s:
                 return entry.snap

@@ -162,7 +162,9 @@ def _svg(fig: Figure, title: str) -> str:
     text = buf.getvalue()
     text = text[text.index("<svg") :]  # no XML prolog or DOCTYPE: embeddable inline
     t = escape(title)
-    text = re.sub(r"<svg ", f'<svg role="img" aria-label="{t}" ', text, count=1)
+    # scales down with its container (viewBox keeps the aspect ratio); never up beyond its drawn size
+    style = "max-width:100%;height:auto"
+    text = re.sub(r"<svg ", f'<svg role="img" aria-label="{t}" style="{style}" ', text, count=1)
     head_end = text.index(">") + 1
     return f"{text[:head_end]}\n<title>{t}</title>{text[head_end:]}"
 

@@ -1,6 +1,7 @@
 """The daily review of a squad (``icucoach coach review``) in its three forms: JSON (stable, versioned by
 ``SCHEMA``), a Rich table for the terminal, and a standalone HTML file (inline CSS, an inline SVG CTL
-sparkline per athlete, nothing fetched by the browser) for cron and e-mail.
+sparkline per athlete and the PMC chart of each athlete with an alarm, from ``coach.charts``; nothing fetched
+by the browser) for cron and e-mail.
 
 All three are built from one ``SquadView`` (``coach.squad``) and its activity feed; this module only
 arranges and prints. The chip glyphs and colours are the one legend shared by the text and HTML forms."""
@@ -8,7 +9,7 @@ arranges and prints. The chip glyphs and colours are the one legend shared by th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from icucoach.analytics.chips import COLOURS
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 SCHEMA = "icucoach.coach.review/1"
 FEED_DAYS = 2
+CHART_WEEKS = 12  # the PMC of each athlete with an alarm: the last 12 weeks and the projection ahead
 
 # kind -> (glyph, label); the colour is ``analytics.chips.COLOURS``
 GLYPHS: dict[str, tuple[str, str]] = {
@@ -179,6 +181,40 @@ def sparkline_svg(values: Sequence[float | None], width: int = 120, height: int 
     )
 
 
+def pmc_charts(view: SquadView, weeks: int = CHART_WEEKS) -> list[Json]:
+    """For each athlete whose worst reason is an alarm: the PMC chart (``coach.charts``), light and dark."""
+    from icucoach.coach import charts
+    from icucoach.coach.season import athlete_season
+
+    out = []
+    for row in view.rows:
+        snap = view.snapshots.get(row.athlete_id)
+        if snap is None or row.triage is None or row.triage.worst != "alarm":
+            continue
+        season = athlete_season(snap, weeks)
+        points = [*season.pmc, *season.projection]
+        races = [(date.fromisoformat(r["date"]), str(r["name"] or r["category"])) for r in season.races]
+        races = [(d, n) for d, n in races if points[0].day <= d <= points[-1].day]
+        series = (
+            [p.day for p in points],
+            [p.ctl for p in points],
+            [p.atl for p in points],
+            [p.tsb for p in points],
+            [p.load for p in points],
+        )
+        out.append(
+            {
+                "row": row,
+                "phase": season.phase,
+                "transition": season.suggested_transition,
+                "transition_why": season.transition_why,
+                "light": charts.pmc_chart(*series, races=races, theme="light"),
+                "dark": charts.pmc_chart(*series, races=races, theme="dark"),
+            }
+        )
+    return out
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -218,9 +254,14 @@ def render_html(view: SquadView, feed_days: int = FEED_DAYS, generated_at: datet
             }
         )
     feed: list[FeedItem] = activity_feed(view, feed_days)
+    flagged = [
+        {**c, "light": Markup(c["light"]), "dark": Markup(c["dark"])} for c in pmc_charts(view, CHART_WEEKS)
+    ]
     return env.get_template("report.html").render(
         view=view,
         rows=rows,
+        flagged=flagged,
+        chart_weeks=CHART_WEEKS,
         feed=[
             {"item": f, "glyph": GLYPHS[f.chip.kind][0], "colour": HTML_COLOUR[f.chip.colour]} for f in feed
         ],

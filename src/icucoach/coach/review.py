@@ -21,24 +21,19 @@ from icucoach.analytics.chips import Chip, session_chips, settings_for
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.step_review import StepReview, review_steps
 from icucoach.analytics.terrain import OUTDOOR_TYPES, course_character
+from icucoach.insights.snapshot import SnapshotSource
 from icucoach.intervals import athlete_today
 from icucoach.intervals.errors import NotFoundError, StravaRestrictedError
 
 Json = dict[str, Any]
 
 
-class ReviewSource(Protocol):
+class ReviewSource(SnapshotSource, Protocol):
     """What a review needs from a client; ``IntervalsClient`` and ``CachedClient`` both fit."""
 
-    async def get_athlete(self, athlete_id: str | int | None = None) -> Any: ...
-
-    async def get_activity(self, activity_id: str, intervals: bool = False) -> Any: ...
+    async def get_activity(self, activity_id: str) -> Any: ...
 
     async def get_intervals(self, activity_id: str) -> Any: ...
-
-    async def list_activities(self, oldest: Any, newest: Any = None, *args: Any, **kwargs: Any) -> Any: ...
-
-    async def list_events(self, oldest: Any = None, newest: Any = None, *args: Any, **kwargs: Any) -> Any: ...
 
 
 class ReviewError(NotFoundError, LookupError):
@@ -180,12 +175,13 @@ async def workout_review(
     if owner is not None and str(owner) != str(athlete_id):
         raise ReviewError(f"activity {activity_id!r} is not athlete {athlete_id}'s", status=404)
     day = _day(act)
-    athlete_m, rows, events_m, acts_m = await asyncio.gather(
+    fetched: list[Any] = await asyncio.gather(
         client.get_athlete(athlete_id),
         _intervals(client, activity_id),
         client.list_events(day, day, athlete_id=athlete_id) if day else _none(),
         client.list_activities(day, day, athlete_id=athlete_id) if day else _none(),
     )
+    athlete_m, rows, events_m, acts_m = fetched
     athlete = _dump(athlete_m)
     events = [_dump(e) for e in events_m or []]
     acts = [_dump(a) for a in acts_m or []]
@@ -224,5 +220,5 @@ async def workout_review(
     )
 
 
-async def _none() -> list[Json]:
+async def _none() -> list[Any]:
     return []

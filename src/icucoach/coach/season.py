@@ -158,7 +158,11 @@ def athlete_season(
         )
     a_race = next((r for r in races if r["category"] == "RACE_A" and r["days_to"] >= 0), None)
     tr = suggest_transition(
-        status.phase.phase, None if a_race is None else a_race["days_to"], status.phase.weeks, settings
+        status.phase.phase,
+        None if a_race is None else a_race["days_to"],
+        status.phase.weeks,
+        settings,
+        unwell=bool(status.health.current),
     )
     projection = tuple(
         PmcPoint(p.day, p.ctl, p.atl, p.form, p.planned_load) for p in status.projection if p.day > snap.today
