@@ -114,3 +114,17 @@ def test_season_and_review_pages_render_their_charts(browser: Any, console: Loca
     assert page.locator(".badge.verdict-over").count() >= 1
     shoot(page, "console-review")
     page.context.close()
+
+
+def test_feed_lists_recent_sessions_against_their_plans(browser: Any, console: LocalConsole) -> None:
+    page = open_page(browser, console.url + "/coach/feed?days=3")
+    assert page.get_by_role("link", name="3 days").get_attribute("aria-current") == "page"
+    three = page.locator("table.feed tbody tr").count()
+    assert three >= 12  # a dozen athletes, most of them trained in three days
+    assert page.locator("table.feed .chip-missed").count() >= 1
+    assert unlabelled(page) == []
+    shoot(page, "console-feed")
+    page.get_by_role("link", name="7 days").click()
+    page.wait_for_url("**/coach/feed?days=7")
+    assert page.locator("table.feed tbody tr").count() > three
+    page.context.close()

@@ -54,7 +54,7 @@ async def _athlete(request: Request, provider: Provider) -> tuple[AthleteSource 
     sources = await provider.sources(request)
     if sources is None:
         return None, provider.signed_out(request)
-    source = await source_of(request, provider, sources)
+    source = source_of(request, sources)
     if source is None:
         return None, not_found(request, provider)
     return source, None

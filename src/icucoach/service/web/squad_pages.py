@@ -82,10 +82,16 @@ Handler = Callable[[Request, Provider], Awaitable[Response]]
 
 
 def message(request: Request, provider: Provider, status: int, title: str, what: str, todo: str) -> Response:
-    response = provider.page(
-        request, "message.html", status, title=title, what=what, todo=todo, action=("/coach/squad", "Squad")
+    """The error page of the console (its navigation, one sentence of what happened, one of what to do)."""
+    return provider.page(
+        request,
+        "console_message.html",
+        status,
+        title=title,
+        what=what,
+        todo=todo,
+        action=("/coach/squad", "Back to the squad"),
     )
-    return response
 
 
 def not_found(request: Request, provider: Provider) -> Response:
@@ -99,9 +105,8 @@ def not_found(request: Request, provider: Provider) -> Response:
     )
 
 
-async def source_of(
-    request: Request, provider: Provider, sources: list[AthleteSource]
-) -> AthleteSource | None:
+def source_of(request: Request, sources: list[AthleteSource]) -> AthleteSource | None:
+    """The athlete the path names, if the viewer may read them."""
     wanted = str(request.path_params.get("athlete_id", ""))
     return next((s for s in sources if s.athlete_id == wanted), None)
 
