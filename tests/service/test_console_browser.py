@@ -46,9 +46,10 @@ def row(page: Any, persona: str) -> Any:
 
 def test_squad_page_shows_the_planted_cases(browser: Any, console: LocalConsole) -> None:
     page = open_page(browser, console.url + "/coach/squad")
-    top = page.locator("tbody tr").nth(0).get_attribute("data-athlete"), page.locator("tbody tr").nth(
-        1
-    ).get_attribute("data-athlete")
+    top = (
+        page.locator("tbody tr").nth(0).get_attribute("data-athlete"),
+        page.locator("tbody tr").nth(1).get_attribute("data-athlete"),
+    )
     assert PERSONA_ID["overreaching"] in top
     over = row(page, "overreaching")
     assert over.locator(".badge.sev-alarm").inner_text() == "Alarm"
