@@ -7,8 +7,8 @@
   revoke closes the pages at once.
 - ``LocalProvider`` / ``local_app``: ``icucoach console``. One API key (the coach's), the athletes who share
   with its owner (``roster_sources``), the key's access level deciding writes. No account and no cookie: the
-  forms carry a per-process random token (a page on another site cannot read it), and the Origin, when sent,
-  must be the console's own.
+  forms carry a per-process random token (a page on another site cannot read it), the Origin, when sent,
+  must be the console's own, and only its own host names are answered (no DNS rebinding).
 """
 
 from __future__ import annotations
