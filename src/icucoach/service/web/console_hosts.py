@@ -39,7 +39,7 @@ from icucoach.service.web.render import ENV, STATIC, page
 from icucoach.service.web.squad_pages import CONSOLE_CSP, routes
 
 NOTE_TOOL = "icu_add_note"
-MAX_CACHES = 200  # coaches whose squad cache a worker keeps (least recently used dropped)
+MAX_CACHES = 50  # coaches whose squad snapshots a worker keeps in memory (least recently used dropped)
 
 
 class HubProvider:
