@@ -102,6 +102,11 @@ def test_week_page_charts_and_a_note_from_the_browser(browser: Any, console: Loc
     assert page.get_by_text("What got in the way on Thursday?").is_visible()
     page.context.close()
 
+    phone = open_page(browser, f"{console.url}/coach/athletes/{athlete}/week?week=2026-11-16", phone=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shoot(phone, "console-week-phone")
+    phone.context.close()
+
 
 def test_season_and_review_pages_render_their_charts(browser: Any, console: LocalConsole) -> None:
     athlete = PERSONA_ID["too_hard"]
