@@ -60,6 +60,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "serve": CommandEntry(
         "serve", "Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."
     ),
+    "console": CommandEntry(
+        "console", "Serve the coach console (squad, feed, athlete week, season, workout review) on localhost."
+    ),
 }
 
 
