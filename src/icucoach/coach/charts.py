@@ -324,10 +324,13 @@ def volume_chart(
         h = np.nan_to_num(_arr(hours), nan=0.0)  # a sport with no data that week stacks nothing
         ax.bar(x, h, bottom=bottom, width=0.7, color=pal.series[i % len(pal.series)], label=sport)
         bottom += h
-    ax.set_xticks(x, [w.strftime("%d %b") for w in weeks])
+    step = max(1, -(-len(weeks) // 8))  # at most eight labels: 16 weeks' dates overlap at this width
+    ax.set_xticks(x[::step], [w.strftime("%d %b") for w in weeks][::step], fontsize=8)
     ax.set_xlabel("Week starting", fontsize=8)
     ax.set_ylabel("Hours per week (h)", fontsize=8)
     if hours_by_sport:
+        top = float(bottom.max()) if len(bottom) else 0.0
+        ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)  # headroom: the legend sits above the bars
         _legend(ax, pal, loc="upper left", ncols=min(4, len(hours_by_sport)))
     span = f", {weeks[0].isoformat()} to {weeks[-1].isoformat()}" if weeks else ""
     total = float(bottom.sum())
