@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
 	@$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@# an editable install compiles nothing; a wheel's bytecode is compiled at install, so do the same here
+	@$(BIN)/python -m compileall -q src > /dev/null
 	@touch $(STAMP)
 
 install: $(STAMP)
