@@ -33,7 +33,8 @@ from icucoach.intervals import Activity, Event, Wellness, WithSportSettings, ath
 # Every coach view's needs: 16 weeks of history for the season plus the 42-day CTL warm-up the status
 # digest wants (ACWR, phase), the calendar five weeks back (sick entries, missed plans, notes) and twelve
 # weeks ahead (the next race of a plan is usually within that).
-SQUAD_WINDOW = SnapshotWindow(history_days=16 * 7 + 42, events_back_days=35, ahead_days=84)
+# 26 weeks ahead: the next A race of a season is usually further out than the planned weeks
+SQUAD_WINDOW = SnapshotWindow(history_days=16 * 7 + 42, events_back_days=35, ahead_days=182)
 
 
 class _Counted:
