@@ -245,7 +245,10 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                 easy = [
                     s
                     for s in sessions
-                    if s.intensity == "easy" and s.recurrence_id is None and s.day not in exclude
+                    if s.intensity == "easy"
+                    and not s.key
+                    and s.recurrence_id is None
+                    and s.day not in exclude
                 ]
                 if len(easy) > 1:
                     exclude = exclude | {min(easy, key=lambda s: (s.load, s.day)).day}
