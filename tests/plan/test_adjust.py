@@ -199,3 +199,20 @@ def test_replanning_after_a_move_leaves_the_moved_session_alone() -> None:
     end = plan.weeks[-1].start + timedelta(days=6)
     diff = diff_plan(plan, applied, window=(TODAY, end))
     assert move.change.external_id not in {c.external_id for c in diff.changes}
+
+
+def test_a_proposal_over_a_hand_edited_session_says_so() -> None:
+    events = _plan_events()
+    past = [e for e in events if _day(e) < TODAY]
+    done = [_done(e, n) for n, e in enumerate(past)]
+    sick = {
+        "category": "SICK",
+        "start_date_local": f"{TODAY}T00:00:00",
+        "end_date_local": f"{TODAY}T00:00:00",
+    }
+    target = next(e for e in events if _day(e) == TODAY)
+    target["description"] = str(target["description"]) + "\n- 5m 50%\n"  # the athlete changed it
+    props = propose_adjustments([*events, sick], done, [], ATHLETE, today=TODAY)
+    about = _about(props, target)
+    assert about and about[0].change.hand_edited and "edited by hand" in about[0].reason
+    assert not any(a.change.hand_edited for a in props if a.change.external_id != target["external_id"])
