@@ -208,9 +208,9 @@ def test_a_proposal_over_a_hand_edited_session_says_so() -> None:
     sick = {
         "category": "SICK",
         "start_date_local": f"{TODAY}T00:00:00",
-        "end_date_local": f"{TODAY}T00:00:00",
+        "end_date_local": f"{TODAY + timedelta(days=1)}T00:00:00",
     }
-    target = next(e for e in events if _day(e) == TODAY)
+    target = next(e for e in events if TODAY <= _day(e) <= TODAY + timedelta(days=1))
     target["description"] = str(target["description"]) + "\n- 5m 50%\n"  # the athlete changed it
     props = propose_adjustments([*events, sick], done, [], ATHLETE, today=TODAY)
     about = _about(props, target)
