@@ -56,8 +56,12 @@ COMMANDS: dict[str, CommandEntry] = {
     "archive": CommandEntry(
         "archive", "The local activity archive: import history, inspect, export CSV/GPX/TCX."
     ),
+    "coach": CommandEntry("coach", "The coach console from the terminal: the daily squad review."),
     "serve": CommandEntry(
         "serve", "Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."
+    ),
+    "console": CommandEntry(
+        "console", "Serve the coach console (squad, feed, athlete week, season, workout review) on localhost."
     ),
 }
 

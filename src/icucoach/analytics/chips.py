@@ -97,14 +97,15 @@ def plan_detail(event: Mapping[str, Any], sport_settings: Mapping[str, Any] | No
             hr_secs += n
             hr_sum += n * (h[0] + h[1]) / 2
         if phase is None and step.intensity not in ("rest", "recovery") and basis is not None:
-            r = _target(step, basis, th)
-            if r is not None and (step.intensity == "interval" or _is_work(step, run, basis, th)):
+            r = step_target(step, basis, th)
+            if r is not None and is_work_step(step, run, basis, th):
                 work.append((min(r), max(r)))
                 work_secs.append(n)
     return PlanDetail(basis, hr_sum / hr_secs if hr_secs else None, tuple(work), tuple(work_secs))
 
 
-def _target(step: Any, basis: str, th: Thresholds) -> tuple[float, float] | None:
+def step_target(step: Any, basis: str, th: Thresholds) -> tuple[float, float] | None:
+    """A step's target on ``basis``: % FTP (power), bpm (hr) or m/s (pace); None when it has none."""
     if basis == "power":
         return power_pct(step.power, th)
     if basis == "hr":
@@ -112,10 +113,15 @@ def _target(step: Any, basis: str, th: Thresholds) -> tuple[float, float] | None
     return pace_speed(step.pace, th)
 
 
-def _is_work(step: Any, run: Sequence[tuple[Any, str | None]], basis: str, th: Thresholds) -> bool:
-    """A main-set step is work when it is in a repeat and is the hardest step of it (the 'on' of on/off)."""
-    mids = [sum(r) / 2 for s, ph in run if ph is None and (r := _target(s, basis, th)) is not None]
-    mine = _target(step, basis, th)
+def is_work_step(step: Any, run: Sequence[tuple[Any, str | None]], basis: str, th: Thresholds) -> bool:
+    """A main-set step (not warm-up/cool-down, not rest) is work when it is marked ``intensity=interval``
+    or is as hard as the hardest main-set step (within 3 %): the 'on' of on/off."""
+    if step.intensity in ("rest", "recovery"):
+        return False
+    if step.intensity == "interval":
+        return step_target(step, basis, th) is not None
+    mids = [sum(r) / 2 for s, ph in run if ph is None and (r := step_target(s, basis, th)) is not None]
+    mine = step_target(step, basis, th)
     if mine is None or not mids:
         return False
     return sum(mine) / 2 >= max(mids) * 0.97
@@ -169,7 +175,7 @@ def main_set(
     done = 0
     m = s.chip_target_margin
     for (lo, hi), iv in zip(detail.work, work, strict=False):
-        peak = None
+        peak: float | None = None
         if detail.basis == "power":
             w = iv.get(POWER_KEY)
             v = 100.0 * w / ftp if w is not None and ftp else None
@@ -181,14 +187,23 @@ def main_set(
         if v is None:
             return None
         done += 1
-        if v > hi * (1 + m):
-            over += 1
-        elif (peak if peak is not None else v) < lo * (1 - m):
-            under += 1
-        else:
-            hits += 1
+        verdict = judge(v, lo, hi, m, peak)
+        over += verdict == "over"
+        under += verdict == "under"
+        hits += verdict == "hit"
     need = s.chip_reps_hit_frac * len(detail.work)
     return MainSet(len(detail.work), done, hits, over, under, hits >= need - 1e-9)
+
+
+def judge(value: float, lo: float, hi: float, margin: float, peak: float | None = None) -> str:
+    """over / under / hit of one repeat against its target range widened by ``margin`` (a fraction).
+
+    ``peak`` (HR plans): under only when the peak never reached the range, as HR lags every repeat."""
+    if value > hi * (1 + margin):
+        return "over"
+    if (peak if peak is not None else value) < lo * (1 - margin):
+        return "under"
+    return "hit"
 
 
 @dataclass(frozen=True)
@@ -382,7 +397,7 @@ def session_chips(
     details: dict[str, PlanDetail] = {}
     for e in raw_events:
         if e.get("category") == "WORKOUT":
-            details[str(e.get("id"))] = plan_detail(e, _settings_for(sport_settings, e.get("type")))
+            details[str(e.get("id"))] = plan_detail(e, settings_for(sport_settings, e.get("type")))
     pairs: list[Pair] = pair(evs, acts, start, end, today, settings)
     chips: list[Chip] = []
     used = {pr.done.id for pr in pairs if pr.done is not None and pr.planned is not None}
@@ -448,7 +463,7 @@ def session_chips(
     return chips
 
 
-def _settings_for(sport_settings: Sequence[Mapping[str, Any]], sport: str | None) -> Mapping[str, Any] | None:
+def settings_for(sport_settings: Sequence[Mapping[str, Any]], sport: str | None) -> Mapping[str, Any] | None:
     for ss in sport_settings:
         if sport in (ss.get("types") or ()):
             return ss

@@ -242,6 +242,16 @@ class AnalyticsSettings:
     triage_off_plan_warning: int = 2  # sessions over target (or shortened) in those days: >= 2 = warning
     triage_poor_sleep_h: float = 6.0  # last night under 6 h counts as poor sleep (Hirshkowitz 2015: 7-9 h)
     triage_sore_score: float = 4.0  # wellness soreness or fatigue 4 of 4 (1 = good) is a subjective alarm
+    # The squad row's "next key session": the first planned workout ahead that is hard (planned IF >= 0.85,
+    # tempo/threshold and above on Coggan's scale, metrics.md §6) or long (>= 1.5 x the median planned
+    # duration of the next 14 days' workouts): the sessions a coach checks the athlete is fresh for.
+    squad_key_session_if: float = 0.85
+    squad_key_session_long: float = 1.5
+    # Season view's suggested transition: base turns to build when the next A race is 12 weeks away or less
+    # (Friel's Training Bible: a build of 8-12 weeks, then peak and taper), and a build that has had no
+    # lighter week for 3 complete weeks gets a deload week (the 3:1 loading pattern).
+    season_build_days: int = 84
+    season_weeks_before_deload: int = 3
 
     # --- digest ---------------------------------------------------------------------------------------------
     projection_days: int = 14  # CTL/ATL/form projected this far with the planned calendar

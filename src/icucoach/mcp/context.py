@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_http_request
@@ -37,21 +37,24 @@ from icucoach.intervals import (
 from icucoach.intervals.cache import CachedClient, CacheTtl
 from icucoach.mcp.registry import Answer
 
+if TYPE_CHECKING:
+    from icucoach.coach.squad import AthleteSource, SquadCache
+
 AthleteArg = Annotated[
     str | None,
     Field(
-        description="'i123', or '0' = key owner; default: the selected athlete",
+        description="'i123' or '0' (key owner); default: selected",
         pattern=r"^(0|[iI]?\d+)$",
     ),
 ]
 DetailArg = Annotated[
     Literal["compact", "full"],
-    Field(description="full = every field (larger)"),
+    Field(description="full = all fields"),
 ]
 DateArg = Annotated[
     str | None,
     Field(
-        description="local date YYYY-MM-DD, today, yesterday or ±N days",
+        description="local YYYY-MM-DD, today, yesterday or ±N days",
         max_length=10,
     ),
 ]
@@ -143,6 +146,7 @@ class Session:
         self._ttl = ttl
         self._icu: CachedClient | None = None
         self._selections: OrderedDict[str, AthleteRef] = OrderedDict()
+        self._squad_cache: SquadCache | None = None
         # ICUCOACH_TODAY pins "today" (reproducible demos and tests against a sandbox with a pinned date)
         pinned = os.environ.get("ICUCOACH_TODAY", "").strip()
         self.fixed_today: date | None = date.fromisoformat(pinned) if pinned else None
@@ -200,6 +204,31 @@ class Session:
             raise
         except IntervalsError:
             return None
+
+    @property
+    def squad_cache(self) -> SquadCache:
+        """Coach views' snapshots, kept between calls (a reload asks Intervals.icu only what changed)."""
+        if self._squad_cache is None:
+            from icucoach.coach.squad import SquadCache
+
+            self._squad_cache = SquadCache()
+        return self._squad_cache
+
+    async def squad_sources(self) -> list[AthleteSource]:
+        """The athletes who share with the key's owner (the owner excluded), read with this client; an
+        adapter with its own idea of who may be read (the hosted service's grants) overrides this."""
+        from icucoach.coach.squad import AthleteSource
+
+        roster = await self.roster()
+        if roster is None:
+            raise ToolError("This connection cannot list athletes (an OAuth token reaches one athlete only).")
+        icu = await self.icu()
+        owner = str(roster[0].id) if roster else None
+        return [
+            AthleteSource(str(a.id), a.name, icu, (a.icu_permission or "READ").upper())
+            for a in roster
+            if str(a.id) != owner
+        ]
 
     async def athlete(self, athlete_id: str | None = None, *, write: bool = False) -> AthleteRef:
         """Resolve the athlete: the argument, else the selection, else the configured id.

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import inspect
 import json
@@ -28,7 +29,8 @@ from typing import Any
 from fastmcp import FastMCP
 from fastmcp.exceptions import ToolError
 from fastmcp.tools import FunctionTool, ToolResult
-from mcp.types import TextContent, ToolAnnotations
+from mcp.types import ImageContent, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
 
 from icucoach.intervals.errors import (
     AccessDeniedError,
@@ -77,10 +79,12 @@ DELETE = Permission("delete", read_only=False, destructive=True, idempotent=True
 
 @dataclass
 class Answer:
-    """What a tool body returns: a one-line headline and the structured data (an object)."""
+    """What a tool body returns: a one-line headline and the structured data (an object), and images
+    (bytes, MIME type) sent as image content after the text (a chart)."""
 
     headline: str
     data: dict[str, Any]
+    images: list[tuple[bytes, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -105,7 +109,8 @@ CURRENT_TOOL: ContextVar[ToolSpec | None] = ContextVar("icucoach_current_tool", 
 CallObserver = Callable[[str, str | None, str, float], None]
 OBSERVERS: list[CallObserver] = []
 
-ATHLETE_SCHEMA: dict[str, Any] = {"type": "object", "description": "who: id, name, today (local date)"}
+# Who the answer is about (id, name, local today); undescribed like every output property (see ``obj``).
+ATHLETE_SCHEMA: dict[str, Any] = {"type": "object"}
 
 
 def obj(description: str) -> dict[str, Any]:
@@ -187,8 +192,12 @@ def _wrap(spec: ToolSpec) -> Callable[..., Awaitable[ToolResult]]:
         body = _body(answer)  # serialised once: the text block and, parsed back, plain-JSON structured data
         athlete = answer.data.get("athlete")
         _logged(spec.name, athlete.get("id") if isinstance(athlete, dict) else None, "ok", body, started)
+        images = [
+            ImageContent(type="image", data=base64.b64encode(raw).decode("ascii"), mimeType=mime)
+            for raw, mime in answer.images
+        ]
         return ToolResult(
-            content=[TextContent(type="text", text=f"{answer.headline}\n{body}")],
+            content=[TextContent(type="text", text=f"{answer.headline}\n{body}"), *images],
             structured_content=json.loads(body),
         )
 
@@ -225,6 +234,17 @@ def terse(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+class LeanTool(FunctionTool):
+    """A tool listed without FastMCP's ``_meta: {"fastmcp": {"tags": []}}``: we use no tags, and the catalogue
+    goes to the model on every turn (30 characters a tool)."""
+
+    def to_mcp_tool(self, **overrides: Any) -> MCPTool:
+        listed = super().to_mcp_tool(**overrides)
+        if listed.meta == {"fastmcp": {"tags": []}}:
+            listed.meta = None
+        return listed
+
+
 def install(server: FastMCP, module_order: tuple[str, ...] = ()) -> None:
     """Register every recorded tool on ``server`` in a stable order: by module (``module_order``), then as
     declared (a deterministic tools/list keeps hosts' prompt caches warm)."""
@@ -234,7 +254,7 @@ def install(server: FastMCP, module_order: tuple[str, ...] = ()) -> None:
         return module_order.index(mod) if mod in module_order else len(module_order)
 
     for spec in sorted(TOOLS, key=rank):
-        registered = FunctionTool.from_function(
+        registered = LeanTool.from_function(
             _wrap(spec),
             name=spec.name,
             title=spec.title,

@@ -27,6 +27,7 @@ from icucoach.mcp import tools_events as _tools_events  # noqa: F401
 from icucoach.mcp import tools_fitness as _tools_fitness  # noqa: F401
 from icucoach.mcp import tools_perf as _tools_perf  # noqa: F401
 from icucoach.mcp import tools_read as _tools_read  # noqa: F401
+from icucoach.mcp import tools_squad as _tools_squad  # noqa: F401
 from icucoach.mcp.context import SESSION_HOLDER, Session
 
 TOKEN_ENV = "ICUCOACH_MCP_TOKEN"
@@ -48,7 +49,16 @@ def build_server(session: Session | None = None) -> FastMCP:
         SESSION_HOLDER["s"] = session
     server = FastMCP("icucoach", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True)
     registry.install(
-        server, ("tools_coach", "tools_read", "tools_fitness", "tools_perf", "tools_calendar", "tools_events")
+        server,
+        (
+            "tools_coach",
+            "tools_squad",
+            "tools_read",
+            "tools_fitness",
+            "tools_perf",
+            "tools_calendar",
+            "tools_events",
+        ),
     )
     resources.install(server)
     return server

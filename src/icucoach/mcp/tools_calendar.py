@@ -109,7 +109,7 @@ def event_row(e: Any, athlete: Any, detail: bool = False) -> dict[str, Any]:
 
 @tool(
     READ,
-    "Calendar: planned workouts, races, notes, sick days",
+    "Calendar (workouts, races, notes)",
     {"range": obj("oldest/newest"), "events": arr("event rows"), "planned_load": {"type": "number"}},
 )
 async def icu_list_events(
@@ -126,9 +126,9 @@ async def icu_list_events(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Calendar items between two athlete-local dates (default: today and the next 13 days): planned
-    workouts with a one-line summary ('4×8m @ 95–100% FTP / 4m Z1'), planned time and load and the activity
-    that completed them; races (RACE_A/B/C), notes, sick/injured days. 'full' adds the workout text."""
+    """Calendar items between athlete-local dates (default today + 13 days): planned workouts with a one-line
+    summary ('4×8m @ 95–100% FTP / 4m Z1'), time, load and the activity that did them; races
+    (RACE_A/B/C), notes, sick/injured days. 'full' adds workout text."""
     s = session()
     ref = await s.athlete(athlete_id)
     # the calendar looks ahead: a missing bound defaults forward from the other (or from today)
@@ -172,7 +172,7 @@ async def _prepared(
 
 @tool(
     READ,
-    "Validate and preview a workout (no write)",
+    "Preview a workout (no write)",
     {"valid": {"type": "boolean"}, "text": {"type": "string"}, "preview": obj("summary, totals, issues")},
 )
 async def icu_preview_workout(
@@ -182,9 +182,9 @@ async def icu_preview_workout(
     description: DescArg = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Check a workout against the athlete's thresholds and zones without writing anything: canonical
-    workout text, errors/warnings with the line and fix, one-line summary, duration (s), distance (m), load
-    and intensity. icu_create_workout runs the same checks before it writes."""
+    """Check a workout against the athlete's thresholds and zones, writing nothing: canonical text,
+    errors/warnings with line and fix, summary, duration (s), distance (m), load, intensity.
+    icu_create_workout runs the same checks."""
     ref = await session().athlete(athlete_id)
     body, chk = await _prepared(ref, sport, text, steps, description)
     preview = {k: chk[k] for k in ("summary", "totals", "duration_s", "distance_m", "issues")}
@@ -234,10 +234,9 @@ async def icu_create_workout(
     ] = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Plan a workout on the athlete's calendar from workout text or structured steps. It is validated
-    first (nothing is written when it has errors), written as an upsert keyed by external_id (repeating the
-    same call updates the same event, never a duplicate), then read back from Intervals.icu and compared
-    with what was meant; differences are listed. Returns the event id for icu_update_workout /
+    """Plan a workout from workout text or structured steps: validated first (nothing written on errors),
+    upserted by external_id (repeating updates, never duplicates), then read back and compared with
+    what was meant (differences listed). Returns the event id for icu_update_workout /
     icu_delete_events."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
@@ -318,11 +317,9 @@ async def icu_update_workout(
     description: DescArg = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Change only the fields given; everything else stays exactly as stored. New `text` replaces the
-    structure (validated first; for structured steps get the text from icu_preview_workout);
-    `description` alone replaces only the free text above the steps, keeping
-    the steps and their zone notation byte for byte. The event is read back and any field that changed
-    without being asked is reported."""
+    """Change only the given fields. New `text` replaces the structure (validated; for steps get text from
+    icu_preview_workout); `description` alone replaces only the free text above the steps, keeping the
+    steps byte for byte. Read back: any unasked change is reported."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     icu = await s.icu()

@@ -20,9 +20,9 @@ from icucoach.mcp.registry import READ, SESSION, Answer, arr, obj, tool
     {"athletes": arr("id, name, access, selected"), "selected": {"type": ["string", "null"]}},
 )
 async def icu_list_athletes() -> Answer:
-    """The key's owner and every athlete who shared their Intervals.icu account with them, with the access
-    level (OWNER, WRITE = may change the calendar, READ = view only) and which one is selected. A coach uses
-    this first, then icu_select_athlete or athlete_id on each call."""
+    """The key's owner and every athlete sharing with them: access (OWNER, WRITE = may change the calendar,
+    READ = view only) and which is selected. Coaches: call first, then icu_select_athlete or pass
+    athlete_id."""
     return await session().list_answer()
 
 
@@ -33,7 +33,6 @@ async def icu_select_athlete(
         Field(pattern=r"^(0|[iI]?\d+)$", description="Athlete id from icu_list_athletes ('0' = yourself)."),
     ],
 ) -> Answer:
-    """Make one athlete the default for this session's following calls (reads and writes) until another is
-    selected. Writes then go to this athlete; READ-only shares still refuse writes. Checks the athlete is
-    reachable."""
+    """Make one athlete the default for this session's later calls (reads and writes) until another is
+    selected; READ-only shares still refuse writes."""
     return await session().choose(athlete_id)

@@ -32,9 +32,9 @@ async def icu_delete_events(
     ] = False,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Delete calendar events by explicit id. Future (today or later) events go at once; past events or more
-    than 3 at a time need confirm=true — without it nothing is deleted and the answer lists what would go.
-    The calendar is re-read afterwards to verify."""
+    """Delete calendar events by id. Today-or-later events go at once; past events or more than 3 need
+    confirm=true (without it nothing is deleted and the answer lists what would go). The calendar is
+    re-read to verify."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     icu = await s.icu()
@@ -93,8 +93,8 @@ async def icu_add_note(
     ] = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Put a note on the athlete's calendar (travel, how a session felt, a coach's instruction). Keyed by day
-    and title: adding the same title on the same day again updates its text instead of duplicating."""
+    """Put a note on the calendar (travel, how a session felt, a coach's instruction). The same title on the
+    same day updates its text instead of duplicating."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     day = parse_day(date, ref.today, "date")

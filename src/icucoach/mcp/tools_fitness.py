@@ -41,7 +41,7 @@ _WELLNESS = (
 
 @tool(
     READ,
-    "Wellness (HRV, sleep, resting HR, subjective scores)",
+    "Wellness (HRV, sleep, resting HR)",
     {
         "range": obj("oldest/newest"),
         "wellness": obj("columns + rows, one row per day with data"),
@@ -55,10 +55,10 @@ async def icu_get_wellness(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Daily wellness between two athlete-local dates (default: last 7 days): HRV (rMSSD or SDNN, ms), resting
-    HR (bpm), sleep (h, score 0-100, quality 1-4), weight (kg), soreness/fatigue/stress/mood/motivation
-    (1-4, 1 = good and 4 = bad for every one, as Intervals.icu stores them),
-    CTL/ATL. Columns nobody recorded are left out; days without any record are listed."""
+    """Daily wellness between athlete-local dates (default last 7 days): HRV (rMSSD or SDNN, ms), resting HR
+    (bpm), sleep (h, score 0-100, quality 1-4), weight (kg), soreness/fatigue/stress/mood/motivation
+    (1-4, 1 = good, 4 = bad), CTL/ATL. Unrecorded columns are omitted; days without a record are
+    listed."""
     s = session()
     ref = await s.athlete(athlete_id)
     start, end = day_range(oldest, newest, ref.today, 7)
@@ -97,7 +97,7 @@ async def icu_get_wellness(
 
 @tool(
     READ,
-    "Fitness, fatigue, form and projection",
+    "Fitness, fatigue, form",
     {
         "today": obj("CTL/ATL/form now"),
         "series": obj("columns + rows"),
@@ -114,10 +114,10 @@ async def icu_get_fitness(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Fitness (CTL), fatigue (ATL) and form (TSB = CTL - ATL, load/day; form % = TSB/CTL) per day as
-    Intervals.icu computes them, the form zone (high_risk < -30 < optimal < -10 < grey < 5 < fresh < 20 <
-    transition), ramp rate (CTL points/week), and a projection that plays the planned workouts' load
-    forward. Default range: the last 42 days (compact answers sample weekly beyond 60 days)."""
+    """CTL, ATL and form (TSB = CTL - ATL; form % = TSB/CTL) per day as Intervals.icu computes them, form zone
+    (high_risk < -30 < optimal < -10 < grey < 5 < fresh < 20 < transition), ramp rate (CTL/week) and a
+    projection playing planned load forward. Default: last 42 days (compact: weekly samples beyond 60
+    days)."""
     s = session()
     ref = await s.athlete(athlete_id)
     icu = await s.icu()

@@ -101,7 +101,7 @@ async def _curve_set(kind: str, sport: str, ids: list[str], ref: Any) -> Any:
 
 @tool(
     READ,
-    "Power, pace or HR curves with comparison",
+    "Power, pace or HR curves",
     {
         "kind": {"type": "string"},
         "sport": {"type": "string"},
@@ -121,10 +121,9 @@ async def icu_get_curves(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Best efforts over a standard set of durations (power W and W/kg; HR bpm) or distances (pace: time
-    and m:ss/km or /100m) for each date window, and for each other window the % by which the first window
-    beats it (negative = the first is worse). Each point names the activity that set it. For standard race
-    distances see icu_get_best_efforts."""
+    """Best efforts at standard durations (power W, W/kg; HR bpm) or distances (pace) per date window; for
+    each further window, the % by which the first beats it (negative = worse). Each point names its
+    activity. Race distances: icu_get_best_efforts."""
     s = session()
     ref = await s.athlete(athlete_id)
     ids = _curve_ids(windows)
@@ -180,9 +179,8 @@ async def icu_get_best_efforts(
     ] = "1y",
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Personal bests in one window: ride = peak power (W, W/kg) for 5 s … 2 h; run = fastest time and pace
-    for 400 m … marathon; swim = 50 m … 3.8 km (pace per 100 m). Each with the activity and date that set
-    it. Compare windows with icu_get_curves."""
+    """Personal bests in one window: ride peak power (W, W/kg) 5 s–2 h; run time and pace 400 m–marathon; swim
+    50 m–3.8 km (pace /100 m); each with its activity and date. Compare windows: icu_get_curves."""
     s = session()
     ref = await s.athlete(athlete_id)
     cid = _curve_ids([window])
@@ -224,9 +222,9 @@ async def icu_get_training_summary(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Load, sessions, moving time (s) and distance (m) with the intensity split (Seiler zones: z1 below
-    the first threshold, z2 between, z3 above; % of time) per period, in total and per sport, over any range
-    (default: the last 4 full weeks plus this week). Strava stubs are counted as hidden, never as zero."""
+    """Load, sessions, moving time (s), distance (m) and intensity split (Seiler: z1 below the first
+    threshold, z2 between, z3 above; % time) per period, total and per sport (default: last 4 full
+    weeks + this week). Strava stubs count as hidden, never zero."""
     s = session()
     ref = await s.athlete(athlete_id)
     monday = ref.today - timedelta(days=ref.today.weekday())
@@ -296,11 +294,10 @@ async def status_digest(athlete_id: str | None, detail: str) -> tuple[Any, dict[
     READ, "Training-status digest", {"status": obj("ACWR, monotony, TID, recovery, readiness, alerts, phase")}
 )
 async def icu_get_training_status(athlete_id: AthleteArg = None, detail: DetailArg = "compact") -> Answer:
-    """Today's coaching digest from the analytics engine: fitness/fatigue/form, acute:chronic workload ratio
-    (ACWR, 7 vs 28 days; >1.5 = spike), monotony and strain, training-intensity distribution (TID) and its
-    drift, hard days in the last 7, recovery (HRV/resting-HR trends), the readiness decision with reasons,
-    alerts, the detected training phase, the next races and this/last week's plan compliance. 'full' adds
-    every metric's inputs and the 14-day projection."""
+    """Today's coaching digest: fitness/fatigue/form, ACWR (7 vs 28 days; >1.5 = spike), monotony and strain,
+    intensity distribution and its drift, hard days in 7, recovery (HRV, resting HR), readiness with
+    reasons, alerts, training phase, next races, this/last week's compliance. 'full' adds inputs and a
+    14-day projection."""
     ref, digest = await status_digest(athlete_id, detail)
     rd = digest.get("readiness") or {}
     decision = rd.get("decision") if isinstance(rd, dict) else None

@@ -80,13 +80,13 @@ def _sport_block(ss: Any, detail: bool) -> dict[str, Any]:
 
 @tool(
     READ,
-    "Athlete profile, thresholds and zones",
+    "Profile, thresholds, zones",
     {"profile": obj("person and units"), "sport_settings": arr("per sport group")},
 )
 async def icu_get_profile(athlete_id: AthleteArg = None, detail: DetailArg = "compact") -> Answer:
-    """The athlete's profile with sport settings: FTP (W), threshold pace, LTHR/max HR (bpm), W′ (J) and the
-    power (% FTP and W), heart-rate (bpm) and pace zones per sport group. Use before planning or judging
-    intensities. Timezone and weight are included; dates in other answers are in this timezone."""
+    """Profile and sport settings: FTP (W), threshold pace, LTHR/max HR (bpm), W′ (J), power/HR/pace zones per
+    sport. Use before planning or judging intensity. Includes timezone (dates in all answers are local
+    to it) and weight."""
     s = session()
     ref = await s.athlete(athlete_id)
     a = await (await s.icu()).get_athlete(ref.id)
@@ -170,11 +170,10 @@ async def icu_list_activities(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Completed activities between two athlete-local dates (default: the last 14 days), newest first, as
-    compact rows: start time, sport, name, moving time (h:mm:ss), distance (km), load, intensity (% of
-    threshold), avg HR (bpm), power (W) or pace. Totals cover the whole range; page with `cursor`.
-    Strava-synced stubs are marked (their data is unavailable, not zero). For one session's intervals and
-    sensor data use icu_get_activity."""
+    """Completed activities between athlete-local dates (default last 14 days), newest first, as compact rows:
+    start, sport, name, moving time, distance (km), load, intensity (% threshold), avg HR (bpm), power
+    (W) or pace. Totals cover the range; page with `cursor`. Strava stubs are marked (data unavailable,
+    not zero). Details: icu_get_activity."""
     s = session()
     ref = await s.athlete(athlete_id)
     start, end = day_range(oldest, newest, ref.today, 14)
@@ -229,7 +228,7 @@ async def _core_temps(icu: Any, activity_id: str, intervals: list[Any]) -> dict[
 
 @tool(
     READ,
-    "One activity with intervals and sensor metrics",
+    "One activity with intervals",
     {
         "activity": obj("summary row"),
         "intervals": {"type": ["object", "null"], "description": "columns + rows"},
@@ -242,11 +241,10 @@ async def icu_get_activity(
     include_intervals: Annotated[bool, Field(description="Add the interval/lap table.")] = True,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """One completed activity in detail: the summary (load, intensity %, power W, HR bpm, pace, RPE,
-    decoupling %, efficiency factor, zone times s in 'full') and its intervals as a table with per-interval
-    power (W), HR (bpm), cadence, speed (m/s) or pace, W′bal (J), ground contact time (ms), vertical
-    oscillation (cm), DFA α1 and core temperature (°C) where the recording has them. Raw samples:
-    icu_get_streams."""
+    """One activity in detail: summary (load, intensity %, power W, HR bpm, pace, RPE, decoupling %,
+    efficiency factor; zone times s in 'full') and its intervals with power, HR, cadence, speed/pace,
+    W′bal (J), GCT (ms), vertical oscillation (cm), DFA α1, core temperature (°C) where recorded. Raw
+    samples: icu_get_streams."""
     s = session()
     icu = await s.icu()
     act = await icu.get_activity(activity_id, intervals=True)

@@ -152,6 +152,25 @@ class ServiceSession(Session):
         _TARGET.set((target, client))
         return await self.ref(client, target, access)
 
+    async def squad_sources(self) -> list[Any]:
+        """A coach's squad for the running tool: the athletes whose grant includes it, each read with that
+        athlete's own client (the same rule as any other tool, applied to every athlete at once)."""
+        from icucoach.coach.squad import AthleteSource
+
+        principal = current_principal()
+        if principal.kind == "athlete":
+            raise ToolError("A squad is a coach's view: this connection is one athlete's own account.")
+        spec = registry.CURRENT_TOOL.get()
+        tool = spec.name if spec is not None else None
+        out = []
+        for grant in await self._grants(principal):
+            if tool is not None and tool not in grant.tools:
+                continue
+            client = await self.hub.upstream(grant.athlete_id)
+            if client is not None:
+                out.append(AthleteSource(grant.athlete_id, grant.athlete_name, client))
+        return out
+
     async def _require_calendar_write(self, athlete_id: str) -> None:
         """Writes need the Intervals.icu scope the athlete may have unticked when connecting: say so
         before anything is sent (Intervals.icu would answer 403)."""

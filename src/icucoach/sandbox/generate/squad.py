@@ -70,6 +70,7 @@ from icucoach.sandbox.generate.squad_sessions import (
     scaled,
     shortened,
     steady_text,
+    weather,
     workout_event,
 )
 from icucoach.sandbox.generate.streams import Physiology
@@ -427,6 +428,7 @@ def build_member(member: SquadMember, seed: int, today: date, event_ids: Any, co
             else:
                 act = _summary_activity(ctx, done, phys, day, act_id, act_seed, source)
             act["name"] = session.name
+            weather(act, day, act_seed)
             _swim_load(act)
             loads[i] += act["icu_training_load"] or 0
             if persona == "strava_only":

@@ -1,10 +1,11 @@
 """The squad's planned sessions and what each persona does of them: scaled (too hard), shortened, the
-overreaching athlete's daily camp ride, sessions written in % LTHR for the athlete without a power meter, and
-the coach's WORKOUT events that carry them (``squad``)."""
+overreaching athlete's daily camp ride, sessions written in % LTHR for the athlete without a power meter, the
+coach's WORKOUT events that carry them (``squad``), and the weather of the outdoor sessions."""
 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -117,3 +118,31 @@ def workout_event(
         enriched[key] = cal.enrich(text, session.sport, settings)
     ev.update(copy.deepcopy(enriched[key]))
     return ev
+
+
+OUTSIDE = ("Ride", "Run", "TrailRun", "GravelRide", "MountainBikeRide", "Walk", "Hike")
+
+
+def weather(act: dict[str, Any], day: date, seed: int) -> None:
+    """Intervals.icu's weather fields on an outdoor activity, for the workout review's conditions: a seasonal
+    air temperature (northern hemisphere, coldest in January) with day-to-day noise, wind (m/s, the account's
+    default unit) and the share of it in the rider's face. Its own generator: the rest of the squad's draws
+    stay as they were."""
+    if act.get("type") not in OUTSIDE or act.get("trainer"):
+        return
+    rng = np.random.default_rng(seed)
+    season = math.cos(2 * math.pi * (day.timetuple().tm_yday - 200) / 365)
+    temp = round(11 + 9 * season + rng.normal(0, 2.5), 1)
+    wind = round(float(rng.uniform(0.5, 7.0)), 1)
+    head = round(float(rng.uniform(15, 55)), 1)
+    act.update(
+        {
+            "has_weather": True,
+            "average_weather_temp": temp,
+            "average_feels_like": round(temp - 0.7 * wind, 1),
+            "average_wind_speed": wind,
+            "headwind_percent": head,
+            "tailwind_percent": round(float(rng.uniform(10, 100 - head)), 1),
+            "average_temp": round(temp + 4 + rng.normal(0, 1), 1),  # the head unit reads warm in the sun
+        }
+    )

@@ -8,7 +8,8 @@ and the admin list. What the app factory calls:
 
 Modules: ``sessions`` (cookie), ``csrf``, ``security`` (headers), ``render`` (templates, error pages),
 ``connect`` (landing, OAuth sign-in, logout), ``dashboard`` (the athlete's own things), ``coaches`` (the
-athlete's coaches and grants), ``coach`` (the coach's pages), ``admin`` (the admin list), ``mcpb`` (the
+athlete's coaches and grants), ``coach`` (the coach's pages), ``squad_pages``/``athlete_pages`` (the coach
+console, hosted by ``console_hosts``), ``admin`` (the admin list), ``mcpb`` (the
 Claude Desktop bundle), ``links`` (URLs and subscribe links), ``mailing`` (emails as ``notify`` jobs).
 """
 
@@ -67,7 +68,8 @@ def handler(hub: Hub, fn: Handler, *, signed_in: bool = False) -> Callable[[Requ
 
 
 def routes(hub: Hub) -> list[BaseRoute]:
-    from icucoach.service.web import admin, coach, coaches, connect, dashboard
+    from icucoach.service.web import admin, coach, coaches, connect, dashboard, squad_pages
+    from icucoach.service.web.console_hosts import HubProvider
 
     def r(path: str, fn: Handler, methods: tuple[str, ...] = ("GET",), signed_in: bool = False) -> Route:
         return Route(path, handler(hub, fn, signed_in=signed_in), methods=list(methods))
@@ -78,6 +80,7 @@ def routes(hub: Hub) -> list[BaseRoute]:
         *(r(path, fn, methods, signed) for path, fn, methods, signed in coaches.ROUTES),
         *(r(path, fn, methods, signed) for path, fn, methods, signed in coach.ROUTES),
         *(r(path, fn, methods, signed) for path, fn, methods, signed in admin.ROUTES),
+        *squad_pages.routes(HubProvider(hub)),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
