@@ -417,21 +417,42 @@ def _proposal_id(a: Adjustment) -> str:
     return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:8]
 
 
-async def adjust(client: Any, inputs: Inputs, *, today: date | None = None) -> tuple[Proposal, ...]:
+@dataclass(frozen=True)
+class Adjusted:
+    proposals: tuple[Proposal, ...]
+    preview: Preview  # the proposals as a preview: approve them all or some (by index) with apply_preview
+
+
+async def adjust(
+    client: Any, inputs: Inputs, *, today: date | None = None, store: PreviewStore | None = None
+) -> Adjusted:
     """Proposals for the plan's events around ``today`` from the last two weeks' activities and wellness."""
     day = today or inputs.state.today
     aid = inputs.athlete_id
-    events = await client.list_events(
-        day - timedelta(days=ADJUST_BACK_DAYS), day + timedelta(days=ADJUST_AHEAD_DAYS), athlete_id=aid
-    )
-    plan_events = [e for e in map(_dump, events) if is_ours(e)]
-    first = day - timedelta(days=ADJUST_BACK_DAYS)
+    window = (day - timedelta(days=ADJUST_BACK_DAYS), day + timedelta(days=ADJUST_AHEAD_DAYS))
+    events = await workout_events(client, aid, window)
+    first = window[0]
     activities = [_dump(a) for a in await client.list_activities(first, day, athlete_id=aid)]
     wellness = [_dump(w) for w in await client.list_wellness(first, day, athlete_id=aid)]
     found = propose_adjustments(
-        plan_events, activities, wellness, inputs.state, today=day, races=inputs.races
+        [e for e in events if is_ours(e)], activities, wellness, inputs.state, today=day, races=inputs.races
     )
-    return tuple(Proposal(_proposal_id(a), a, _item(i, a.change)) for i, a in enumerate(found))
+    proposals = tuple(Proposal(_proposal_id(a), a, _item(i, a.change)) for i, a in enumerate(found))
+    items = tuple(p.item for p in proposals)
+    base = fingerprint(events)
+    pv = Preview(
+        id=preview_id(aid, window, base, items),
+        athlete_id=aid,
+        athlete_name=inputs.name,
+        window=(window[0].isoformat(), window[1].isoformat()),
+        base=base,
+        items=items,
+        keeps=0,
+        summary={"adjust": [p.to_dict() for p in proposals]},
+    )
+    if store is not None and items:
+        store.save(pv)
+    return Adjusted(proposals, pv)
 
 
 async def approve(
@@ -456,6 +477,7 @@ async def approve(
 
 
 __all__ = [
+    "Adjusted",
     "Applied",
     "Ask",
     "Built",

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from functools import partial
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -24,85 +26,20 @@ from icucoach.exitcodes import Exit
 if TYPE_CHECKING:
     from icucoach.coach.plan_io import Applied, Ask, Built, Proposal
     from icucoach.coach.plan_previews import Preview
-    from icucoach.plan import Availability, Goal
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SPORTS = {"ride": "Ride", "run": "Run", "swim": "Swim"}
+T = TypeVar("T")
 FORMATS = ("text", "json")
 HELP = "Build a training block for a goal race, preview it as a calendar diff, apply it, adjust it."
 
 
-def parse_goal(raw: str) -> Goal:
-    from icucoach.plan import Goal
+def _parsed(make: Callable[[], T]) -> T:
+    """A flag parsed by ``coach.plan_args``; a bad value is one error naming the flag and its format."""
+    from icucoach.coach.plan_args import ArgError
 
-    parts = raw.split(":", 2)
     try:
-        day = date.fromisoformat(parts[0])
-        prio = parts[1].strip().upper() if len(parts) > 1 else "A"
-        return Goal(day, prio, parts[2] if len(parts) > 2 and parts[2] else None)
-    except (ValueError, IndexError):
-        fail(
-            f"--goal {raw!r} is not a goal",
-            "write --goal DATE:PRIORITY[:NAME], e.g. --goal 2027-04-12:A or --goal 2027-03-01:B:Half",
-        )
-
-
-def parse_days(raw: str, hours: float | None, long_day: str | None) -> Availability:
-    """``mon,wed:60,sun:240``: the days one can train, each with its limit in minutes (default: room for
-    the weekly hours, more on the long day)."""
-    from icucoach.plan import Availability
-
-    limits: dict[int, int | None] = {}
-    for word in (w.strip().lower() for w in raw.split(",") if w.strip()):
-        name, _, minutes = word.partition(":")
-        if name[:3] not in DAYS or (minutes and not minutes.isdigit()) or (minutes and int(minutes) <= 0):
-            fail(
-                f"--days {raw!r}: {word!r} is not a day",
-                "write --days as weekdays, each with an optional limit in minutes, e.g. "
-                "--days mon,wed:60,sat,sun:240",
-            )
-        limits[DAYS.index(name[:3])] = int(minutes) if minutes else None
-    if not limits:
-        fail("--days is empty", "name the days you can train, e.g. --days mon,wed,thu,sat,sun")
-    long_index: int | None = None
-    if long_day is not None:
-        if long_day.strip().lower()[:3] not in DAYS:
-            fail(
-                f"--long-day {long_day!r} is not a day", "write --long-day as a weekday, e.g. --long-day sun"
-            )
-        long_index = DAYS.index(long_day.strip().lower()[:3])
-        if long_index not in limits:
-            fail(f"--long-day {long_day} is not one of --days", f"add {DAYS[long_index]} to --days")
-    average = (hours or 6.0) * 60 / len(limits)
-    long_index = long_index if long_index is not None else (6 if 6 in limits else max(limits))
-    days = {
-        d: m if m is not None else _round15(average * (2.5 if d == long_index else 1.5))
-        for d, m in limits.items()
-    }
-    return Availability(days, long_index)
-
-
-def _round15(minutes: float) -> int:
-    return int(-(-minutes // 15) * 15)
-
-
-def parse_sports(raw: str | None) -> dict[str, float]:
-    if not raw:
-        return {}
-    out: dict[str, float] = {}
-    for word in raw.split(","):
-        name, _, share = word.strip().partition(":")
-        try:
-            out[SPORTS[name.strip().lower()]] = float(share) if share else 1.0
-        except (KeyError, ValueError):
-            fail(
-                f"--sports {raw!r}: {word.strip()!r} is not SPORT:SHARE",
-                "write --sports as ride|run|swim with shares, e.g. --sports ride:0.7,run:0.3",
-            )
-    total = sum(out.values())
-    if total <= 0:
-        fail(f"--sports {raw!r} has no positive share", "e.g. --sports ride:0.7,run:0.3")
-    return {k: v / total for k, v in out.items()}
+        return make()
+    except ArgError as exc:
+        fail(exc.message, exc.fix)
 
 
 def _today() -> date | None:
@@ -214,24 +151,20 @@ def build(
 
     Goals come from --goal and from the RACE_A/B/C events on the calendar. The preview gets an id;
     `icucoach plan apply ID` writes exactly that diff."""
+    from icucoach.coach import plan_args
     from icucoach.coach.plan_io import Ask
 
     _check_format(fmt)
-    if distribution not in ("polarised", "pyramidal"):
-        fail(
-            f"--distribution must be polarised or pyramidal, got {distribution!r}",
-            "e.g. --distribution pyramidal",
-        )
     if hours is not None and not 0 < hours <= 40:
         fail(f"--hours {hours:g} is not a weekly budget", "give the weekly hours, e.g. --hours 8")
     if weeks is not None and not 1 <= weeks <= 52:
         fail(f"--weeks {weeks} is out of range", "give 1 to 52 weeks, e.g. --weeks 12")
     ask = Ask(
-        goals=tuple(parse_goal(g) for g in goal),
+        goals=tuple(_parsed(partial(plan_args.goal, g)) for g in goal),
         weekly_hours=hours,
-        availability=parse_days(days, hours, long_day),
-        sports=parse_sports(sports),
-        distribution=distribution,
+        availability=_parsed(lambda: plan_args.days(days, hours, long_day)),
+        sports=_parsed(lambda: plan_args.sports(sports)),
+        distribution=_parsed(lambda: plan_args.distribution(distribution)),
         weeks=weeks,
     )
     settings, today = _settings(), _today()
@@ -353,7 +286,7 @@ async def _adjust(
     async with IntervalsClient(settings) as client:
         try:
             inputs = await plan_io.read_inputs(client, athlete or settings.athlete_id, today)
-            proposals = await plan_io.adjust(client, inputs, today=today)
+            proposals = (await plan_io.adjust(client, inputs, today=today)).proposals
             applied = await plan_io.approve(client, inputs.athlete_id, proposals, ids) if write else None
         except plan_io.PlanError as exc:
             _plan_fail(exc)
