@@ -1,10 +1,299 @@
-"""``build_plan``: a periodised block of sessions from the template library for a request and an athlete."""
+"""``build_plan``: a periodised block of sessions from the template library for a request and an athlete.
+
+The block runs in 7-day weeks from ``req.start`` to the A race (or ``req.weeks``). Week kinds: the A race's
+week is "race", the weeks its taper touches are "taper", the rest cycle 3:1 build/recovery (2:1 below CTL
+30). Each week is built for a minutes target (the budget; 65 % of it in a recovery week), then the target is
+scaled until the week's end-of-week ACWR (7-day / 28-day coupled, as analytics.acwr) sits inside the band
+and Foster monotony is under the limit. Loads are what the server computes for each workout text, and the
+projection is analytics.load.project over the plan's daily loads. Rules and sources: docs/planning.md.
+"""
 
 from __future__ import annotations
 
-from .model import AthleteState, Plan, PlanRequest
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from icucoach.analytics.acwr import acwr
+from icucoach.analytics.load import pmc_series, project
+from icucoach.analytics.monotony import monotony
+
+from .model import (
+    AthleteState,
+    DayLoads,
+    Plan,
+    PlannedSession,
+    PlanRequest,
+    PlanWeek,
+    Projection,
+)
+from .sessions import SPORTS
+from .week import DayInfo, WeekSpec, build_week
+
+TAPER_DAYS = {"A": 12, "B": 6, "C": 2}
+# Volume kept on taper days: A -40 % in its first days, -55 % in the last week (Bosquet 2007: -41-60 %).
+TAPER_VOLUME = {"A": (0.6, 0.45), "B": (0.7, 0.7), "C": (0.85, 0.85)}
+RECOVERY_SHARE = 0.65
+LOW_CTL = 30.0  # below it, 2:1 build/recovery cycles instead of 3:1
+MAX_WEEKS = 52
+ACWR_MARGIN = 0.03  # aim this far inside the band: template durations round to the minute
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    req: PlanRequest
+    athlete: AthleteState
+    shares: dict[str, float]
+
+    def settings_for(self, sport: str) -> dict[str, Any]:
+        return self.athlete.settings_for(sport) or {}
+
+
+def _weeks(req: PlanRequest) -> tuple[int, list[str]]:
+    a = req.a_race()
+    if req.weeks:
+        return max(1, min(MAX_WEEKS, req.weeks)), []
+    if a is not None:
+        return min(MAX_WEEKS, (a.date - req.start).days // 7 + 1), []
+    return 4, ["no A race and no number of weeks given: planned 4 weeks"]
+
+
+def _kinds(req: PlanRequest, n: int, ctl: float) -> list[str]:
+    a = req.a_race()
+    cycle = 3 if ctl < LOW_CTL else 4
+    out, c = [], 0
+    for i in range(n):
+        ws = req.start + timedelta(days=7 * i)
+        we = ws + timedelta(days=6)
+        if a is not None and ws <= a.date <= we:
+            out.append("race")
+        elif a is not None and a.date - timedelta(days=TAPER_DAYS["A"]) <= we and ws < a.date:
+            out.append("taper")
+        else:
+            out.append("recovery" if c % cycle == cycle - 1 else "build")
+            c += 1
+    return out
+
+
+def _days(req: PlanRequest, n: int) -> list[DayInfo]:
+    end = req.start + timedelta(days=7 * n - 1)
+    goals = sorted(
+        (g for g in req.goals if req.start <= g.date <= end + timedelta(days=2)), key=lambda g: g.date
+    )
+    rest_days = {r.weekday for r in req.recurrences if r.kind == "rest"}
+    fixed = {r.weekday: r for r in req.recurrences if r.kind == "session"}
+    a = req.a_race()
+    out = []
+    for k in range(7 * n):
+        d = req.start + timedelta(days=k)
+        factor, race, to_race = 1.0, None, None
+        for g in goals:
+            gap = (g.date - d).days
+            if gap == 0:
+                race = g
+            elif 0 < gap <= TAPER_DAYS[g.priority]:
+                early, late = TAPER_VOLUME[g.priority]
+                factor = min(factor, late if gap <= 7 else early)
+            if gap > 0 and (to_race is None or gap < to_race):
+                to_race = gap
+        after_race = any((d - g.date).days == 1 and g.priority in "AB" for g in goals)
+        past_a = a is not None and d > a.date and req.weeks is None
+        out.append(
+            DayInfo(
+                day=d,
+                avail=req.availability.minutes(d.weekday()),
+                factor=factor,
+                race=race,
+                days_to_race=to_race,
+                rest=d.weekday() in rest_days or after_race or past_a,
+                fixed=fixed.get(d.weekday()),
+            )
+        )
+    return out
+
+
+def _shares(req: PlanRequest, athlete: AthleteState) -> tuple[dict[str, float], list[str]]:
+    warn = []
+    shares = {s: float(v) for s, v in req.sports.items() if v and v > 0}
+    for s in list(shares):
+        if s not in SPORTS:
+            warn.append(f"no templates for {s}: its share goes to the other sports")
+            shares.pop(s)
+        elif s == "Swim" and not (athlete.settings_for("Swim") or {}).get("threshold_pace"):
+            warn.append("no swim threshold pace (CSS): swims are planned without pace targets")
+    if not shares:
+        shares = {"Ride": 1.0}
+        warn.append("no sport with templates in the mix: planned rides")
+    total = sum(shares.values())
+    return {s: v / total for s, v in sorted(shares.items())}, warn
+
+
+def _history(athlete: AthleteState, start: date) -> list[float]:
+    """28 days of daily load ending the day before ``start``; days we do not know are at CTL (the mean
+    daily load the athlete's fitness stands for) and the days between today and the start are rest."""
+    hist = [float(x) for x in athlete.recent_daily_load[-28:]]
+    gap = max(0, (start - athlete.today).days - 1)
+    hist = [float(athlete.ctl)] * max(0, 28 - len(hist)) + hist + [0.0] * gap
+    return hist[-28:] if gap == 0 else hist
+
+
+def _week_loads(days: Sequence[DayInfo], sessions: Sequence[PlannedSession]) -> list[float]:
+    by_day = {d.day: 0.0 for d in days}
+    for s in sessions:
+        by_day[s.day] += s.load
+    return [by_day[d.day] for d in days]
+
+
+def _ratio(hist: Sequence[float], week: Sequence[float]) -> float | None:
+    return acwr([*hist[-21:], *week]).coupled.value
+
+
+def _mono(week: Sequence[float]) -> float | None:
+    return monotony(week).monotony.value
+
+
+def _budget_minutes(ctx: _Ctx, days: Sequence[DayInfo]) -> tuple[int, list[str]]:
+    """Weekly minutes for the budget: the hours, or the minutes whose sessions add up to the weekly load
+    (calibrated on a plain build week), or the athlete's current weekly load + 5 % when neither is given."""
+    req = ctx.req
+    if req.weekly_hours is not None:
+        return int(round(req.weekly_hours * 60)), []
+    warn = []
+    load = req.weekly_load
+    if load is None:
+        load = max(70.0, ctx.athlete.ctl * 7 * 1.05)
+        warn.append(f"no weekly hours or load given: aiming at {load:.0f} load/week (current CTL x 7 + 5 %)")
+    probe = [replace(d, factor=1.0, race=None, days_to_race=None, rest=False) for d in days[:7]]
+    minutes = int(load / 60 * 60)
+    for _ in range(3):
+        got = sum(
+            s.load
+            for s in build_week(
+                probe, WeekSpec(0, "build", minutes), req, ctx.shares, ctx.settings_for, set()
+            )
+        )
+        if got <= 0:
+            break
+        minutes = int(minutes * load / got)
+    return max(30, minutes), warn
 
 
 def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     """The plan for ``req``; deterministic for the same inputs."""
-    raise NotImplementedError
+    n, warnings = _weeks(req)
+    shares, w2 = _shares(req, athlete)
+    warnings += w2
+    ctx = _Ctx(req, athlete, shares)
+    days = _days(req, n)
+    kinds = _kinds(req, n, athlete.ctl)
+    budget, w3 = _budget_minutes(ctx, days)
+    warnings += w3
+    hist = _history(athlete, req.start)
+    hi = req.acwr_band[1]
+    weeks: list[PlanWeek] = []
+    hard: set[date] = set()
+    last_build = budget
+    per_min = None
+    for i, kind in enumerate(kinds):
+        wdays = days[7 * i : 7 * i + 7]
+        base = budget if kind != "recovery" else int(min(budget, last_build) * RECOVERY_SHARE)
+        target, exclude, why = float(base), frozenset[date](), ""
+        sessions: list[PlannedSession] = []
+        for _ in range(8):
+            spec = WeekSpec(i, kind, int(target), exclude)
+            sessions = build_week(wdays, spec, req, shares, ctx.settings_for, hard)
+            loads = _week_loads(wdays, sessions)
+            total = sum(loads)
+            s21 = sum(hist[-21:])
+            r = 4 * total / (s21 + total) if s21 + total > 0 else None
+            if r is not None and r > hi - ACWR_MARGIN and total > 0:
+                cap = (hi - ACWR_MARGIN) * s21 / (4 - (hi - ACWR_MARGIN))
+                target *= max(0.2, min(0.97, cap / total))
+                why = "the ACWR band"
+                continue
+            m = _mono(loads)
+            if m is not None and m >= req.max_monotony:
+                easy = [
+                    s
+                    for s in sessions
+                    if s.intensity == "easy" and s.recurrence_id is None and s.day not in exclude
+                ]
+                if len(easy) > 1:
+                    exclude = exclude | {min(easy, key=lambda s: (s.load, s.day)).day}
+                    why = why or "the monotony limit"
+                    continue
+            break
+        loads = _week_loads(wdays, sessions)
+        total = sum(loads)
+        minutes = sum(s.minutes for s in sessions)
+        if kind == "build":
+            last_build = minutes
+            if minutes < 0.9 * budget:
+                avail = sum(d.avail for d in wdays)
+                why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
+                warnings.append(
+                    f"week of {wdays[0].day.isoformat()}: {minutes / 60:.1f} h planned, under the "
+                    f"{budget / 60:.1f} h budget, held by {why}"
+                )
+        if per_min is None and minutes:
+            per_min = total / minutes
+        hard |= {s.day for s in sessions if s.intensity == "hard"}
+        hist = [*hist, *loads]
+        weeks.append(
+            PlanWeek(
+                start=wdays[0].day,
+                kind=kind,
+                target_load=float(target) * (per_min or 0.0),
+                sessions=tuple(sessions),
+                hours=minutes / 60,
+                load=total,
+                monotony=_mono(loads),
+                acwr_end=_ratio(hist[:-7], loads),
+            )
+        )
+    if athlete.compliance_pct is not None and athlete.compliance_pct < 70:
+        warnings.append(
+            f"recent compliance is {athlete.compliance_pct:.0f} %: "
+            "a plan the athlete completes beats a bigger one"
+        )
+    projection, form = _project(req, athlete, weeks)
+    return Plan(req, tuple(weeks), projection, form, tuple(warnings))
+
+
+def _project(
+    req: PlanRequest, athlete: AthleteState, weeks: Sequence[PlanWeek]
+) -> tuple[tuple[Projection, ...], dict[str, float] | None]:
+    """CTL/ATL/TSB per plan day (analytics.load.project); days between today and the start are rest."""
+    daily = plan_daily_loads(weeks)
+    c0, a0 = float(athlete.ctl), float(athlete.atl)
+    gap = (req.start - athlete.today).days - 1
+    if gap > 0:
+        c, a = pmc_series([0.0] * gap, c0, a0)
+        c0, a0 = float(c[-1]), float(a[-1])
+    days = project(c0, a0, req.start, daily.loads)
+    out = tuple(Projection(p.day, p.ctl, p.atl, p.form, p.planned_load) for p in days)
+    a_race = req.a_race()
+    form = None
+    for p in out:
+        if a_race is not None and p.day == a_race.date:
+            form = {"ctl": p.ctl, "atl": p.atl, "tsb": p.tsb}
+    return out, form
+
+
+def plan_daily_loads(weeks: Sequence[PlanWeek]) -> DayLoads:
+    """The plan's load per day from its first week's start (rest days 0)."""
+    if not weeks:
+        return DayLoads(date.min, ())
+    start = weeks[0].start
+    n = 7 * len(weeks)
+    loads = [0.0] * n
+    for w in weeks:
+        for s in w.sessions:
+            loads[(s.day - start).days] += s.load
+    return DayLoads(start, tuple(loads))
+
+
+def week_stats(loads: Sequence[float], hist: Sequence[float]) -> tuple[float | None, float | None]:
+    """(monotony, end-of-week ACWR) of a week's daily loads after ``hist`` (28+ days before it)."""
+    return _mono(loads), _ratio(hist, loads)

@@ -203,6 +203,14 @@ class PlanWeek:
 
 
 @dataclass(frozen=True)
+class DayLoads:
+    """Planned load per consecutive day from ``start`` (rest days 0)."""
+
+    start: date
+    loads: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class Projection:
     day: date
     ctl: float
