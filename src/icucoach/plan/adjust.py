@@ -1,16 +1,34 @@
-"""Adjustment proposals from what happened: missed sessions, red flags, an ACWR spike, a moved race."""
+"""Adjustment proposals from what happened: missed or shortened sessions, red flags (sick or injured,
+readiness skip / modify, HRV below its range), an ACWR spike, a race moved next to a key session.
+
+Each proposal is a calendar ``Change`` to one of our planned events with a reason; nothing is written here.
+A missed key session moves to the first free-enough day of the coming week (a day with an easy session of
+ours, which it replaces), never next to another hard day and never into the 48 h before a race; a missed
+easy session is not made up. Readiness is analytics.readiness's decision; ACWR is analytics.acwr's coupled
+7/28-day ratio over the done load and the next 7 planned days.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
-from .diff import Change
-from .model import AthleteState, Goal
+from icucoach.analytics.acwr import acwr
+from icucoach.analytics.inputs import from_api_activity, from_api_wellness, sport_family
+from icucoach.analytics.readiness import readiness, signals
+from icucoach.analytics.recovery import recovery
+from icucoach.analytics.result import Metric
+
+from .diff import Change, event_day, is_ours
+from .model import AthleteState, Goal, PlannedSession
+from .sessions import ROLES, render
 
 KINDS = ("move", "shorten", "swap", "drop", "add_recovery")
+MISSED_LOOKBACK_DAYS = 7
+SHORTENED_SHARE = 0.7  # done under 70 % of the planned time counts as shortened
+RACE_GUARD_DAYS = 2  # no key session in the 48 h before a race
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,96 @@ class Adjustment:
         return {"kind": self.kind, "reason": self.reason, "change": self.change.to_dict()}
 
 
+def _tags(ev: Mapping[str, Any]) -> list[str]:
+    return [t for t in ev.get("tags") or () if isinstance(t, str)]
+
+
+def _template(ev: Mapping[str, Any]) -> str:
+    for t in _tags(ev):
+        if t.startswith("icucoach-template:"):
+            return t.split(":", 1)[1]
+    return ""
+
+
+def is_key(ev: Mapping[str, Any]) -> bool:
+    return "icucoach-key" in _tags(ev)
+
+
+def is_hard(ev: Mapping[str, Any]) -> bool:
+    t = _template(ev)
+    return any(t in roles.get("hard", ()) for roles in ROLES.values())
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def as_session(ev: Mapping[str, Any], day: date | None = None) -> PlannedSession:
+    """A planned event of ours as a session (to move it: ``day``)."""
+    d = day or event_day(ev) or date.min
+    mt = _num(ev.get("moving_time"))
+    return PlannedSession(
+        day=d,
+        sport=str(ev.get("type") or ""),
+        template=_template(ev),
+        name=str(ev.get("name") or ""),
+        minutes=round(mt / 60) if mt is not None else 0,
+        load=_num(ev.get("icu_training_load")) or 0.0,
+        intensity="hard" if is_hard(ev) else "easy",
+        workout_text=str(ev.get("description") or ""),
+        workout_doc=ev.get("workout_doc") or {},
+        external_id=str(ev.get("external_id")),
+        key=is_key(ev),
+    )
+
+
+class _Proposals:
+    def __init__(self, events: list[Mapping[str, Any]], athlete: AthleteState, today: date) -> None:
+        self.events = events
+        self.athlete = athlete
+        self.today = today
+        self.out: list[Adjustment] = []
+        self.touched: set[str] = set()
+        self.hard_days = {event_day(e) for e in events if is_hard(e)}
+
+    def add(
+        self, kind: str, action: str, ev: Mapping[str, Any], after: PlannedSession | None, why: str
+    ) -> None:
+        ext = str(ev.get("external_id"))
+        if ext in self.touched:
+            return
+        self.touched.add(ext)
+        before = _num(ev.get("icu_training_load"))
+        delta = (after.load if after else 0.0) - before if before is not None else None
+        day = after.day if after else (event_day(ev) or self.today)
+        self.out.append(Adjustment(Change(action, day, ext, ev, after, why, delta), kind, why))
+
+    def easier(self, ev: Mapping[str, Any], role: str, minutes: int) -> PlannedSession | None:
+        sport = str(ev.get("type") or "Ride")
+        r = render(sport, role, max(20, minutes), self.athlete.settings_for(sport) or {})
+        if r is None:
+            return None
+        base = as_session(ev)
+        return replace(
+            base,
+            template=r.template,
+            name=r.name,
+            minutes=r.minutes,
+            load=r.load,
+            intensity="easy",
+            workout_text=r.text,
+            workout_doc=r.doc,
+            key=False,
+        )
+
+
+def _guarded(day: date, races: Sequence[Goal]) -> Goal | None:
+    for g in races:
+        if 0 <= (g.date - day).days <= RACE_GUARD_DAYS:
+            return g
+    return None
+
+
 def propose_adjustments(
     plan_events: Sequence[Mapping[str, Any]],
     activities: Sequence[Mapping[str, Any]],
@@ -32,5 +140,236 @@ def propose_adjustments(
     today: date,
     races: Sequence[Goal] = (),
 ) -> tuple[Adjustment, ...]:
-    """Proposed changes to the plan's calendar events (API event dicts), each with its reason."""
-    raise NotImplementedError
+    """Proposed changes to the plan's calendar events (API event dicts), each with its reason.
+
+    ``plan_events`` may hold the whole calendar: only our WORKOUT events are changed; SICK / INJURED
+    events are read as red flags. ``races`` are the current race dates (a moved race included)."""
+    ours = sorted(
+        (e for e in plan_events if is_ours(e) and e.get("category", "WORKOUT") == "WORKOUT" and event_day(e)),
+        key=lambda e: (event_day(e), str(e.get("external_id"))),
+    )
+    p = _Proposals(list(ours), athlete, today)
+    acts = [from_api_activity(a) for a in activities]
+    _red_flags(p, plan_events, wellness, acts, races)
+    _missed(p, acts, races)
+    _race_guard(p, races)
+    _acwr_spike(p, acts)
+    return tuple(sorted(p.out, key=lambda a: (a.change.day, a.change.external_id or "")))
+
+
+def _done_on(acts: Sequence[Any], day: date, sport: str) -> list[Any]:
+    fam = sport_family(sport)
+    return [a for a in acts if a.day == day and a.family == fam]
+
+
+def _missed(p: _Proposals, acts: Sequence[Any], races: Sequence[Goal]) -> None:
+    start = p.today - timedelta(days=MISSED_LOOKBACK_DAYS)
+    for ev in p.events:
+        d = event_day(ev)
+        if d is None or not start <= d < p.today:
+            continue
+        done = _done_on(acts, d, str(ev.get("type") or ""))
+        planned_s = _num(ev.get("moving_time"))
+        if done:
+            secs = sum(a.duration or 0 for a in done)
+            if planned_s and secs < SHORTENED_SHARE * planned_s and is_key(ev):
+                why = f"key session of {d.isoformat()} cut to {secs / 60:.0f} of {planned_s / 60:.0f} min"
+                p.out.append(
+                    Adjustment(Change("keep", d, str(ev.get("external_id")), ev, None, why, 0.0), "drop", why)
+                )
+            continue
+        if not is_key(ev):
+            why = (
+                f"missed easy session of {d.isoformat()} ({ev.get('name')}): not made up, "
+                "easy volume is not worth crowding the week"
+            )
+            p.add("drop", "keep", ev, None, why)
+            continue
+        target = _slot_for(p, ev, races)
+        if target is None:
+            why = (
+                f"missed key session of {d.isoformat()} ({ev.get('name')}): no day in the coming week "
+                "takes it without two hard days in a row or a race within 48 h, so it is dropped"
+            )
+            p.add("drop", "keep", ev, None, why)
+            continue
+        day, displaced = target
+        why = f"missed key session of {d.isoformat()} ({ev.get('name')}) moved to {day.isoformat()}"
+        if displaced is not None:
+            why += f" in place of {displaced.get('name')}"
+            p.add(
+                "drop",
+                "remove",
+                displaced,
+                None,
+                f"{displaced.get('name')} on {day.isoformat()} makes room for the missed key session",
+            )
+        p.add("move", "change", ev, as_session(ev, day), why)
+        p.hard_days.add(day)
+
+
+def _slot_for(
+    p: _Proposals, ev: Mapping[str, Any], races: Sequence[Goal]
+) -> tuple[date, Mapping[str, Any] | None] | None:
+    by_day: dict[date, list[Mapping[str, Any]]] = {}
+    for e in p.events:
+        d = event_day(e)
+        if d is not None:
+            by_day.setdefault(d, []).append(e)
+    for k in range(7):
+        day = p.today + timedelta(days=k)
+        if _guarded(day, races) is not None:
+            continue
+        if any(h is not None and abs((h - day).days) <= 1 for h in p.hard_days):
+            continue
+        others = [e for e in by_day.get(day, []) if str(e.get("external_id")) not in p.touched]
+        if any(is_key(e) or is_hard(e) for e in others):
+            continue
+        if others:
+            return day, others[0]
+    return None
+
+
+def _red_flags(
+    p: _Proposals,
+    calendar: Sequence[Mapping[str, Any]],
+    wellness: Sequence[Mapping[str, Any]],
+    acts: Sequence[Any],
+    races: Sequence[Goal],
+) -> None:
+    well = [from_api_wellness(w) for w in wellness]
+    ill_until: date | None = None
+    what = "sick"
+    for e in calendar:
+        if e.get("category") in ("SICK", "INJURED"):
+            s = event_day(e)
+            end = str(e.get("end_date_local") or e.get("start_date_local") or "")[:10]
+            last: date | None
+            try:
+                last = date.fromisoformat(end)
+            except ValueError:
+                last = s
+            if s is not None and last is not None and s <= p.today <= last:
+                ill_until = max(ill_until or last, last)
+                what = str(e.get("category")).lower()
+    today_w = next((w for w in well if w.day == p.today), None)
+    if ill_until is None and today_w is not None and (today_w.injury or 0) >= 3:
+        ill_until, what = p.today + timedelta(days=1), "injured (wellness)"
+    if ill_until is not None:
+        for ev in p.events:
+            d = event_day(ev)
+            if d is not None and p.today <= d <= ill_until:
+                p.add("drop", "remove", ev, None, f"{what} until {ill_until.isoformat()}: no training")
+        for ev in p.events:
+            d = event_day(ev)
+            if (
+                d is not None
+                and ill_until < d <= ill_until + timedelta(days=2)
+                and (is_hard(ev) or is_key(ev))
+            ):
+                after = p.easier(ev, "recovery", 40)
+                if after is not None:
+                    p.add(
+                        "swap",
+                        "change",
+                        ev,
+                        after,
+                        f"first days back after being {what}: easy before intensity",
+                    )
+        return
+    rec = recovery(well, p.today)
+    daily = _daily_done(acts, p.today, p.athlete)
+    sod = acwr(daily).start_of_day
+    form = Metric.of("form", p.athlete.ctl - p.athlete.atl, "load/day")
+    r = readiness(signals(rec, sod, form, p.athlete.phase), p.athlete.phase)
+    hrv_low = rec.hrv.status in ("amber", "red")
+    if r.decision == "go" and not hrv_low:
+        return
+    why = f"readiness {r.decision}: {r.rule}" if r.decision != "go" else "HRV below its normal range"
+    for ev in p.events:
+        d = event_day(ev)
+        if d != p.today:
+            continue
+        minutes = round((_num(ev.get("moving_time")) or 3600) / 60)
+        if r.decision == "skip":
+            after = p.easier(ev, "recovery", min(40, minutes))
+            if after is not None:
+                p.add("swap", "change", ev, after, why + "; at most 30-45 min very easy")
+            else:
+                p.add("drop", "remove", ev, None, why)
+        elif is_hard(ev) or is_key(ev):
+            after = p.easier(ev, "easy", int(minutes * 0.8))
+            if after is not None:
+                p.add("swap", "change", ev, after, why + "; intervals replaced by an endurance session")
+
+
+def _daily_done(acts: Sequence[Any], today: date, athlete: AthleteState) -> list[float]:
+    """Done load per day for the 28 days ending today (athlete.recent_daily_load where activities lack)."""
+    out = [0.0] * 28
+    if not acts and athlete.recent_daily_load:
+        hist = list(athlete.recent_daily_load[-28:])
+        return [0.0] * (28 - len(hist)) + hist
+    for a in acts:
+        i = 27 - (today - a.day).days
+        if 0 <= i < 28 and a.load is not None:
+            out[i] += a.load
+    return out
+
+
+def _race_guard(p: _Proposals, races: Sequence[Goal]) -> None:
+    for ev in p.events:
+        d = event_day(ev)
+        if d is None or d < p.today or not (is_key(ev) or is_hard(ev)):
+            continue
+        g = _guarded(d, races)
+        if g is None:
+            continue
+        when = "on race day" if g.date == d else f"{(g.date - d).days * 24} h before the {g.priority} race"
+        if g.date == d:
+            p.add("drop", "remove", ev, None, f"{ev.get('name')} would fall {when} ({g.date.isoformat()})")
+            continue
+        after = p.easier(ev, "opener", 40) if (g.date - d).days == 1 else p.easier(ev, "easy", 45)
+        if after is not None:
+            p.add(
+                "swap",
+                "change",
+                ev,
+                after,
+                f"{ev.get('name')} would fall {when} ({g.date.isoformat()}): swapped for an easier session",
+            )
+        else:
+            p.add("drop", "remove", ev, None, f"{ev.get('name')} would fall {when} ({g.date.isoformat()})")
+
+
+def _acwr_spike(p: _Proposals, acts: Sequence[Any], hi: float = 1.3) -> None:
+    done = _daily_done(acts, p.today - timedelta(days=1), p.athlete)
+    ahead = [0.0] * 7
+    upcoming = []
+    for ev in p.events:
+        d = event_day(ev)
+        if d is not None and 0 <= (d - p.today).days < 7 and str(ev.get("external_id")) not in p.touched:
+            ahead[(d - p.today).days] += _num(ev.get("icu_training_load")) or 0.0
+            upcoming.append(ev)
+    ratio = acwr([*done, *ahead]).coupled.value
+    if ratio is None or ratio <= hi:
+        return
+    chronic = sum([*done, *ahead][-28:]) / 28
+    excess = sum(ahead) - (hi - 0.05) * chronic * 7
+    for ev in sorted(upcoming, key=lambda e: (is_key(e), -(_num(e.get("icu_training_load")) or 0))):
+        if excess <= 0:
+            break
+        load = _num(ev.get("icu_training_load")) or 0.0
+        minutes = round((_num(ev.get("moving_time")) or 0) / 60)
+        if is_key(ev) or minutes < 40:
+            continue
+        keep = max(0.5, 1 - excess / load) if load else 0.5
+        after = p.easier(ev, "easy", int(minutes * keep))
+        if after is not None:
+            p.add(
+                "shorten",
+                "change",
+                ev,
+                after,
+                f"projected ACWR {ratio:.2f} over {hi:.1f} in the next 7 days: shortened",
+            )
+            excess -= load - after.load

@@ -240,25 +240,37 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
             per_min = total / minutes
         hard |= {s.day for s in sessions if s.intensity == "hard"}
         hist = [*hist, *loads]
-        weeks.append(
-            PlanWeek(
-                start=wdays[0].day,
-                kind=kind,
-                target_load=float(target) * (per_min or 0.0),
-                sessions=tuple(sessions),
-                hours=minutes / 60,
-                load=total,
-                monotony=_mono(loads),
-                acwr_end=_ratio(hist[:-7], loads),
-            )
+        week = PlanWeek(
+            wdays[0].day, kind, float(target) * (per_min or 0.0), tuple(sessions), 0.0, 0.0, None, None
         )
+        weeks.append(week)
     if athlete.compliance_pct is not None and athlete.compliance_pct < 70:
         warnings.append(
             f"recent compliance is {athlete.compliance_pct:.0f} %: "
             "a plan the athlete completes beats a bigger one"
         )
-    projection, form = _project(req, athlete, weeks)
-    return Plan(req, tuple(weeks), projection, form, tuple(warnings))
+    return assemble(req, athlete, weeks, warnings)
+
+
+def assemble(
+    req: PlanRequest, athlete: AthleteState, weeks: Sequence[PlanWeek], warnings: Sequence[str]
+) -> Plan:
+    """The plan from its weeks' sessions: each week's hours, load, monotony and end-of-week ACWR, and the
+    projection, recomputed from the sessions (used after build and after editing sessions)."""
+    hist = _history(athlete, req.start)
+    out = []
+    for w in weeks:
+        days = [w.start + timedelta(days=k) for k in range(7)]
+        loads = [sum(s.load for s in w.sessions if s.day == d) for d in days]
+        minutes = sum(s.minutes for s in w.sessions)
+        out.append(
+            replace(
+                w, hours=minutes / 60, load=sum(loads), monotony=_mono(loads), acwr_end=_ratio(hist, loads)
+            )
+        )
+        hist = [*hist, *loads]
+    projection, form = _project(req, athlete, out)
+    return Plan(req, tuple(out), projection, form, tuple(warnings))
 
 
 def _project(
