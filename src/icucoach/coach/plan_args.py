@@ -32,7 +32,7 @@ def goal(raw: str, name: str = "--goal") -> Goal:
     except (ValueError, IndexError):
         raise ArgError(
             f"{name} {raw!r} is not a goal",
-            f"write {name} as DATE:PRIORITY[:NAME], e.g. 2027-04-12:A or 2027-03-01:B:Half",
+            f"write {name} as DATE:PRIORITY[:NAME], e.g. 2027-04-12:A or 2027-03-01:B",
         ) from None
 
 
