@@ -195,11 +195,16 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     hard: set[date] = set()
     last_build = budget
     per_min = None
+    max_build = 0.0
     for i, kind in enumerate(kinds):
         wdays = days[7 * i : 7 * i + 7]
-        base = budget if kind != "recovery" else int(min(budget, last_build) * RECOVERY_SHARE)
+        # A taper trims the block's real volume: the last build week's, not a budget it never reached.
+        base = {"recovery": int(min(budget, last_build) * RECOVERY_SHARE), "build": budget}.get(
+            kind, min(budget, last_build)
+        )
         target, exclude, why = float(base), frozenset[date](), ""
         sessions: list[PlannedSession] = []
+        best: tuple[float, list[PlannedSession]] | None = None  # the biggest week found inside the band
         for _ in range(8):
             spec = WeekSpec(i, kind, int(target), exclude)
             sessions = build_week(wdays, spec, req, shares, ctx.settings_for, hard)
@@ -207,11 +212,34 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
             total = sum(loads)
             s21 = sum(hist[-21:])
             r = 4 * total / (s21 + total) if s21 + total > 0 else None
+            planned = sum(x.minutes for x in sessions)
+            fits = (r is None or r <= hi) and planned <= 1.1 * budget
+            if fits and (best is None or total > best[0]):
+                best = (total, sessions)
             if r is not None and r > hi - ACWR_MARGIN and total > 0:
                 cap = (hi - ACWR_MARGIN) * s21 / (4 - (hi - ACWR_MARGIN))
+                if i == 0 and s21 < 0.25 * 21 * athlete.ctl:
+                    # Next to no recent load: the ratio is unstable from a near-zero chronic load
+                    # (Impellizzeri 2020), so the first week may carry what the athlete's CTL stands for.
+                    cap = max(cap, 7 * athlete.ctl)
+                if total <= cap:
+                    break
                 target *= max(0.2, min(0.97, cap / total))
                 why = "the ACWR band"
                 continue
+            lo_aim = req.acwr_band[0] + ACWR_MARGIN
+            if kind in ("taper", "race") and max_build and total > 0.9 * max_build:
+                target *= 0.85 * max_build / total  # a taper week is lighter than any build week
+                continue
+            if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
+                target *= 1.05 * budget / planned
+                continue
+            if kind == "build" and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
+                floor = lo_aim * s21 / (4 - lo_aim)
+                grown = min(1.05 * budget, target * min(1.5, floor / total))
+                if grown > target + 5:
+                    target = grown
+                    continue
             m = _mono(loads)
             if m is not None and m >= req.max_monotony:
                 easy = [
@@ -224,11 +252,15 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                     why = why or "the monotony limit"
                     continue
             break
+        else:
+            if best is not None:  # the targets oscillated between session counts: keep the best fit
+                sessions = best[1]
         loads = _week_loads(wdays, sessions)
         total = sum(loads)
         minutes = sum(s.minutes for s in sessions)
         if kind == "build":
             last_build = minutes
+            max_build = max(max_build, total)
             if minutes < 0.9 * budget:
                 avail = sum(d.avail for d in wdays)
                 why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
@@ -236,6 +268,12 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                     f"week of {wdays[0].day.isoformat()}: {minutes / 60:.1f} h planned, under the "
                     f"{budget / 60:.1f} h budget, held by {why}"
                 )
+        ratio = _ratio(hist, loads)
+        if kind == "build" and ratio is not None and ratio < req.acwr_band[0]:
+            warnings.append(
+                f"week of {wdays[0].day.isoformat()}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
+                "the budget or the available time is below the athlete's recent load"
+            )
         if per_min is None and minutes:
             per_min = total / minutes
         hard |= {s.day for s in sessions if s.intensity == "hard"}

@@ -117,12 +117,15 @@ def build_week(
         free.remove(min(free, key=lambda i: (i.avail, i.day)))
     opener = [i for i in free if i.days_to_race == 1]
     free = [i for i in free if i.days_to_race != 1]
-    n = 0 if remaining < 20 else min(len(free), max(1, round(remaining / 60)))
+    # A taper cuts sessions as well as minutes: count them on the volume the taper days keep.
+    kept = remaining * (sum(i.factor for i in free) / len(free) if free else 1.0)
+    floor = 40 if spec.kind in ("taper", "race") else 20  # a taper week too small for a session rests
+    n = 0 if kept < floor else min(len(free), max(1, round(kept / 60)))
     if n == 0 and not opener:
         return _sorted(out)
     long_pool = [i for i in free if not _near_race(i)]
     long_day: DayInfo | None = None
-    if long_pool and n >= 1:
+    if long_pool and n >= 3:  # with one or two sessions there is no "long" one
         wanted = [i for i in long_pool if i.day.weekday() == req.availability.long_day]
         long_day = wanted[0] if wanted else max(long_pool, key=lambda i: (i.avail, i.day))
     rest_pool = sorted((i for i in free if i is not long_day), key=lambda i: (-i.avail, i.day))
@@ -152,7 +155,7 @@ def build_week(
     minutes = _allocate(chosen, roles, remaining)
     for i in opener:
         roles[i.day] = "opener"
-        minutes[i.day] = min(45, i.avail)
+        minutes[i.day] = min(i.avail, max(MIN_MINUTES["opener"], min(40, round(0.2 * spec.minutes))))
     infos = {i.day: i for i in [*chosen, *opener]}
     plan_roles = [(infos[d], roles[d], minutes[d]) for d in minutes if minutes[d] > 0]
     sports = _assign_sports(plan_roles, shares)
@@ -211,7 +214,11 @@ def _render_session(
     factor = info.factor if role not in QUALITY else max(info.factor, 0.75)
     if role == "opener":
         factor = 1.0
-    m = max(MIN_MINUTES[role], int(round(minutes * factor / 5.0) * 5))
+    m = int(round(minutes * factor / 5.0) * 5)
+    if m < MIN_MINUTES[role]:
+        if role not in QUALITY and factor < 1.0:
+            return None  # a taper day too short for the session: rest is the taper
+        m = MIN_MINUTES[role]
     if m > info.avail:
         return None
     ss = settings_for(sport)
