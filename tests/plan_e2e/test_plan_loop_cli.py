@@ -155,6 +155,14 @@ def test_two_skipped_sessions_get_proposals_and_approval_writes_them(
         else:
             assert any(e["name"] == p["name"] for e in on_day), p
     assert before != after
+    STATE["adjusted_env"] = env
+
+
+def test_the_first_preview_is_refused_once_the_calendar_moved_on(sb: RunningSandbox) -> None:
+    before = calendar_state(sb)
+    stale = plan(STATE["adjusted_env"], "apply", STATE["preview"]["id"])
+    assert_clean_failure(stale, Exit.INVALID, "changed since", "plan build")
+    assert calendar_state(sb) == before
 
 
 def test_bad_flags_name_the_flag_and_its_format(env: dict[str, str]) -> None:
@@ -171,3 +179,7 @@ def test_bad_flags_name_the_flag_and_its_format(env: dict[str, str]) -> None:
         plan(env, "build", "--hours", "8", "--days", "mon", "--sports", "bike:1"), Exit.USAGE, "--sports"
     )
     assert_clean_failure(plan(env, "apply", "0123456789ab"), Exit.NOT_FOUND, "plan build")
+    assert_clean_failure(plan(env, "adjust", "--approve", "deadbeef"), Exit.NOT_FOUND, "plan adjust")
+    assert_clean_failure(
+        plan(env, "build", "--hours", "8", "--days", "mon", "--format", "xml"), Exit.USAGE, "--format"
+    )
