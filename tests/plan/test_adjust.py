@@ -114,3 +114,16 @@ def test_an_acwr_spike_shortens_the_coming_week() -> None:
         assert a.change.after is not None and a.change.before is not None
         assert a.change.after.minutes < int(a.change.before["moving_time"]) / 60
         assert a.change.load_delta is not None and a.change.load_delta < 0
+
+
+def test_sessions_cut_short_add_a_recovery_day() -> None:
+    events = _plan_events()
+    past = [e for e in events if _day(e) < TODAY]
+    done = [_done(e, n) for n, e in enumerate(past)]
+    for d in done[:2]:
+        d["moving_time"] = int(d["moving_time"] * 0.5)
+    props = propose_adjustments(events, done, [], ATHLETE, today=TODAY)
+    rec = [a for a in props if a.kind == "add_recovery"]
+    assert len(rec) == 1 and "cut short" in rec[0].reason
+    after = rec[0].change.after
+    assert after is not None and after.intensity == "easy" and not after.key and after.day >= TODAY

@@ -43,3 +43,30 @@ def test_back_to_back_hard_only_when_asked(data: st.DataObject) -> None:
     req = replace(data.draw(requests(athlete)), allow_back_to_back_hard=False)
     hard = sorted(s.day for s in build_plan(req, athlete).sessions() if s.intensity == "hard")
     assert all((b - a).days > 1 for a, b in pairwise(hard))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_intensity_distribution_and_long_day(data: st.DataObject) -> None:
+    athlete = data.draw(athletes())
+    req = data.draw(requests(athlete))
+    plan = build_plan(req, athlete)
+    for w in plan.weeks:
+        if w.kind != "build":
+            continue
+        training = [s for s in w.sessions if "opener" not in s.template]
+        moderate = [s for s in training if s.intensity == "moderate"]
+        hard = [s for s in training if s.intensity == "hard"]
+        if req.distribution == "polarised":  # Seiler: low or high, no threshold-ish middle
+            assert not moderate
+            assert len(hard) <= max(1, round(0.2 * len(training)) + 1)
+        elif len(training) >= 2:
+            assert moderate and len(moderate) >= len(hard)
+        days = req.availability.days
+        long_day = req.availability.long_day
+        if len(training) >= 3 and long_day is not None and days[long_day] >= max(days.values()):
+            on_long_day = [s for s in training if s.day.weekday() == long_day]
+            assert (
+                on_long_day
+                and on_long_day[0].minutes >= max(s.minutes for s in training if s.intensity == "easy") - 5
+            )

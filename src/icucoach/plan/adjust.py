@@ -164,6 +164,7 @@ def _done_on(acts: Sequence[Any], day: date, sport: str) -> list[Any]:
 
 def _missed(p: _Proposals, acts: Sequence[Any], races: Sequence[Goal]) -> None:
     start = p.today - timedelta(days=MISSED_LOOKBACK_DAYS)
+    cut: list[str] = []
     for ev in p.events:
         d = event_day(ev)
         if d is None or not start <= d < p.today:
@@ -172,11 +173,8 @@ def _missed(p: _Proposals, acts: Sequence[Any], races: Sequence[Goal]) -> None:
         planned_s = _num(ev.get("moving_time"))
         if done:
             secs = sum(a.duration or 0 for a in done)
-            if planned_s and secs < SHORTENED_SHARE * planned_s and is_key(ev):
-                why = f"key session of {d.isoformat()} cut to {secs / 60:.0f} of {planned_s / 60:.0f} min"
-                p.out.append(
-                    Adjustment(Change("keep", d, str(ev.get("external_id")), ev, None, why, 0.0), "drop", why)
-                )
+            if planned_s and secs < SHORTENED_SHARE * planned_s:
+                cut.append(f"{d.isoformat()} ({secs / 60:.0f} of {planned_s / 60:.0f} min)")
             continue
         if not is_key(ev):
             why = (
@@ -206,6 +204,14 @@ def _missed(p: _Proposals, acts: Sequence[Any], races: Sequence[Goal]) -> None:
             )
         p.add("move", "change", ev, as_session(ev, day), why)
         p.hard_days.add(day)
+    if len(cut) >= 2:  # sessions cut short again and again: fatigue, not a schedule problem
+        nxt = [e for e in p.events if (event_day(e) or date.min) >= p.today and (is_hard(e) or is_key(e))]
+        for ev in nxt[:1]:
+            minutes = round((_num(ev.get("moving_time")) or 3600) / 60)
+            after = p.easier(ev, "recovery", min(45, minutes))
+            if after is not None:
+                why = f"{len(cut)} sessions cut short in the last week ({', '.join(cut)}): an easy day first"
+                p.add("add_recovery", "change", ev, after, why)
 
 
 def _slot_for(

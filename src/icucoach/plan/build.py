@@ -245,7 +245,10 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                 easy = [
                     s
                     for s in sessions
-                    if s.intensity == "easy" and s.recurrence_id is None and s.day not in exclude
+                    if s.intensity == "easy"
+                    and not s.key
+                    and s.recurrence_id is None
+                    and s.day not in exclude
                 ]
                 if len(easy) > 1:
                     exclude = exclude | {min(easy, key=lambda s: (s.load, s.day)).day}
@@ -282,6 +285,11 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
             wdays[0].day, kind, float(target) * (per_min or 0.0), tuple(sessions), 0.0, 0.0, None, None
         )
         weeks.append(week)
+    if max_build and max_build < 7 * athlete.ctl:
+        warnings.append(
+            f"the build weeks carry up to {max_build:.0f} load, under the {7 * athlete.ctl:.0f} a week the "
+            f"athlete's CTL ({athlete.ctl:.0f}) stands for: fitness will fall over the block"
+        )
     if athlete.compliance_pct is not None and athlete.compliance_pct < 70:
         warnings.append(
             f"recent compliance is {athlete.compliance_pct:.0f} %: "

@@ -69,12 +69,23 @@ def _near_race(info: DayInfo) -> bool:
     return info.days_to_race is not None and info.days_to_race <= 2
 
 
-def _assign_sports(roles: list[tuple[DayInfo, str, int]], shares: Mapping[str, float]) -> dict[date, str]:
-    """Sport per session: longest first, to the sport furthest below its share of the week's minutes."""
+def _assign_sports(
+    roles: list[tuple[DayInfo, str, int]], shares: Mapping[str, float], week: int
+) -> dict[date, str]:
+    """Sport per session: quality sessions take the sports in turn week by week (biggest share first, so
+    every sport gets its intervals), then the rest longest first to the sport furthest below its share."""
     total = sum(m for _, _, m in roles) or 1
     done = dict.fromkeys(shares, 0.0)
     out: dict[date, str] = {}
-    for info, role, minutes in sorted(roles, key=lambda r: (-r[2], r[0].day)):
+    order = sorted(shares, key=lambda s: (-shares[s], s))
+    quality = sorted((r for r in roles if r[1] in QUALITY), key=lambda r: r[0].day)
+    for j, (info, role, minutes) in enumerate(quality):
+        able = [s for s in order if role in ROLES.get(s, {})] or order
+        pick = able[(week + j) % len(able)]
+        out[info.day] = pick
+        done[pick] += minutes
+    rest = [r for r in roles if r[1] not in QUALITY]
+    for info, role, minutes in sorted(rest, key=lambda r: (-r[2], r[0].day)):
         able = [s for s in shares if role in ROLES.get(s, {})] or list(shares)
         best = max(able, key=lambda s: (shares[s] * total - done[s], shares[s], s))
         out[info.day] = best
@@ -158,7 +169,7 @@ def build_week(
         minutes[i.day] = min(i.avail, max(MIN_MINUTES["opener"], min(40, round(0.2 * spec.minutes))))
     infos = {i.day: i for i in [*chosen, *opener]}
     plan_roles = [(infos[d], roles[d], minutes[d]) for d in minutes if minutes[d] > 0]
-    sports = _assign_sports(plan_roles, shares)
+    sports = _assign_sports(plan_roles, shares, spec.index)
     for j, (info, role, m) in enumerate(sorted(plan_roles, key=lambda r: r[0].day)):
         s = _render_session(info, role, m, sports[info.day], settings_for, spec.index + j, spec.kind)
         if s is not None:
@@ -223,7 +234,7 @@ def _render_session(
         return None
     ss = settings_for(sport)
     while m >= 10:
-        r = render(sport, role, m, ss, rotation)
+        r = render(sport, role, m, ss, rotation if role in QUALITY else 0)
         if r is None:
             return None
         if r.minutes <= info.avail:

@@ -343,11 +343,16 @@ def _power_totals(tot: Totals, steps: list[Step], secs: list[int], th: Threshold
 
 
 def to_workout_doc(
-    w: Workout, sport: str | None = None, sport_settings: dict | None = None, resolve: bool = False
+    w: Workout,
+    sport: str | None = None,
+    sport_settings: dict | None = None,
+    resolve: bool = False,
+    totals: Totals | None = None,
 ) -> dict:
-    """The workout_doc the API would return for this workout (``resolve`` adds ``_power`` etc.)."""
+    """The workout_doc the API would return for this workout (``resolve`` adds ``_power`` etc.);
+    ``totals``: ``compute_totals`` of the same workout and settings, when the caller has it already."""
     th = Thresholds.from_settings(sport_settings, sport or w.sport)
-    tot = compute_totals(w, th)
+    tot = totals if totals is not None else compute_totals(w, th)
     steps: list[dict] = []
     section = None
     for it in w.items:

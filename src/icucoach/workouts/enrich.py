@@ -56,8 +56,8 @@ def enrich_event(description: str | None, sport: str | None, sport_settings: dic
         ss = sport_settings if isinstance(sport_settings, dict) else None
         w = result.workout
         th = Thresholds.from_settings(ss, sport)
-        doc = to_workout_doc(w, sport, ss)
         tot = compute_totals(w, th)
+        doc = to_workout_doc(w, sport, ss, totals=tot)  # the totals once: they dominate the cost
         uses_power = tot.target == "POWER"
         return {
             "workout_doc": doc,
