@@ -49,8 +49,7 @@ def local_console(sb: RunningSandbox) -> Iterator[LocalConsole]:
     client = IntervalsClient(ClientSettings(api_key=coach.api_key, base_url=sb.base_url))
     provider = LocalProvider(client, today=TODAY)
     with serve_in_background(local_app(provider)) as port:
-        provider.origin = f"http://127.0.0.1:{port}"
-        yield LocalConsole(provider.origin, provider)
+        yield LocalConsole(f"http://127.0.0.1:{port}", provider)
 
 
 @contextmanager

@@ -7,13 +7,21 @@ light and dark themes and on a phone go to ``tests/service/artifacts/`` (kept by
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from icucoach.sandbox import RunningSandbox
 from service.conftest import shoot, unlabelled
-from service.console_helpers import PERSONA_ID, LocalConsole, local_console, squad_sandbox
+from service.console_helpers import (
+    PERSONA_ID,
+    LocalConsole,
+    grant,
+    hosted,
+    local_console,
+    squad_sandbox,
+)
 
 RED = "rgb(179, 38, 30)"  # --chip-red in the light theme (style.css)
 
@@ -94,6 +102,11 @@ def test_week_page_charts_and_a_note_from_the_browser(browser: Any, console: Loc
     assert page.get_by_text("What got in the way on Thursday?").is_visible()
     page.context.close()
 
+    phone = open_page(browser, f"{console.url}/coach/athletes/{athlete}/week?week=2026-11-16", phone=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shoot(phone, "console-week-phone")
+    phone.context.close()
+
 
 def test_season_and_review_pages_render_their_charts(browser: Any, console: LocalConsole) -> None:
     athlete = PERSONA_ID["too_hard"]
@@ -129,3 +142,26 @@ def test_feed_lists_recent_sessions_against_their_plans(browser: Any, console: L
     page.wait_for_url("**/coach/feed?days=7")
     assert page.locator("table.feed tbody tr").count() > three
     page.context.close()
+
+
+def test_a_hosted_coach_reaches_the_console_from_their_link(
+    browser: Any, squad_sb: RunningSandbox, tmp_path: Path
+) -> None:
+    with hosted(squad_sb, tmp_path / "service.db") as web:
+        links = [
+            grant(web, squad_sb, PERSONA_ID["sick"], "read-only"),
+            grant(web, squad_sb, PERSONA_ID["compliant"], "plan"),
+        ]
+        page = open_page(browser, web.url + links[0])
+        for link in links:  # each athlete's invitation is accepted from its own email
+            page.goto(web.url + link)
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_url("**/coach/me")
+        page.get_by_role("link", name="Open the coach console").click()
+        page.wait_for_url("**/coach/squad")
+        shown = page.locator("tbody tr")
+        assert shown.count() == 2
+        assert row(page, "sick").locator(".badge.sev-alarm").is_visible()
+        assert page.get_by_role("link", name="Your coach URL").is_visible()
+        shoot(page, "console-hosted-squad")
+        page.context.close()

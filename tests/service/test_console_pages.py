@@ -119,6 +119,12 @@ def test_athlete_week_season_and_review_pages_render_with_charts(http: httpx.Cli
     assert review.status_code == 200 and "Step by step" in review.text and "<svg" in review.text
 
 
+def test_a_foreign_host_name_is_refused(http: httpx.Client) -> None:
+    """A site that re-points its own name at 127.0.0.1 (DNS rebinding) cannot read the console."""
+    assert http.get("/coach/squad", headers={"Host": "evil.example"}).status_code == 400
+    assert http.get("/coach/squad", headers={"Host": "localhost"}).status_code == 200
+
+
 def test_unknown_athlete_and_session_are_404_pages(http: httpx.Client) -> None:
     for path in ("/coach/athletes/i999999/week", "/coach/athletes/i999999/season", "/coach/athletes/x/week"):
         answer = http.get(path)

@@ -36,7 +36,7 @@ def console(
     """Serve the coach console (squad, feed, athlete week, season, workout review) on localhost."""
     from icucoach.commands._console import fail, fail_from
     from icucoach.intervals import ClientSettings, ConfigurationError, IntervalsClient, IntervalsError
-    from icucoach.service.web.console_hosts import LocalProvider, local_app
+    from icucoach.service.web.console_hosts import LOCAL_NAMES, LocalProvider, local_app
     from icucoach.serving import PortUnavailableError, listen_socket, serve_foreground
 
     if not 0 < port < 65536:
@@ -62,13 +62,20 @@ def console(
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}"
-    provider = LocalProvider(IntervalsClient(settings), today=today, origin=url)
+    provider = LocalProvider(IntervalsClient(settings), today=today)
 
     def ready() -> None:
         print(f"icucoach console: {url}/coach/squad (Ctrl-C stops it)", file=sys.stderr, flush=True)
+        if host not in LOCAL_NAMES:
+            # the pages have no sign-in: the key is the sign-in
+            print(
+                f"warning: anyone who can reach {host} reads your athletes' training and may write notes",
+                file=sys.stderr,
+                flush=True,
+            )
 
     try:
-        serve_foreground(local_app(provider), sock, on_ready=ready)
+        serve_foreground(local_app(provider, host), sock, on_ready=ready)
     except KeyboardInterrupt:
         print("icucoach console stopped.", file=sys.stderr, flush=True)
 

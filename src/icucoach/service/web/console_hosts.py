@@ -7,8 +7,8 @@
   revoke closes the pages at once.
 - ``LocalProvider`` / ``local_app``: ``icucoach console``. One API key (the coach's), the athletes who share
   with its owner (``roster_sources``), the key's access level deciding writes. No account and no cookie: the
-  forms carry a per-process random token (a page on another site cannot read it), and the Origin, when sent,
-  must be the console's own.
+  forms carry a per-process random token (a page on another site cannot read it), the Origin, when sent,
+  must be the console's own, and only its own host names are answered (no DNS rebinding).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
@@ -37,7 +39,7 @@ from icucoach.service.web.render import ENV, STATIC, page
 from icucoach.service.web.squad_pages import CONSOLE_CSP, routes
 
 NOTE_TOOL = "icu_add_note"
-MAX_CACHES = 200  # coaches whose squad cache a worker keeps (least recently used dropped)
+MAX_CACHES = 50  # coaches whose squad snapshots a worker keeps in memory (least recently used dropped)
 
 
 class HubProvider:
@@ -106,12 +108,9 @@ class LocalProvider:
 
     ROSTER_FRESH_S = 300.0
 
-    def __init__(
-        self, client: IntervalsClient, *, today: date | None = None, origin: str | None = None
-    ) -> None:
+    def __init__(self, client: IntervalsClient, *, today: date | None = None) -> None:
         self.client = client
         self.today = today
-        self.origin = origin  # http://host:port, once known; forms from anywhere else are refused
         self.token = secrets.token_urlsafe(32)
         self.squad_cache = SquadCache()
         self._roster: list[AthleteSource] | None = None
@@ -134,7 +133,7 @@ class LocalProvider:
 
     async def form(self, request: Request) -> FormData:
         origin = request.headers.get("origin")
-        own = self.origin or f"{request.url.scheme}://{request.url.netloc}"
+        own = f"{request.url.scheme}://{request.url.netloc}"  # the Host was checked (``local_app``)
         if origin is not None and origin != "null" and origin.rstrip("/") != own.rstrip("/"):
             raise CsrfError("foreign origin")
         form = await request.form()
@@ -188,8 +187,13 @@ class _Headers:
         await self.app(scope, receive, send_wrapper)
 
 
-def local_app(provider: LocalProvider) -> Any:
-    """The console as its own ASGI app: the pages, ``/`` → the squad, and the static files."""
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def local_app(provider: LocalProvider, host: str = "127.0.0.1") -> Any:
+    """The console as its own ASGI app: the pages, ``/`` → the squad, and the static files. Requests must
+    name the console's own host (or localhost): a web page that re-points its domain at 127.0.0.1 (DNS
+    rebinding) gets a 400, not the squad."""
     table: list[BaseRoute] = [
         *routes(provider, home_redirect=True),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
@@ -202,7 +206,9 @@ def local_app(provider: LocalProvider) -> Any:
         finally:
             await provider.client.aclose()
 
-    return _Headers(Starlette(routes=table, lifespan=lifespan))
+    names = sorted({*LOCAL_NAMES, host.strip("[]")})
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=names)]
+    return _Headers(Starlette(routes=table, lifespan=lifespan, middleware=middleware))
 
 
-__all__ = ["HubProvider", "LocalProvider", "local_app"]
+__all__ = ["LOCAL_NAMES", "HubProvider", "LocalProvider", "local_app"]
