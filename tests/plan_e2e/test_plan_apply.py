@@ -110,3 +110,22 @@ async def test_a_hand_edited_session_is_kept_unless_overwrite(
     replaced = await plan_io.apply_preview(c, (await _preview(c, store)).preview, overwrite_hand_edited=True)
     assert replaced.upserted >= 1
     assert ours(sb)[target["external_id"]]["name"] != "Long ride with the club"
+
+
+async def test_repeating_an_apply_that_kept_a_hand_edit_writes_nothing(
+    sb: RunningSandbox, client: tuple[IntervalsClient, Counting]
+) -> None:
+    c, wire = client
+    store = MemoryStore()
+    await plan_io.apply_preview(c, (await _preview(c, store)).preview, overwrite_hand_edited=True)
+    target = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])[3]
+    await c.update_event(target["id"], {"name": "Hills with Sam"})
+    more = plan_io.Ask(weekly_hours=9, availability=plan_args.days("mon,wed,thu,sat,sun", 9, "sun"))
+    pv = (await _preview(c, store, more)).preview
+    assert any(it.hand_edited for it in pv.items) and any(not it.hand_edited for it in pv.items)
+    first = await plan_io.apply_preview(c, pv)
+    assert first.skipped and first.writes > 0
+    wire.methods.clear()
+    again = await plan_io.apply_preview(c, pv)
+    assert again.already and wire.writes() == 0
+    assert ours(sb)[target["external_id"]]["name"] == "Hills with Sam"

@@ -382,7 +382,8 @@ async def apply_preview(
     ours = {e.get("id") for e in events if is_ours(e)}
     items = [replace(it, event_id=it.event_id if it.event_id in ours else None) for it in items]
     if fingerprint(events) != pv.base:
-        if _in_effect(items, events):
+        # a hand-edited change that this apply would skip anyway does not make it a different apply
+        if _in_effect([it for it in items if overwrite_hand_edited or not it.hand_edited], events):
             return Applied(0, 0, already=True)
         raise PlanError(
             f"the calendar of {pv.athlete_name or pv.athlete_id} changed since preview {pv.id} was made, "
