@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from icucoach.analytics.compliance import pair
+from icucoach.analytics.inputs import from_api_activity, from_api_event
 from icucoach.coach.plan_previews import Preview, PreviewItem, PreviewStore, preview_id
 from icucoach.plan import (
     Adjustment,
@@ -44,6 +46,7 @@ from icucoach.plan.model import EXTERNAL_ID_PREFIX
 RACE_CATEGORIES = ("RACE_A", "RACE_B", "RACE_C")
 RACE_HORIZON_DAYS = 400  # races further out than this are not goals of a block built now
 HISTORY_DAYS = 28
+COMPLIANCE_DAYS = 14
 ADJUST_BACK_DAYS = 14
 ADJUST_AHEAD_DAYS = 42
 SPORT_FAMILIES = {
@@ -110,6 +113,9 @@ async def read_inputs(client: Any, athlete_id: str, today: date | None = None) -
     races = await client.list_events(
         today, today + timedelta(days=RACE_HORIZON_DAYS), list(RACE_CATEGORIES), athlete_id=aid
     )
+    planned = await client.list_events(
+        today - timedelta(days=COMPLIANCE_DAYS - 1), today, ["WORKOUT"], athlete_id=aid
+    )
     latest = next((w for w in reversed(wellness) if w.get("ctl") is not None), None)
     loads = [0.0] * HISTORY_DAYS
     seconds: dict[str, float] = {}
@@ -129,6 +135,9 @@ async def read_inputs(client: Any, athlete_id: str, today: date | None = None) -
         atl=float(latest.get("atl") or 0.0) if latest else 0.0,
         sport_settings=settings,
         recent_daily_load=tuple(loads),
+        compliance_pct=compliance(
+            [_dump(e) for e in planned], activities, today - timedelta(days=COMPLIANCE_DAYS - 1), today
+        ),
     )
     goals = tuple(
         Goal(d, str(e.category)[-1], e.name)
@@ -137,6 +146,21 @@ async def read_inputs(client: Any, athlete_id: str, today: date | None = None) -
     )
     shares = {f: s / total for f, s in sorted(seconds.items()) if total and s / total >= 0.1}
     return Inputs(aid, getattr(athlete, "name", None), state, goals, shares)
+
+
+def compliance(
+    planned: Sequence[Mapping[str, Any]], done: Sequence[Mapping[str, Any]], first: date, today: date
+) -> float | None:
+    """Planned sessions done (in full or in part) over ``first``..``today``, in % (None: nothing planned)."""
+    plans = [from_api_event(e) for e in planned if _day(e) is not None]
+    acts = [from_api_activity(a) for a in done if _day(a) is not None]
+    # today's session may still be done: judged from yesterday back
+    pairs = [
+        p for p in pair(plans, acts, first, today, today) if p.planned is not None and p.status != "pending"
+    ]
+    if not pairs:
+        return None
+    return 100.0 * sum(1 for p in pairs if p.status in ("completed", "partial")) / len(pairs)
 
 
 @dataclass(frozen=True)
