@@ -1,6 +1,7 @@
 """What a plan is built from, read through the real client from the 12-athlete squad sandbox: CTL and ATL
 are the API's wellness values of today, the last 28 days' loads are the activities', the goals are the
-calendar's races, and the skipper's missed sessions show as low compliance, which the plan warns about."""
+calendar's races, the phase is the status digest's, and the skipper's missed sessions show as low
+compliance, which the plan warns about."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def test_state_is_the_apis_numbers_and_goals_are_the_calendars_races(squad: Runn
     }
     assert {g.date.isoformat(): g.priority for g in got.races} == races
     assert got.state.compliance_pct is not None and got.state.compliance_pct >= 90
+    assert got.state.phase == "build"  # analytics.phase over the snapshot, as the status digest says
 
 
 def test_the_skippers_low_compliance_is_read_and_warned_about(squad: RunningSandbox) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from icucoach.analytics.compliance import pair
 from icucoach.analytics.inputs import from_api_activity, from_api_event
 from icucoach.coach.plan_previews import Preview, PreviewItem, PreviewStore, preview_id
+from icucoach.insights.snapshot import fetch_snapshot
 from icucoach.plan import (
     Adjustment,
     AthleteState,
@@ -102,42 +103,35 @@ class Inputs:
 
 
 async def read_inputs(client: Any, athlete_id: str, today: date | None = None) -> Inputs:
-    """Read the athlete (sport settings), wellness, the last 28 days' activities and upcoming races."""
-    athlete = await client.get_athlete(athlete_id)
-    aid = str(getattr(athlete, "id", None) or athlete_id)
-    if today is None:
-        today = await client.today(aid)
-    first = today - timedelta(days=HISTORY_DAYS - 1)
-    wellness = [_dump(w) for w in await client.list_wellness(first, today, athlete_id=aid)]
-    activities = [_dump(a) for a in await client.list_activities(first, today, athlete_id=aid)]
+    """The athlete's snapshot (``insights.fetch_snapshot``: athlete, activities, wellness and events in four
+    requests, as every other view reads them) and the races of the next 400 days (one more)."""
+    snap = await fetch_snapshot(client, athlete_id, today=today)
+    aid, today = snap.athlete_id, snap.today
     races = await client.list_events(
         today, today + timedelta(days=RACE_HORIZON_DAYS), list(RACE_CATEGORIES), athlete_id=aid
     )
-    planned = await client.list_events(
-        today - timedelta(days=COMPLIANCE_DAYS - 1), today, ["WORKOUT"], athlete_id=aid
-    )
-    latest = next((w for w in reversed(wellness) if w.get("ctl") is not None), None)
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    dated = [(d, a) for a in snap.activities if (d := _day(a)) is not None and first <= d <= today]
+    activities = [a for _, a in dated]
+    latest = next((w for w in reversed(snap.wellness) if w.get("ctl") is not None), None)
     loads = [0.0] * HISTORY_DAYS
     seconds: dict[str, float] = {}
-    for a in activities:
-        d = _day(a)
-        if d is not None and first <= d <= today:
-            loads[(d - first).days] += float(a.get("icu_training_load") or 0)
+    for d, a in dated:
+        loads[(d - first).days] += float(a.get("icu_training_load") or 0)
         fam = family(a.get("type"))
         if fam is not None:
             seconds[fam] = seconds.get(fam, 0.0) + float(a.get("moving_time") or 0)
     total = sum(seconds.values())
-    settings = tuple(_dump(s) for s in (getattr(athlete, "sportSettings", None) or []))
+    planned = [e for e in snap.events if e.get("category") == "WORKOUT"]
     state = AthleteState(
         today=today,
         # the API's values (what the athlete sees); a new account without wellness starts from zero
         ctl=float(latest.get("ctl") or 0.0) if latest else 0.0,
         atl=float(latest.get("atl") or 0.0) if latest else 0.0,
-        sport_settings=settings,
+        sport_settings=tuple(snap.sport_settings),
         recent_daily_load=tuple(loads),
-        compliance_pct=compliance(
-            [_dump(e) for e in planned], activities, today - timedelta(days=COMPLIANCE_DAYS - 1), today
-        ),
+        phase=snap.status().phase.phase,
+        compliance_pct=compliance(planned, activities, today - timedelta(days=COMPLIANCE_DAYS - 1), today),
     )
     goals = tuple(
         Goal(d, str(e.category)[-1], e.name)
@@ -145,7 +139,7 @@ async def read_inputs(client: Any, athlete_id: str, today: date | None = None) -
         if (d := _day(_dump(e))) is not None and d >= today
     )
     shares = {f: s / total for f, s in sorted(seconds.items()) if total and s / total >= 0.1}
-    return Inputs(aid, getattr(athlete, "name", None), state, goals, shares)
+    return Inputs(aid, snap.athlete.get("name"), state, goals, shares)
 
 
 def compliance(
