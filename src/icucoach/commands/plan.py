@@ -135,7 +135,7 @@ def applied_text(what: str, a: Applied) -> str:
 
 def build(
     goal: list[str] = typer.Option(
-        [], "--goal", help="DATE:PRIORITY[:NAME], e.g. 2027-04-12:A (repeatable)."
+        [], "--goal", metavar="DATE:PRIORITY", help="e.g. 2027-04-12:A, or 2027-04-12:A:name (repeatable)."
     ),
     hours: float | None = typer.Option(None, "--hours", help="Weekly training hours (budget ±10 %)."),
     days: str = typer.Option(..., "--days", help="Training days, e.g. mon,wed,thu,sat,sun (day:MIN to cap)."),
