@@ -127,3 +127,38 @@ def test_sessions_cut_short_add_a_recovery_day() -> None:
     assert len(rec) == 1 and "cut short" in rec[0].reason
     after = rec[0].change.after
     assert after is not None and after.intensity == "easy" and not after.key and after.day >= TODAY
+
+
+def _wellness(day: date, hrv_today: float, rhr_today: int) -> list[dict[str, Any]]:
+    """Six weeks of steady HRV / resting HR, then ``day``'s readings."""
+    past = [
+        {"id": (day - timedelta(days=k)).isoformat(), "hrv": 80.0 + k % 3, "restingHR": 48}
+        for k in range(1, 43)
+    ]
+    return [*past, {"id": day.isoformat(), "hrv": hrv_today, "restingHR": rhr_today}]
+
+
+def test_hrv_crash_swaps_todays_intervals_and_a_normal_day_does_not() -> None:
+    events = _plan_events()
+    hard = next(e for e in events if _day(e) >= TODAY and "icucoach-template:ride-endurance" not in e["tags"])
+    day = _day(hard)
+    # A month at the athlete's usual load before the block, then the block as planned: no load signal.
+    base = [
+        {
+            "id": f"b{k}",
+            "start_date_local": f"{START - timedelta(days=k)}T08:00:00",
+            "type": "Ride",
+            "moving_time": 5400,
+            "icu_training_load": 60,
+        }
+        for k in range(1, 29)
+    ]
+    done = base + [_done(e, n) for n, e in enumerate(events) if _day(e) < day]
+    props = propose_adjustments(events, done, _wellness(day, 45.0, 60), ATHLETE, today=day)
+    swapped = _about(props, hard)
+    assert len(swapped) == 1 and swapped[0].kind == "swap"
+    after = swapped[0].change.after
+    assert after is not None and after.intensity == "easy" and after.day == day
+    assert "readiness" in swapped[0].reason or "HRV" in swapped[0].reason
+    calm = propose_adjustments(events, done, _wellness(day, 81.0, 48), ATHLETE, today=day)
+    assert not _about(calm, hard)

@@ -35,6 +35,7 @@ TAPER_DAYS = {"A": 12, "B": 6, "C": 2}
 # Volume kept on taper days: A -40 % in its first days, -55 % in the last week (Bosquet 2007: -41-60 %).
 TAPER_VOLUME = {"A": (0.6, 0.45), "B": (0.7, 0.7), "C": (0.85, 0.85)}
 RECOVERY_SHARE = 0.65
+STEP_LOADING = {3: (0.98, 1.02), 4: (0.97, 1.0, 1.03)}  # budget share per build week of a cycle
 LOW_CTL = 30.0  # below it, 2:1 build/recovery cycles instead of 3:1
 MAX_WEEKS = 52
 ACWR_MARGIN = 0.03  # aim this far inside the band: template durations round to the minute
@@ -59,9 +60,14 @@ def _weeks(req: PlanRequest) -> tuple[int, list[str]]:
     return 4, ["no A race and no number of weeks given: planned 4 weeks"]
 
 
+def cycle_len(ctl: float) -> int:
+    """Weeks per build/recovery cycle: 3 (2:1) below CTL 30, else 4 (3:1)."""
+    return 3 if ctl < LOW_CTL else 4
+
+
 def _kinds(req: PlanRequest, n: int, ctl: float) -> list[str]:
     a = req.a_race()
-    cycle = 3 if ctl < LOW_CTL else 4
+    cycle = cycle_len(ctl)
     out, c = [], 0
     for i in range(n):
         ws = req.start + timedelta(days=7 * i)
@@ -199,13 +205,19 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     for i, kind in enumerate(kinds):
         wdays = days[7 * i : 7 * i + 7]
         # A taper trims the block's real volume: the last build week's, not a budget it never reached.
-        base = {"recovery": int(min(budget, last_build) * RECOVERY_SHARE), "build": budget}.get(
-            kind, min(budget, last_build)
-        )
+        step = 0
+        while kind == "build" and step < i and kinds[i - step - 1] == "build":
+            step += 1
+        # Step loading inside a cycle (Bompa & Haff): 97 / 100 / 103 % of the budget, 98 / 102 % in 2:1.
+        ramp = STEP_LOADING[cycle_len(athlete.ctl)][min(step, cycle_len(athlete.ctl) - 2)]
+        base = {
+            "recovery": int(min(budget, last_build) * RECOVERY_SHARE),
+            "build": int(budget * ramp),
+        }.get(kind, min(budget, last_build))
         target, exclude, why = float(base), frozenset[date](), ""
         sessions: list[PlannedSession] = []
         best: tuple[float, list[PlannedSession]] | None = None  # the biggest week found inside the band
-        for _ in range(8):
+        for _ in range(12):
             spec = WeekSpec(i, kind, int(target), exclude)
             sessions = build_week(wdays, spec, req, shares, ctx.settings_for, hard)
             loads = _week_loads(wdays, sessions)
@@ -213,7 +225,8 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
             s21 = sum(hist[-21:])
             r = 4 * total / (s21 + total) if s21 + total > 0 else None
             planned = sum(x.minutes for x in sessions)
-            fits = (r is None or r <= hi) and planned <= 1.1 * budget
+            mono = _mono(loads)
+            fits = (r is None or r <= hi) and planned <= 1.1 * budget and (mono or 0) < req.max_monotony
             if fits and (best is None or total > best[0]):
                 best = (total, sessions)
             if r is not None and r > hi - ACWR_MARGIN and total > 0:
@@ -228,8 +241,10 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                 why = "the ACWR band"
                 continue
             lo_aim = req.acwr_band[0] + ACWR_MARGIN
-            if kind in ("taper", "race") and max_build and total > 0.9 * max_build:
-                target *= 0.85 * max_build / total  # a taper week is lighter than any build week
+            cap_share = {"taper": 0.9, "race": 0.75}.get(kind)
+            if cap_share and max_build and total > cap_share * max_build:
+                # A taper week is lighter than any build week, the race week clearly so.
+                target *= (cap_share - 0.05) * max_build / total
                 continue
             if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
                 target *= 1.05 * budget / planned
@@ -240,8 +255,12 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
                 if grown > target + 5:
                     target = grown
                     continue
-            m = _mono(loads)
-            if m is not None and m >= req.max_monotony:
+            if kind == "build" and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
+                grown = min(1.08 * budget, target * 0.96 * budget / planned)
+                if grown > target + 2:  # template durations rounded the week down: give it back
+                    target = grown
+                    continue
+            if mono is not None and mono >= req.max_monotony:
                 easy = [
                     s
                     for s in sessions
@@ -264,7 +283,7 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
         if kind == "build":
             last_build = minutes
             max_build = max(max_build, total)
-            if minutes < 0.9 * budget:
+            if minutes < 0.9 * budget + 1:
                 avail = sum(d.avail for d in wdays)
                 why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
                 warnings.append(

@@ -196,6 +196,15 @@ def _allocate(chosen: list[DayInfo], roles: dict[date, str], total: float) -> di
     left = total - sum(out.values())
     for d in easy:
         out[d] = min(caps[d], max(0.0, left / len(easy)))
+    longs = [d for d in out if roles[d] == "long"]
+    if longs and easy:  # the long session is never shorter than an easy one when its day has the time
+        d0 = longs[0]
+        pool = out[d0] + sum(out[d] for d in easy)
+        want = min(caps[d0], pool / (len(easy) + 1) + 5)
+        if want > out[d0]:
+            out[d0] = want
+            for d in easy:
+                out[d] = min(caps[d], max(0.0, (pool - want) / len(easy)))
     for group, ceiling in (("long", 360.0), ("easy", 600.0), ("recovery", 600.0), ("q", 120.0)):
         left = total - sum(out.values())
         for d in sorted(out):
