@@ -11,7 +11,6 @@ Failures are one ``error:`` and one ``fix:`` line with the exit code of their ca
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
-from icucoach.commands._console import fail, fail_from, run_async
+from icucoach.commands._console import fail, fail_from, pinned_today, run_async
 from icucoach.exitcodes import Exit
 
 if TYPE_CHECKING:
@@ -40,16 +39,6 @@ def _parsed(make: Callable[[], T]) -> T:
         return make()
     except ArgError as exc:
         fail(exc.message, exc.fix)
-
-
-def _today() -> date | None:
-    raw = os.environ.get("ICUCOACH_TODAY", "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        fail(f"ICUCOACH_TODAY={raw!r} is not a date", "set it as YYYY-MM-DD, or unset it")
 
 
 def _settings() -> Any:
@@ -167,7 +156,7 @@ def build(
         distribution=_parsed(lambda: plan_args.distribution(distribution)),
         weeks=weeks,
     )
-    settings, today = _settings(), _today()
+    settings, today = _settings(), pinned_today()
     built, applied = run_async(lambda: _build(settings, athlete, ask, today, apply))
     pv = built.preview
     data = {"preview": pv.to_dict(), "applied": applied.to_dict() if applied else None}
@@ -242,7 +231,7 @@ def adjust_cmd(
 ) -> None:
     """Propose changes to the plan from what happened (missed sessions, red flags, ACWR); --approve writes."""
     _check_format(fmt)
-    today = _today()
+    today = pinned_today()
     if day:
         try:
             today = date.fromisoformat(day)
