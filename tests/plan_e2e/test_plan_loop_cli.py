@@ -180,6 +180,8 @@ def test_bad_flags_name_the_flag_and_its_format(env: dict[str, str]) -> None:
     )
     assert_clean_failure(plan(env, "apply", "0123456789ab"), Exit.NOT_FOUND, "plan build")
     assert_clean_failure(plan(env, "adjust", "--approve", "deadbeef"), Exit.NOT_FOUND, "plan adjust")
+    no_key = {k: v for k, v in env.items() if k != "INTERVALS_API_KEY"}
+    assert_clean_failure(plan(no_key, "adjust"), Exit.CONFIG, "INTERVALS_API_KEY")
     assert_clean_failure(
         plan(env, "build", "--hours", "8", "--days", "mon", "--format", "xml"), Exit.USAGE, "--format"
     )
