@@ -28,6 +28,7 @@ async def test_preview_apply_reapply_and_adjust(sb: RunningSandbox, tmp_path: Pa
         assert preview["counts"]["add"] == len(preview["changes"]) > 0
         assert len(preview["weeks"]) == 12 and preview["race_day_form"]["ctl"] > 0
         assert all(ch["day"] <= RACE_DAY.isoformat() for ch in preview["changes"])
+        assert [ch["index"] for ch in preview["changes"]] == list(range(len(preview["changes"])))
 
         applied = structured(await c.call_tool("icu_plan_apply", {"preview_id": preview["preview_id"]}))
         assert applied["applied"]["upserted"] == len(preview["changes"])
@@ -48,6 +49,7 @@ async def test_preview_apply_reapply_and_adjust(sb: RunningSandbox, tmp_path: Pa
         # adjusting as of the day after the second session: both were missed (no activity on the days)
         adjust = structured(await c.call_tool("icu_plan_adjust", {"date": day_after}))
         assert adjust["proposals"] and all(p["reason"] for p in adjust["proposals"])
+        assert all("index" in p and "id" in p for p in adjust["proposals"])
         assert calendar_state(sb) == after  # proposals only
         writing = [p["index"] for p in adjust["proposals"] if p["action"] != "keep"]
         approved = structured(

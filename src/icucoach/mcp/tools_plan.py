@@ -37,9 +37,15 @@ def _rows(pv: Preview) -> list[dict[str, Any]]:
         "reason",
         "hand_edited",
     )
-    return [
-        {k: v for k, v in it.to_dict().items() if k in keep and v not in (None, False)} for it in pv.items
-    ]
+    return [_compact({k: v for k, v in it.to_dict().items() if k in keep}) for it in pv.items]
+
+
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    """A change row without what says nothing: null, a false flag, an add's load change (its load)."""
+    out = {k: v for k, v in row.items() if v is not None and v is not False}
+    if out.get("action") == "add":
+        out.pop("load_delta", None)
+    return out
 
 
 def _answer(ref: AthleteRef, pv: Preview, head: str, **extra: Any) -> Answer:
@@ -142,7 +148,7 @@ async def icu_plan_adjust(date: DateArg = None, athlete_id: AthleteArg = None) -
     icu = await s.icu()
     inputs = await plan_io.read_inputs(icu, ref.id, ref.today)
     got = await plan_io.adjust(icu, inputs, today=day, store=_store())
-    rows = [{k: v for k, v in p.to_dict().items() if v not in (None, False)} for p in got.proposals]
+    rows = [_compact(p.to_dict()) for p in got.proposals]
     head = f"{ref.label}: {len(rows)} proposal(s)" + (f" (preview {got.preview.id})" if rows else "")
     return Answer(
         head,
