@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from icucoach.plan.model import EXTERNAL_ID_PREFIX
 from icucoach.sandbox import RunningSandbox
 from service.conftest import WebService, csrf_of
-from service.console_helpers import PERSONA_ID, grant, hosted, local_console, open_link, squad_sandbox
+from service.console_helpers import PERSONA_ID, TODAY, grant, hosted, local_console, open_link, squad_sandbox
 
 QUERY = "?hours=6&days=tue,thu,sat,sun&long_day=sun"
 CHANGE = re.compile(r'name="change" value="(\d+)"')
@@ -59,6 +60,18 @@ def test_local_console_previews_and_applies_the_ticked_changes(squad_sb: Running
         assert len(planned(squad_sb, athlete)) == 3
         shown = http.get(f"/coach/athletes/{athlete}/plan?applied=3")
         assert "Written to the calendar: 3 change(s)." in shown.text
+        calm = http.get(f"/coach/athletes/{athlete}/plan?adjust=1")
+        assert calm.status_code == 200 and "No adjustment needed" in calm.text
+
+        # three days on, the three written sessions are past and none was done
+        last = max(date.fromisoformat(e["start_date_local"][:10]) for e in planned(squad_sb, athlete))
+        console.provider.today = squad_sb.world.today = last + timedelta(days=1)
+        try:
+            adjust = http.get(f"/coach/athletes/{athlete}/plan?adjust=1")
+            assert adjust.status_code == 200 and "Proposed adjustments" in adjust.text, adjust.text
+            assert "missed" in adjust.text
+        finally:
+            console.provider.today = squad_sb.world.today = TODAY
 
 
 @pytest.fixture(scope="module")
