@@ -48,6 +48,10 @@ def test_local_console_previews_and_applies_the_ticked_changes(squad_sb: Running
         changes = CHANGE.findall(page.text)
         assert len(changes) > 6 and "Race day" in page.text and "Monotony" in page.text
         assert planned(squad_sb, athlete) == []  # previewing wrote nothing
+        bad = http.get(f"/coach/athletes/{athlete}/plan?hours=6&days=tue,sat&goal=soon")
+        assert bad.status_code == 200 and "is not a goal" in bad.text and "2027-04-12:A" in bad.text
+        four = http.get(f"/coach/athletes/{athlete}/plan{QUERY}&weeks=4")
+        assert four.text.count('data-label="Week of"') == 4
         pid = PREVIEW.search(page.text).group(1)  # type: ignore[union-attr]
         chosen = {"preview_id": pid, "change": changes[:3]}
         path = f"/coach/athletes/{athlete}/plan/apply"

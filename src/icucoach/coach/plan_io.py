@@ -182,14 +182,12 @@ def make_request(ask: Ask, inputs: Inputs) -> PlanRequest:
     if ask.weeks is None and not any(g.priority == "A" and g.date >= start for g in goals):
         raise PlanError(
             f"there is no A race on the calendar after {start} and none was given, so the block has no end",
-            "give --goal YYYY-MM-DD:A (the race day and priority), or --weeks N",
+            "give a goal race with priority A (DATE:A, e.g. 2027-04-12:A), or a number of weeks",
         )
     if ask.weekly_hours is None and ask.weekly_load is None:
-        raise PlanError("no weekly budget given", "give --hours H (e.g. --hours 8)")
+        raise PlanError("no weekly budget given", "give the weekly hours (e.g. 8)")
     if ask.availability is None or not any(m > 0 for m in ask.availability.days.values()):
-        raise PlanError(
-            "no training days given", "give --days with the days you can train, e.g. --days mon,wed,sat,sun"
-        )
+        raise PlanError("no training days given", "give the days you can train, e.g. mon,wed,sat,sun")
     sports = ask.sports or inputs.recent_sports or {"Ride": 1.0}
     return PlanRequest(
         start=start,
@@ -406,7 +404,7 @@ async def apply_preview(
         raise PlanError(
             f"the calendar of {pv.athlete_name or pv.athlete_id} changed since preview {pv.id} was made, "
             "so it was not applied (nothing was written)",
-            "build the plan again (icucoach plan build … --preview) and apply the new preview",
+            "build the plan again and apply the new preview",
             kind="conflict",
         )
     return await write_items(client, pv.athlete_id, items, overwrite_hand_edited=overwrite_hand_edited)
@@ -488,7 +486,7 @@ async def approve(
     if missing:
         raise PlanError(
             f"no current proposal has id {', '.join(missing)} (the calendar may have changed since)",
-            "run icucoach plan adjust again and approve the ids it lists now",
+            "ask for the adjustments again and approve the ids listed now",
             kind="not_found",
         )
     chosen = [p.item for p in proposals if ids is None or p.id in ids]

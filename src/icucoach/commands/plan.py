@@ -50,9 +50,17 @@ def _settings() -> Any:
         fail_from(exc)
 
 
+# What to run, in this surface's words, for the causes the core states in general terms.
+CLI_FIX = {
+    "conflict": "run icucoach plan build … again and apply the id it prints",
+    "not_found": "run icucoach plan adjust again and approve the ids it lists now",
+}
+
+
 def _plan_fail(exc: Exception) -> NoReturn:
-    code = {"conflict": Exit.INVALID, "not_found": Exit.NOT_FOUND}.get(getattr(exc, "kind", ""), Exit.USAGE)
-    fail(getattr(exc, "message", str(exc)), getattr(exc, "fix", None), code)
+    kind = getattr(exc, "kind", "")
+    code = {"conflict": Exit.INVALID, "not_found": Exit.NOT_FOUND}.get(kind, Exit.USAGE)
+    fail(getattr(exc, "message", str(exc)), CLI_FIX.get(kind) or getattr(exc, "fix", None), code)
 
 
 def _check_format(fmt: str) -> None:

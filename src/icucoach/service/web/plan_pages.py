@@ -68,6 +68,8 @@ def _form(request: Request) -> dict[str, str]:
         "long_day": q.get("long_day", "sun"),
         "sports": q.get("sports", ""),
         "distribution": q.get("distribution", "polarised"),
+        "goal": q.get("goal", ""),
+        "weeks": q.get("weeks", ""),
     }
 
 
@@ -80,7 +82,14 @@ def _ask(form: dict[str, str]) -> plan_io.Ask:
         ) from None
     if not 0 < hours <= 40:
         raise plan_args.ArgError(f"{hours:g} hours a week is out of range", "give 1 to 40 hours")
+    weeks = form["weeks"].strip()
+    if weeks and not (weeks.isdigit() and 1 <= int(weeks) <= 52):
+        raise plan_args.ArgError(
+            f"weeks {weeks!r} is not a number of weeks", "give 1 to 52, or leave it empty"
+        )
     return plan_io.Ask(
+        goals=(plan_args.goal(form["goal"], "goal"),) if form["goal"].strip() else (),
+        weeks=int(weeks) if weeks else None,
         weekly_hours=hours,
         availability=plan_args.days(form["days"], hours, form["long_day"] or None, "days", "long day"),
         sports=plan_args.sports(form["sports"] or None, "sport mix"),
