@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from icucoach.plan import Adjustment, Availability, Goal, PlanRequest, build_plan, propose_adjustments
+from icucoach.plan import (
+    Adjustment,
+    Availability,
+    Goal,
+    PlanRequest,
+    build_plan,
+    diff_plan,
+    event_body,
+    propose_adjustments,
+)
 
 from .helpers import ATHLETE, TODAY, as_events
 
@@ -162,3 +171,48 @@ def test_hrv_crash_swaps_todays_intervals_and_a_normal_day_does_not() -> None:
     assert "readiness" in swapped[0].reason or "HRV" in swapped[0].reason
     calm = propose_adjustments(events, done, _wellness(day, 81.0, 48), ATHLETE, today=day)
     assert not _about(calm, hard)
+
+
+def test_replanning_after_a_move_leaves_the_moved_session_alone() -> None:
+    req = PlanRequest(
+        start=START,
+        goals=(Goal(START + timedelta(days=7 * 8 - 1), "A"),),
+        weekly_hours=8.0,
+        weekly_load=None,
+        availability=Availability({1: 60, 2: 90, 3: 75, 5: 240, 6: 150}, long_day=5),
+        sports={"Ride": 1.0},
+    )
+    plan = build_plan(req, ATHLETE)
+    events = as_events(plan.sessions())
+    past = [e for e in events if _day(e) < TODAY]
+    key = next(e for e in past if "icucoach-key" in e["tags"] and "ride-endurance" not in str(e["tags"]))
+    done = [_done(e, n) for n, e in enumerate(past) if e is not key]
+    props = propose_adjustments(events, done, [], ATHLETE, today=TODAY)
+    move = next(a for a in props if a.kind == "move")
+    assert move.change.after is not None
+    removed = {a.change.external_id for a in props if a.change.action == "remove"}
+    applied = [
+        {**e, **event_body(move.change.after)} if e["external_id"] == move.change.external_id else e
+        for e in events
+        if e["external_id"] not in removed
+    ]
+    end = plan.weeks[-1].start + timedelta(days=6)
+    diff = diff_plan(plan, applied, window=(TODAY, end))
+    assert move.change.external_id not in {c.external_id for c in diff.changes}
+
+
+def test_a_proposal_over_a_hand_edited_session_says_so() -> None:
+    events = _plan_events()
+    past = [e for e in events if _day(e) < TODAY]
+    done = [_done(e, n) for n, e in enumerate(past)]
+    sick = {
+        "category": "SICK",
+        "start_date_local": f"{TODAY}T00:00:00",
+        "end_date_local": f"{TODAY + timedelta(days=1)}T00:00:00",
+    }
+    target = next(e for e in events if TODAY <= _day(e) <= TODAY + timedelta(days=1))
+    target["description"] = str(target["description"]) + "\n- 5m 50%\n"  # the athlete changed it
+    props = propose_adjustments([*events, sick], done, [], ATHLETE, today=TODAY)
+    about = _about(props, target)
+    assert about and about[0].change.hand_edited and "edited by hand" in about[0].reason
+    assert not any(a.change.hand_edited for a in props if a.change.external_id != target["external_id"])

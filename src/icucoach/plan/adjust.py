@@ -21,7 +21,7 @@ from icucoach.analytics.readiness import readiness, signals
 from icucoach.analytics.recovery import recovery
 from icucoach.analytics.result import Metric
 
-from .diff import Change, event_day, is_ours
+from .diff import Change, event_day, hand_edited, is_ours
 from .model import AthleteState, Goal, PlannedSession
 from .sessions import ROLES, render
 
@@ -103,7 +103,10 @@ class _Proposals:
         before = _num(ev.get("icu_training_load"))
         delta = (after.load if after else 0.0) - before if before is not None else None
         day = after.day if after else (event_day(ev) or self.today)
-        self.out.append(Adjustment(Change(action, day, ext, ev, after, why, delta), kind, why))
+        edited = action != "keep" and hand_edited(ev)
+        if edited:  # never silently over a hand edit: the approver sees it
+            why += "; the session was edited by hand in the calendar and this replaces the edit"
+        self.out.append(Adjustment(Change(action, day, ext, ev, after, why, delta, edited), kind, why))
 
     def easier(self, ev: Mapping[str, Any], role: str, minutes: int) -> PlannedSession | None:
         sport = str(ev.get("type") or "Ride")

@@ -185,6 +185,107 @@ def _budget_minutes(ctx: _Ctx, days: Sequence[DayInfo]) -> tuple[int, list[str]]
     return max(30, minutes), warn
 
 
+@dataclass
+class _Fit:
+    """A week's sessions after the fitting loop, the minutes target it ended on and what held it."""
+
+    sessions: list[PlannedSession]
+    target: float
+    why: str
+
+
+def _fit_week(
+    ctx: _Ctx,
+    wdays: Sequence[DayInfo],
+    spec: WeekSpec,
+    budget: int,
+    hist: Sequence[float],
+    hard: set[date],
+    max_build: float,
+) -> _Fit:
+    """Build the week, then scale its minutes target until the end-of-week ACWR is inside the band, the
+    hours inside the budget, a taper week under the build weeks and monotony under the limit (dropping the
+    smallest easy session). Session counts are discrete, so targets can oscillate: after 12 tries the
+    biggest week that kept every rule wins."""
+    req, athlete = ctx.req, ctx.athlete
+    hi, lo_aim = req.acwr_band[1] - ACWR_MARGIN, req.acwr_band[0] + ACWR_MARGIN
+    kind, target, exclude, why = spec.kind, float(spec.minutes), spec.exclude, ""
+    s21 = sum(hist[-21:])
+    best: tuple[float, list[PlannedSession]] | None = None
+    sessions: list[PlannedSession] = []
+    for _ in range(12):
+        sessions = build_week(
+            wdays,
+            replace(spec, minutes=int(target), exclude=exclude),
+            req,
+            ctx.shares,
+            ctx.settings_for,
+            hard,
+        )
+        loads = _week_loads(wdays, sessions)
+        total, planned, mono = sum(loads), sum(x.minutes for x in sessions), _mono(loads)
+        r = 4 * total / (s21 + total) if s21 + total > 0 else None  # 7-day / 28-day at the week's end
+        fits = (
+            (r is None or r <= req.acwr_band[1])
+            and planned <= 1.1 * budget
+            and (mono or 0) < req.max_monotony
+        )
+        if fits and (best is None or total > best[0]):
+            best = (total, sessions)
+        if r is not None and r > hi and total > 0:
+            cap = hi * s21 / (4 - hi)
+            if spec.index == 0 and s21 < 0.25 * 21 * athlete.ctl:
+                # Next to no recent load: the ratio is unstable from a near-zero chronic load
+                # (Impellizzeri 2020), so the first week may carry what the athlete's CTL stands for.
+                cap = max(cap, 7 * athlete.ctl)
+            if total > cap:
+                target *= max(0.2, min(0.97, cap / total))
+                why = "the ACWR band"
+                continue
+        cap_share = {"taper": 0.9, "race": 0.75}.get(kind)
+        if cap_share and max_build and total > cap_share * max_build:
+            # A taper week is lighter than any build week, the race week clearly so.
+            target *= (cap_share - 0.05) * max_build / total
+            continue
+        if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
+            target *= 1.05 * budget / planned
+            continue
+        if kind == "build" and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
+            grown = min(1.05 * budget, target * min(1.5, lo_aim * s21 / (4 - lo_aim) / total))
+            if grown > target + 5:
+                target = grown
+                continue
+        if kind == "build" and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
+            grown = min(1.08 * budget, target * 0.96 * budget / planned)
+            if grown > target + 2:  # template durations rounded the week down: give it back
+                target = grown
+                continue
+        if mono is not None and mono >= req.max_monotony:
+            easy = [s for s in sessions if s.intensity == "easy" and not s.key and s.recurrence_id is None]
+            if len(easy) > 1:
+                exclude = exclude | {min(easy, key=lambda s: (s.load, s.day)).day}
+                why = why or "the monotony limit"
+                continue
+        return _Fit(sessions, target, why)
+    return _Fit(best[1] if best is not None else sessions, target, why)
+
+
+def _base_minutes(kinds: Sequence[str], i: int, budget: int, last_build: int, ctl: float) -> int:
+    """The week's minutes before fitting: step loading inside a cycle (Bompa & Haff: 97 / 100 / 103 % of
+    the budget, 98 / 102 % in 2:1), 65 % of the last build week in a recovery week, and the last build
+    week's minutes in the taper (it trims the block's real volume, not a budget the block never reached)."""
+    kind = kinds[i]
+    if kind == "recovery":
+        return int(min(budget, last_build) * RECOVERY_SHARE)
+    if kind != "build":
+        return min(budget, last_build)
+    step = 0
+    while step < i and kinds[i - step - 1] == "build":
+        step += 1
+    steps = STEP_LOADING[cycle_len(ctl)]
+    return int(budget * steps[min(step, len(steps) - 1)])
+
+
 def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     """The plan for ``req``; deterministic for the same inputs."""
     n, warnings = _weeks(req)
@@ -196,114 +297,39 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     budget, w3 = _budget_minutes(ctx, days)
     warnings += w3
     hist = _history(athlete, req.start)
-    hi = req.acwr_band[1]
     weeks: list[PlanWeek] = []
     hard: set[date] = set()
-    last_build = budget
-    per_min = None
-    max_build = 0.0
+    last_build, max_build, per_min = budget, 0.0, None
     for i, kind in enumerate(kinds):
         wdays = days[7 * i : 7 * i + 7]
-        # A taper trims the block's real volume: the last build week's, not a budget it never reached.
-        step = 0
-        while kind == "build" and step < i and kinds[i - step - 1] == "build":
-            step += 1
-        # Step loading inside a cycle (Bompa & Haff): 97 / 100 / 103 % of the budget, 98 / 102 % in 2:1.
-        ramp = STEP_LOADING[cycle_len(athlete.ctl)][min(step, cycle_len(athlete.ctl) - 2)]
-        base = {
-            "recovery": int(min(budget, last_build) * RECOVERY_SHARE),
-            "build": int(budget * ramp),
-        }.get(kind, min(budget, last_build))
-        target, exclude, why = float(base), frozenset[date](), ""
-        sessions: list[PlannedSession] = []
-        best: tuple[float, list[PlannedSession]] | None = None  # the biggest week found inside the band
-        for _ in range(12):
-            spec = WeekSpec(i, kind, int(target), exclude)
-            sessions = build_week(wdays, spec, req, shares, ctx.settings_for, hard)
-            loads = _week_loads(wdays, sessions)
-            total = sum(loads)
-            s21 = sum(hist[-21:])
-            r = 4 * total / (s21 + total) if s21 + total > 0 else None
-            planned = sum(x.minutes for x in sessions)
-            mono = _mono(loads)
-            fits = (r is None or r <= hi) and planned <= 1.1 * budget and (mono or 0) < req.max_monotony
-            if fits and (best is None or total > best[0]):
-                best = (total, sessions)
-            if r is not None and r > hi - ACWR_MARGIN and total > 0:
-                cap = (hi - ACWR_MARGIN) * s21 / (4 - (hi - ACWR_MARGIN))
-                if i == 0 and s21 < 0.25 * 21 * athlete.ctl:
-                    # Next to no recent load: the ratio is unstable from a near-zero chronic load
-                    # (Impellizzeri 2020), so the first week may carry what the athlete's CTL stands for.
-                    cap = max(cap, 7 * athlete.ctl)
-                if total <= cap:
-                    break
-                target *= max(0.2, min(0.97, cap / total))
-                why = "the ACWR band"
-                continue
-            lo_aim = req.acwr_band[0] + ACWR_MARGIN
-            cap_share = {"taper": 0.9, "race": 0.75}.get(kind)
-            if cap_share and max_build and total > cap_share * max_build:
-                # A taper week is lighter than any build week, the race week clearly so.
-                target *= (cap_share - 0.05) * max_build / total
-                continue
-            if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
-                target *= 1.05 * budget / planned
-                continue
-            if kind == "build" and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
-                floor = lo_aim * s21 / (4 - lo_aim)
-                grown = min(1.05 * budget, target * min(1.5, floor / total))
-                if grown > target + 5:
-                    target = grown
-                    continue
-            if kind == "build" and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
-                grown = min(1.08 * budget, target * 0.96 * budget / planned)
-                if grown > target + 2:  # template durations rounded the week down: give it back
-                    target = grown
-                    continue
-            if mono is not None and mono >= req.max_monotony:
-                easy = [
-                    s
-                    for s in sessions
-                    if s.intensity == "easy"
-                    and not s.key
-                    and s.recurrence_id is None
-                    and s.day not in exclude
-                ]
-                if len(easy) > 1:
-                    exclude = exclude | {min(easy, key=lambda s: (s.load, s.day)).day}
-                    why = why or "the monotony limit"
-                    continue
-            break
-        else:
-            if best is not None:  # the targets oscillated between session counts: keep the best fit
-                sessions = best[1]
+        base = _base_minutes(kinds, i, budget, last_build, athlete.ctl)
+        fit = _fit_week(ctx, wdays, WeekSpec(i, kind, base), budget, hist, hard, max_build)
+        sessions = fit.sessions
         loads = _week_loads(wdays, sessions)
-        total = sum(loads)
-        minutes = sum(s.minutes for s in sessions)
+        total, minutes = sum(loads), sum(s.minutes for s in sessions)
+        start = wdays[0].day.isoformat()
         if kind == "build":
-            last_build = minutes
-            max_build = max(max_build, total)
+            last_build, max_build = minutes, max(max_build, total)
             if minutes < 0.9 * budget + 1:
                 avail = sum(d.avail for d in wdays)
-                why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
+                why = fit.why or ("the available time" if avail < 0.9 * budget else "the session limits")
                 warnings.append(
-                    f"week of {wdays[0].day.isoformat()}: {minutes / 60:.1f} h planned, under the "
-                    f"{budget / 60:.1f} h budget, held by {why}"
+                    f"week of {start}: {minutes / 60:.1f} h planned, "
+                    f"under the {budget / 60:.1f} h budget, held by {why}"
                 )
-        ratio = _ratio(hist, loads)
-        if kind == "build" and ratio is not None and ratio < req.acwr_band[0]:
-            warnings.append(
-                f"week of {wdays[0].day.isoformat()}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
-                "the budget or the available time is below the athlete's recent load"
-            )
+            ratio = _ratio(hist, loads)
+            if ratio is not None and ratio < req.acwr_band[0]:
+                warnings.append(
+                    f"week of {start}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
+                    "the budget or the available time is below the athlete's recent load"
+                )
         if per_min is None and minutes:
             per_min = total / minutes
         hard |= {s.day for s in sessions if s.intensity == "hard"}
         hist = [*hist, *loads]
-        week = PlanWeek(
-            wdays[0].day, kind, float(target) * (per_min or 0.0), tuple(sessions), 0.0, 0.0, None, None
+        weeks.append(
+            PlanWeek(wdays[0].day, kind, fit.target * (per_min or 0.0), tuple(sessions), 0.0, 0.0, None, None)
         )
-        weeks.append(week)
     if max_build and max_build < 7 * athlete.ctl:
         warnings.append(
             f"the build weeks carry up to {max_build:.0f} load, under the {7 * athlete.ctl:.0f} a week the "

@@ -68,6 +68,14 @@ def hand_edited(ev: Mapping[str, Any]) -> bool:
     return h is not None and h != event_hash(ev)
 
 
+def _id_day(external_id: str) -> date | None:
+    """The day a session was first planned for, from its ``icucoach-plan:<day>:<slot>`` id."""
+    try:
+        return date.fromisoformat(external_id[len(EXTERNAL_ID_PREFIX) :].split(":", 1)[0])
+    except ValueError:
+        return None
+
+
 def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -159,6 +167,9 @@ def diff_plan(
         day = event_day(ev)
         if ext not in planned and (day is None or not lo <= day <= hi):
             continue
+        planned_for = _id_day(ext)
+        if ext not in planned and planned_for is not None and planned_for < lo:
+            continue  # a past session moved into the window by an adjustment: history, not this plan's
         if ext in ours:  # a duplicate (an apply retried without upsert): keep one
             changes.append(_remove(ev, day or lo, "duplicate of another event with the same external_id"))
             continue
