@@ -234,6 +234,9 @@ def adjust_cmd(
         None, "--date", help="The day to adjust from, YYYY-MM-DD (default: today)."
     ),
     approve: str | None = typer.Option(None, "--approve", help="all, or proposal ids separated by commas."),
+    overwrite_hand_edited: bool = typer.Option(
+        False, "--overwrite-hand-edited", help="Also change sessions edited by hand since they were written."
+    ),
     athlete: str | None = typer.Option(None, "--athlete", help="Athlete id (a coach's athlete)."),
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
@@ -251,7 +254,9 @@ def adjust_cmd(
         if not ids:
             fail("--approve is empty", "give --approve all, or the ids plan adjust listed")
     settings = _settings()
-    proposals, applied = run_async(lambda: _adjust(settings, athlete, today, approve is not None, ids))
+    proposals, applied = run_async(
+        lambda: _adjust(settings, athlete, today, approve is not None, ids, overwrite_hand_edited)
+    )
     rows = [p.to_dict() for p in proposals]
     text = proposals_text(proposals)
     if applied is not None:
@@ -269,13 +274,18 @@ def proposals_text(proposals: tuple[Proposal, ...]) -> str:
         it = p.item
         lines.append(
             f"{p.id:8}  {it.day:10}  {p.adjustment.kind:12}  {it.action:7}  {_num(it.load):>5}  "
-            f"{it.name} — {p.adjustment.reason}"
+            f"{it.name} — {p.adjustment.reason}{'  [hand-edited]' if it.hand_edited else ''}"
         )
     return "\n".join(lines) + "\n"
 
 
 async def _adjust(
-    settings: Any, athlete: str | None, today: date | None, write: bool, ids: list[str] | None
+    settings: Any,
+    athlete: str | None,
+    today: date | None,
+    write: bool,
+    ids: list[str] | None,
+    overwrite: bool = False,
 ) -> tuple[tuple[Proposal, ...], Applied | None]:
     from icucoach.coach import plan_io
     from icucoach.intervals import IntervalsClient
@@ -284,7 +294,13 @@ async def _adjust(
         try:
             inputs = await plan_io.read_inputs(client, athlete or settings.athlete_id, today)
             proposals = (await plan_io.adjust(client, inputs, today=today)).proposals
-            applied = await plan_io.approve(client, inputs.athlete_id, proposals, ids) if write else None
+            applied = (
+                await plan_io.approve(
+                    client, inputs.athlete_id, proposals, ids, overwrite_hand_edited=overwrite
+                )
+                if write
+                else None
+            )
         except plan_io.PlanError as exc:
             _plan_fail(exc)
     return proposals, applied
