@@ -56,6 +56,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "archive": CommandEntry(
         "archive", "The local activity archive: import history, inspect, export CSV/GPX/TCX."
     ),
+    "plan": CommandEntry(
+        "plan", "Build a training block for a goal race, preview it as a calendar diff, apply it, adjust it."
+    ),
     "coach": CommandEntry("coach", "The coach console from the terminal: the daily squad review."),
     "serve": CommandEntry(
         "serve", "Run the hosted service: sign in with Intervals.icu, MCP URLs, coaches, iCal."

@@ -12,8 +12,10 @@ client (its import is heavy) until ``run_async`` needs it.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
@@ -67,6 +69,17 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(make())  # type: ignore[arg-type]
     except IntervalsError as exc:
         fail_from(exc)
+
+
+def pinned_today() -> date | None:
+    """``ICUCOACH_TODAY`` pins "today" (demos and tests against a pinned sandbox), as in the service."""
+    raw = os.environ.get("ICUCOACH_TODAY", "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        fail(f"ICUCOACH_TODAY={raw!r} is not a date", "set it as YYYY-MM-DD, or unset it", Exit.USAGE)
 
 
 def duration(secs: float | None) -> str:

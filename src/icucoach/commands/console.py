@@ -11,7 +11,6 @@ browser; it prints the URL once the server accepts connections, and Ctrl-C stops
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from datetime import date
 
@@ -81,13 +80,6 @@ def console(
 
 
 def _pinned_today() -> date | None:
-    """``ICUCOACH_TODAY`` pins "today" (demos and tests against a pinned sandbox), as in the service."""
-    from icucoach.commands._console import fail
+    from icucoach.commands._console import pinned_today
 
-    raw = os.environ.get("ICUCOACH_TODAY", "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        fail(f"ICUCOACH_TODAY={raw!r} is not a date", "set it as YYYY-MM-DD, or unset it", Exit.USAGE)
+    return pinned_today()

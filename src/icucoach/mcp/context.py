@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 AthleteArg = Annotated[
     str | None,
     Field(
-        description="'i123' or '0' (key owner); default: selected",
+        description="default: selected",
         pattern=r"^(0|[iI]?\d+)$",
     ),
 ]
@@ -54,7 +54,7 @@ DetailArg = Annotated[
 DateArg = Annotated[
     str | None,
     Field(
-        description="local YYYY-MM-DD, today, yesterday or ±N days",
+        description="YYYY-MM-DD, today, yesterday, ±N",
         max_length=10,
     ),
 ]

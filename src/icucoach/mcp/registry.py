@@ -217,9 +217,24 @@ def _logged(name: str, athlete: Any, status: str, answer: str, started: float) -
             logs.log.exception("call observer failed for %s", name)
 
 
+def _open(node: Any) -> None:
+    """Drop ``additionalProperties: false`` everywhere: the server rejects an unknown argument itself
+    (pydantic, before the tool runs), so saying it in the schema only costs characters on every turn."""
+    if isinstance(node, dict):
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        for value in node.values():
+            _open(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open(value)
+
+
 def terse(schema: dict[str, Any]) -> dict[str, Any]:
     """Optional arguments as their plain type (``anyOf [X, null]`` and ``default: null`` dropped: absent
-    means not given). The schema goes to the model on every turn, so every character counts."""
+    means not given), no ``additionalProperties: false``. The schema goes to the model on every turn, so
+    every character counts."""
+    _open(schema)
     for prop in schema.get("properties", {}).values():
         options = prop.get("anyOf")
         if options and any(o.get("type") == "null" for o in options):

@@ -26,6 +26,7 @@ from icucoach.mcp import tools_coach as _tools_coach  # noqa: F401
 from icucoach.mcp import tools_events as _tools_events  # noqa: F401
 from icucoach.mcp import tools_fitness as _tools_fitness  # noqa: F401
 from icucoach.mcp import tools_perf as _tools_perf  # noqa: F401
+from icucoach.mcp import tools_plan as _tools_plan  # noqa: F401
 from icucoach.mcp import tools_read as _tools_read  # noqa: F401
 from icucoach.mcp import tools_squad as _tools_squad  # noqa: F401
 from icucoach.mcp.context import SESSION_HOLDER, Session
@@ -58,6 +59,7 @@ def build_server(session: Session | None = None) -> FastMCP:
             "tools_perf",
             "tools_calendar",
             "tools_events",
+            "tools_plan",
         ),
     )
     resources.install(server)

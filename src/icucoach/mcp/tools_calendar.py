@@ -41,23 +41,20 @@ SportArg = Annotated[
         "Yoga",
         "Workout",
     ],
-    Field(description="Activity type of the workout."),
+    Field(),
 ]
 TextArg = Annotated[
     str | None,
     Field(
-        description="Workout text (Intervals.icu syntax), e.g. 'Main set 4x\\n- 8m 95-100%\\n- 4m 55%'. "
-        "'400mtr' = "
-        "metres, '400m' = minutes. Guide: resource icucoach://guide/workout-syntax.",
+        description="Workout text, e.g. 'Main set 4x\\n- 8m 95-100%\\n- 4m 55%'; '400mtr' = metres, '400m' = "
+        "minutes. Guide: icucoach://guide/workout-syntax.",
         max_length=8000,
     ),
 ]
 StepsArg = Annotated[
     list[Block] | None, Field(description="Instead of `text`: blocks of steps.", max_length=20)
 ]
-DescArg = Annotated[
-    str | None, Field(description="Free text shown above the steps (purpose, cues).", max_length=2000)
-]
+DescArg = Annotated[str | None, Field(description="Free text above the steps.", max_length=2000)]
 NameArg = Annotated[str, Field(min_length=1, max_length=80, description="Title shown in the calendar.")]
 EVENT_ROW = obj("an event row: id, date, category, sport, name, summary, planned, done_activity_id")
 
@@ -118,17 +115,16 @@ async def icu_list_events(
     categories: Annotated[
         list[str] | None,
         Field(
-            description="Filter, e.g. ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C', 'NOTE', 'SICK', 'INJURED', "
-            "'HOLIDAY']. Default: all.",
+            description="e.g. ['WORKOUT', 'RACE_A', 'NOTE', 'SICK', 'INJURED', 'HOLIDAY']; default all.",
             max_length=12,
         ),
     ] = None,
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Calendar items between athlete-local dates (default today + 13 days): planned workouts with a one-line
-    summary ('4×8m @ 95–100% FTP / 4m Z1'), time, load and the activity that did them; races
-    (RACE_A/B/C), notes, sick/injured days. 'full' adds workout text."""
+    """Calendar items between local dates (default today + 13 days): planned workouts with a summary ('4×8m @
+    95–100% FTP / 4m Z1'), time, load, the activity done; races (RACE_A/B/C), notes, sick/injured days.
+    'full' adds workout text."""
     s = session()
     ref = await s.athlete(athlete_id)
     # the calendar looks ahead: a missing bound defaults forward from the other (or from today)
@@ -183,8 +179,7 @@ async def icu_preview_workout(
     athlete_id: AthleteArg = None,
 ) -> Answer:
     """Check a workout against the athlete's thresholds and zones, writing nothing: canonical text,
-    errors/warnings with line and fix, summary, duration (s), distance (m), load, intensity.
-    icu_create_workout runs the same checks."""
+    errors/warnings with line and fix, summary, duration s, distance m, load, intensity."""
     ref = await session().athlete(athlete_id)
     body, chk = await _prepared(ref, sport, text, steps, description)
     preview = {k: chk[k] for k in ("summary", "totals", "duration_s", "distance_m", "issues")}
@@ -216,9 +211,7 @@ def _invalid(chk: dict[str, Any]) -> ToolError:
     },
 )
 async def icu_create_workout(
-    date: Annotated[
-        str, Field(description="Athlete-local day YYYY-MM-DD (or today/tomorrow/+N).", max_length=10)
-    ],
+    date: Annotated[str, Field(description="Local day YYYY-MM-DD, today, tomorrow, +N.", max_length=10)],
     sport: SportArg,
     name: NameArg,
     text: TextArg = None,
@@ -228,16 +221,13 @@ async def icu_create_workout(
         str | None,
         Field(
             max_length=80,
-            description="Your own idempotency key; default: derived from athlete, "
-            "date, sport, name and text.",
+            description="Idempotency key; default from athlete, date, sport, name, text.",
         ),
     ] = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Plan a workout from workout text or structured steps: validated first (nothing written on errors),
-    upserted by external_id (repeating updates, never duplicates), then read back and compared with
-    what was meant (differences listed). Returns the event id for icu_update_workout /
-    icu_delete_events."""
+    """Plan a workout from text or steps: validated (nothing written on errors), upserted by external_id (a
+    repeat updates, never duplicates), read back and compared (differences listed). Returns the event id."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     day = parse_day(date, ref.today, "date")
@@ -317,9 +307,8 @@ async def icu_update_workout(
     description: DescArg = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Change only the given fields. New `text` replaces the structure (validated; for steps get text from
-    icu_preview_workout); `description` alone replaces only the free text above the steps, keeping the
-    steps byte for byte. Read back: any unasked change is reported."""
+    """Change only the given fields. New `text` replaces the steps (validated); `description` alone replaces
+    only the free text, steps kept byte for byte. Read back: unasked changes reported."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     icu = await s.icu()

@@ -27,14 +27,11 @@ from icucoach.mcp.workout_input import external_id as make_external_id
 )
 async def icu_delete_events(
     event_ids: Annotated[list[int], Field(min_length=1, max_length=50, description="Explicit event ids.")],
-    confirm: Annotated[
-        bool, Field(description="Required to delete events dated before today or more than 3 events at once.")
-    ] = False,
+    confirm: Annotated[bool, Field(description="Needed for past events or more than 3.")] = False,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Delete calendar events by id. Today-or-later events go at once; past events or more than 3 need
-    confirm=true (without it nothing is deleted and the answer lists what would go). The calendar is
-    re-read to verify."""
+    """Delete events by id: today or later at once; past ones or more than 3 need confirm=true (else nothing
+    goes and the answer lists what would). Verified by re-reading."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     icu = await s.icu()
@@ -85,7 +82,7 @@ async def icu_delete_events(
 
 @tool(WRITE, "Add a calendar note", {"event": EVENT_ROW, "external_id": {"type": "string"}})
 async def icu_add_note(
-    date: Annotated[str, Field(max_length=10, description="Athlete-local day YYYY-MM-DD (or today/+N).")],
+    date: Annotated[str, Field(max_length=10, description="Local day YYYY-MM-DD, today, +N.")],
     title: Annotated[str, Field(min_length=1, max_length=80, description="Note title.")],
     text: Annotated[str, Field(max_length=4000, description="Note body.")] = "",
     end_date: Annotated[
@@ -93,8 +90,8 @@ async def icu_add_note(
     ] = None,
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Put a note on the calendar (travel, how a session felt, a coach's instruction). The same title on the
-    same day updates its text instead of duplicating."""
+    """A calendar note (travel, how a session felt, a coach's instruction); the same title on the same day
+    updates it instead of duplicating."""
     s = session()
     ref = await s.athlete(athlete_id, write=True)
     day = parse_day(date, ref.today, "date")

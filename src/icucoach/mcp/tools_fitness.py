@@ -55,10 +55,9 @@ async def icu_get_wellness(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Daily wellness between athlete-local dates (default last 7 days): HRV (rMSSD or SDNN, ms), resting HR
-    (bpm), sleep (h, score 0-100, quality 1-4), weight (kg), soreness/fatigue/stress/mood/motivation
-    (1-4, 1 = good, 4 = bad), CTL/ATL. Unrecorded columns are omitted; days without a record are
-    listed."""
+    """Daily wellness between local dates (default last 7 days): HRV (rMSSD/SDNN ms), resting HR, sleep (h,
+    score, quality 1-4), weight kg, soreness/fatigue/stress/mood/motivation (1-4, 1 = good), CTL/ATL.
+    Unrecorded columns omitted; days without a record listed."""
     s = session()
     ref = await s.athlete(athlete_id)
     start, end = day_range(oldest, newest, ref.today, 7)
@@ -114,10 +113,9 @@ async def icu_get_fitness(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """CTL, ATL and form (TSB = CTL - ATL; form % = TSB/CTL) per day as Intervals.icu computes them, form zone
-    (high_risk < -30 < optimal < -10 < grey < 5 < fresh < 20 < transition), ramp rate (CTL/week) and a
-    projection playing planned load forward. Default: last 42 days (compact: weekly samples beyond 60
-    days)."""
+    """Daily CTL, ATL, form (TSB = CTL - ATL; % = TSB/CTL) as Intervals.icu computes them, form zone
+    (high_risk < -30 < optimal < -10 < grey < 5 < fresh < 20 < transition), ramp (CTL/week), planned load
+    projected. Default last 42 days (compact: weekly beyond 60)."""
     s = session()
     ref = await s.athlete(athlete_id)
     icu = await s.icu()

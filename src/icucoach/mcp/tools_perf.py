@@ -25,8 +25,8 @@ _WINDOW = re.compile(r"^(\d{1,4}[dy]|all|s\d|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d
 WindowsArg = Annotated[
     list[str] | None,
     Field(
-        description="Windows to compare, first = reference: '42d', '90d', '1y', 'all', 's0' (this season), "
-        "'s1' (last season) or 'YYYY-MM-DD..YYYY-MM-DD'. Default ['42d', '1y'].",
+        description="First = reference: '42d', '90d', '1y', 'all', 's0' (this season), 's1' (last), "
+        "'YYYY-MM-DD..YYYY-MM-DD'. Default ['42d', '1y'].",
         max_length=4,
     ),
 ]
@@ -112,7 +112,7 @@ async def _curve_set(kind: str, sport: str, ids: list[str], ref: Any) -> Any:
 async def icu_get_curves(
     kind: Annotated[
         Literal["power", "pace", "hr"],
-        Field(description="power (W), pace (time per distance) or hr (bpm held for a duration)."),
+        Field(description="power (W), pace or hr (bpm held)."),
     ] = "power",
     sport: Annotated[
         str, Field(description="Activity type: Ride, Run, Swim, VirtualRide…", max_length=40)
@@ -121,9 +121,9 @@ async def icu_get_curves(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Best efforts at standard durations (power W, W/kg; HR bpm) or distances (pace) per date window; for
-    each further window, the % by which the first beats it (negative = worse). Each point names its
-    activity. Race distances: icu_get_best_efforts."""
+    """Best efforts at standard durations (power W, W/kg; HR bpm) or distances (pace) per date window, and the
+    % the first window beats each other (negative = worse), each with its activity. Race distances:
+    icu_get_best_efforts."""
     s = session()
     ref = await s.athlete(athlete_id)
     ids = _curve_ids(windows)
@@ -172,15 +172,15 @@ async def icu_get_curves(
 async def icu_get_best_efforts(
     sport: Annotated[
         Literal["ride", "run", "swim"],
-        Field(description="ride: peak power; run/swim: fastest times over race distances."),
+        Field(description="ride: peak power; run/swim: race distances."),
     ] = "ride",
     window: Annotated[
         str, Field(description="'42d', '1y', 'all', 's0' or 'YYYY-MM-DD..YYYY-MM-DD'.", max_length=24)
     ] = "1y",
     athlete_id: AthleteArg = None,
 ) -> Answer:
-    """Personal bests in one window: ride peak power (W, W/kg) 5 s–2 h; run time and pace 400 m–marathon; swim
-    50 m–3.8 km (pace /100 m); each with its activity and date. Compare windows: icu_get_curves."""
+    """Personal bests in one window: ride peak power (W, W/kg) 5 s–2 h; run 400 m–marathon; swim 50 m–3.8 km
+    (pace /100 m); each with activity and date. Compare windows: icu_get_curves."""
     s = session()
     ref = await s.athlete(athlete_id)
     cid = _curve_ids([window])
@@ -222,9 +222,9 @@ async def icu_get_training_summary(
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Load, sessions, moving time (s), distance (m) and intensity split (Seiler: z1 below the first
-    threshold, z2 between, z3 above; % time) per period, total and per sport (default: last 4 full
-    weeks + this week). Strava stubs count as hidden, never zero."""
+    """Load, sessions, moving time s, distance m, intensity split (Seiler: z1 < first threshold < z2 < second
+    < z3; % time) per period, total and per sport (default: 4 full weeks + this week). Strava stubs count
+    as hidden, not zero."""
     s = session()
     ref = await s.athlete(athlete_id)
     monday = ref.today - timedelta(days=ref.today.weekday())
@@ -294,10 +294,9 @@ async def status_digest(athlete_id: str | None, detail: str) -> tuple[Any, dict[
     READ, "Training-status digest", {"status": obj("ACWR, monotony, TID, recovery, readiness, alerts, phase")}
 )
 async def icu_get_training_status(athlete_id: AthleteArg = None, detail: DetailArg = "compact") -> Answer:
-    """Today's coaching digest: fitness/fatigue/form, ACWR (7 vs 28 days; >1.5 = spike), monotony and strain,
-    intensity distribution and its drift, hard days in 7, recovery (HRV, resting HR), readiness with
-    reasons, alerts, training phase, next races, this/last week's compliance. 'full' adds inputs and a
-    14-day projection."""
+    """Today's digest: fitness/fatigue/form, ACWR (7/28 d; >1.5 spike), monotony, strain, intensity
+    distribution and drift, hard days in 7, HRV and resting HR, readiness with reasons, alerts, phase, next
+    races, this/last week's compliance. 'full': inputs, 14-day projection."""
     ref, digest = await status_digest(athlete_id, detail)
     rd = digest.get("readiness") or {}
     decision = rd.get("decision") if isinstance(rd, dict) else None

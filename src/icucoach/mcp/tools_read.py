@@ -24,7 +24,7 @@ from icucoach.mcp.registry import READ, Answer, arr, obj, tool
 
 ActivityIdArg = Annotated[
     str,
-    Field(description="Activity id as listed by icu_list_activities, e.g. 'i40001123'.", pattern=r"^i?\d+$"),
+    Field(description="From icu_list_activities, e.g. 'i40001123'.", pattern=r"^i?\d+$"),
 ]
 
 
@@ -85,8 +85,7 @@ def _sport_block(ss: Any, detail: bool) -> dict[str, Any]:
 )
 async def icu_get_profile(athlete_id: AthleteArg = None, detail: DetailArg = "compact") -> Answer:
     """Profile and sport settings: FTP (W), threshold pace, LTHR/max HR (bpm), W′ (J), power/HR/pace zones per
-    sport. Use before planning or judging intensity. Includes timezone (dates in all answers are local
-    to it) and weight."""
+    sport, weight, timezone (all dates are local to it). Read before planning or judging intensity."""
     s = session()
     ref = await s.athlete(athlete_id)
     a = await (await s.icu()).get_athlete(ref.id)
@@ -159,21 +158,20 @@ async def icu_list_activities(
     sport: Annotated[
         str | None,
         Field(
-            description="Only this activity type (exact), e.g. 'Ride', 'VirtualRide', 'Run', 'Swim'.",
+            description="Exact activity type, e.g. 'Ride', 'VirtualRide', 'Run'.",
             max_length=40,
         ),
     ] = None,
-    limit: Annotated[int, Field(ge=1, le=100, description="Rows per page (newest first).")] = 25,
+    limit: Annotated[int, Field(ge=1, le=100, description="Rows per page.")] = 25,
     cursor: Annotated[
-        str | None, Field(description="next_cursor from the previous page (same range).", max_length=40)
+        str | None, Field(description="next_cursor of the previous page.", max_length=40)
     ] = None,
     athlete_id: AthleteArg = None,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """Completed activities between athlete-local dates (default last 14 days), newest first, as compact rows:
-    start, sport, name, moving time, distance (km), load, intensity (% threshold), avg HR (bpm), power
-    (W) or pace. Totals cover the range; page with `cursor`. Strava stubs are marked (data unavailable,
-    not zero). Details: icu_get_activity."""
+    """Completed activities between local dates (default last 14 days), newest first: start, sport, name,
+    moving time, km, load, intensity %, avg HR, power or pace; totals for the range; page with `cursor`.
+    Strava stubs marked (no data, not zero). Details: icu_get_activity."""
     s = session()
     ref = await s.athlete(athlete_id)
     start, end = day_range(oldest, newest, ref.today, 14)
@@ -241,10 +239,9 @@ async def icu_get_activity(
     include_intervals: Annotated[bool, Field(description="Add the interval/lap table.")] = True,
     detail: DetailArg = "compact",
 ) -> Answer:
-    """One activity in detail: summary (load, intensity %, power W, HR bpm, pace, RPE, decoupling %,
-    efficiency factor; zone times s in 'full') and its intervals with power, HR, cadence, speed/pace,
-    W′bal (J), GCT (ms), vertical oscillation (cm), DFA α1, core temperature (°C) where recorded. Raw
-    samples: icu_get_streams."""
+    """One activity: summary (load, intensity %, power W, HR bpm, pace, RPE, decoupling %, EF; zone times in
+    'full') and intervals with power, HR, cadence, pace, W′bal J, GCT ms, vertical oscillation cm, DFA α1,
+    core temp °C where recorded. Samples: icu_get_streams."""
     s = session()
     icu = await s.icu()
     act = await icu.get_activity(activity_id, intervals=True)
@@ -307,19 +304,16 @@ async def icu_get_streams(
     types: Annotated[
         list[str] | None,
         Field(
-            description="Stream types, e.g. watts (W), heartrate (bpm), cadence (rpm/spm), "
-            "velocity_smooth (m/s), "
-            "altitude (m), distance (m), w_bal (J), stance_time (ms), dfa_a1, core_temperature (°C), "
-            "vertical_oscillation (cm). Default: watts, heartrate, cadence, velocity_smooth.",
+            description="e.g. watts (W), heartrate (bpm), cadence, velocity_smooth (m/s), altitude (m), "
+            "distance (m), w_bal (J), stance_time (ms), dfa_a1, core_temperature, vertical_oscillation (cm). "
+            "Default: watts, heartrate, cadence, velocity_smooth.",
             max_length=12,
         ),
     ] = None,
-    points: Annotated[
-        int, Field(ge=10, le=2000, description="Values per stream after bucket-averaging.")
-    ] = 200,
+    points: Annotated[int, Field(ge=10, le=2000, description="Values per stream.")] = 200,
 ) -> Answer:
-    """Time series of one activity, averaged into `points` equal buckets (1 Hz recordings are long: ask for
-    few types and points). `time_s` gives each bucket's start. Strava stubs have no streams."""
+    """One activity's time series averaged into `points` buckets (ask for few types and points); `time_s` =
+    bucket start. Strava stubs have none."""
     s = session()
     icu = await s.icu()
     act = await icu.get_activity(activity_id)

@@ -20,7 +20,7 @@ def _terse(schema: dict[str, Any]) -> None:
 
 
 class WorkStep(BaseModel):
-    """duration_s or distance_m, then targets; every range is [value] or [low, high]."""
+    """duration_s or distance_m, then targets; ranges are [value] or [low, high]."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_terse)
     duration_s: int | None = Field(None, ge=1, le=86400)
@@ -30,7 +30,7 @@ class WorkStep(BaseModel):
     power_zone: int | None = Field(None, ge=1, le=7)
     hr_pct_lthr: list[float] | None = None
     hr_zone: int | None = Field(None, ge=1, le=7)
-    pace_pct: list[float] | None = Field(None, description="% of threshold pace (higher = faster)")
+    pace_pct: list[float] | None = Field(None, description="% threshold pace (higher = faster)")
     pace_zone: int | None = Field(None, ge=1, le=7)
     cadence_rpm: list[float] | None = None
     ramp: bool = Field(False, description="ramp low->high over the step")
@@ -39,7 +39,7 @@ class WorkStep(BaseModel):
 
 
 class Block(BaseModel):
-    """Steps under a title ('Warmup', 'Main set'); reps > 1 repeats them (no nested repeats)."""
+    """Titled steps ('Warmup', 'Main set'); reps > 1 repeats them (no nesting)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_terse)
     title: str | None = Field(None, max_length=60)

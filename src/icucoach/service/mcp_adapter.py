@@ -23,6 +23,7 @@ from fastmcp.server.dependencies import get_access_token, get_http_request
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 from fastmcp.tools import Tool
 
+from icucoach.coach.plan_previews import MemoryStore
 from icucoach.intervals import ConfigurationError, normalize_athlete_id
 from icucoach.mcp import registry
 from icucoach.mcp.context import AthleteRef, Session, selection_scope, session
@@ -63,6 +64,9 @@ class ServiceSession(Session):
     def __init__(self, hub: Hub) -> None:
         super().__init__(settings_factory=_no_env_settings)
         self.hub = hub
+        # plan previews stay in this process, never in files on the server (icu_plan_apply still checks
+        # the caller may write to the preview's athlete)
+        self.plan_store = MemoryStore()
 
     # -- selection, per principal and MCP session ----------------------------------------------------------
     def _scope_key(self) -> str | None:

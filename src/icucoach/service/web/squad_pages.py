@@ -204,12 +204,13 @@ async def home(request: Request, provider: Provider) -> Response:
 def routes(provider: Provider, *, home_redirect: bool = False) -> list[Route]:
     """The console's pages over ``provider``; ``home_redirect`` also sends ``/`` to the squad (the local
     console, where the pages are the whole site)."""
-    from icucoach.service.web import athlete_pages
+    from icucoach.service.web import athlete_pages, plan_pages
 
     table: list[tuple[str, Handler, tuple[str, ...]]] = [
         ("/coach/squad", squad_page, ("GET",)),
         ("/coach/feed", feed_page, ("GET",)),
         *athlete_pages.ROUTES,
+        *plan_pages.ROUTES,
     ]
     if home_redirect:
         table.append(("/", home, ("GET",)))

@@ -1,0 +1,115 @@
+"""The plan builder's arguments as people type them, parsed once for every surface (the CLI's flags, the MCP
+tool's arguments): ``2027-04-12:A[:name]`` goals, ``mon,wed:60,sun:240`` days, ``ride:0.7,run:0.3`` mixes.
+
+Each parser raises ``ArgError`` naming the argument (``name``: ``--goal`` for the CLI, ``goals`` for MCP)
+and the format expected, with an example.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from icucoach.plan import Availability, Goal
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SPORTS = {"ride": "Ride", "run": "Run", "swim": "Swim"}
+DISTRIBUTIONS = ("polarised", "pyramidal")
+
+
+class ArgError(ValueError):
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(f"{message}; {fix}")
+        self.message = message
+        self.fix = fix
+
+
+def goal(raw: str, name: str = "--goal") -> Goal:
+    parts = raw.strip().split(":", 2)
+    try:
+        day = date.fromisoformat(parts[0])
+        prio = parts[1].strip().upper() if len(parts) > 1 else "A"
+        return Goal(day, prio, parts[2] if len(parts) > 2 and parts[2] else None)
+    except (ValueError, IndexError):
+        raise ArgError(
+            f"{name} {raw!r} is not a goal",
+            f"write {name} as DATE:PRIORITY[:NAME], e.g. 2027-04-12:A or 2027-03-01:B",
+        ) from None
+
+
+def weekday(raw: str, name: str) -> int:
+    word = raw.strip().lower()[:3]
+    if word not in DAYS:
+        raise ArgError(f"{name} {raw!r} is not a day", f"write {name} as a weekday, e.g. sun")
+    return DAYS.index(word)
+
+
+def days(
+    raw: str,
+    hours: float | None,
+    long_day: str | None = None,
+    name: str = "--days",
+    long_name: str = "--long-day",
+) -> Availability:
+    """``mon,wed:60,sun:240``: the days one can train, each with an optional limit in minutes; a day without
+    one gets room for the weekly hours (1.5× the daily average, 2.5× on the long day)."""
+    limits: dict[int, int | None] = {}
+    for word in (w.strip().lower() for w in raw.split(",") if w.strip()):
+        day, _, minutes = word.partition(":")
+        if day[:3] not in DAYS or (minutes and (not minutes.isdigit() or int(minutes) <= 0)):
+            raise ArgError(
+                f"{name} {raw!r}: {word!r} is not a day",
+                f"write {name} as weekdays, each with an optional limit in minutes, e.g. mon,wed:60,sun:240",
+            )
+        limits[DAYS.index(day[:3])] = int(minutes) if minutes else None
+    if not limits:
+        raise ArgError(f"{name} is empty", f"name the days you can train, e.g. {name} mon,wed,thu,sat,sun")
+    long_index = None if long_day is None else weekday(long_day, long_name)
+    if long_index is not None and long_index not in limits:
+        raise ArgError(f"{long_name} {long_day} is not one of {name}", f"add {DAYS[long_index]} to {name}")
+    average = (hours or 6.0) * 60 / len(limits)
+    if long_index is None:
+        long_index = 6 if 6 in limits else max(limits)
+    return Availability(
+        {
+            d: m if m is not None else _round15(average * (2.5 if d == long_index else 1.5))
+            for d, m in limits.items()
+        },
+        long_index,
+    )
+
+
+def _round15(minutes: float) -> int:
+    return int(-(-minutes // 15) * 15)
+
+
+def sports(raw: str | None, name: str = "--sports") -> dict[str, float]:
+    """``ride:0.7,run:0.3`` → ``{"Ride": 0.7, "Run": 0.3}`` (shares normalised to 1)."""
+    if not raw:
+        return {}
+    out: dict[str, float] = {}
+    for word in raw.split(","):
+        sport, _, share = word.strip().partition(":")
+        try:
+            value = float(share) if share else 1.0
+            out[SPORTS[sport.strip().lower()]] = value
+        except (KeyError, ValueError):
+            raise ArgError(
+                f"{name} {raw!r}: {word.strip()!r} is not SPORT:SHARE",
+                f"write {name} as ride|run|swim with shares, e.g. ride:0.7,run:0.3",
+            ) from None
+        if value < 0:
+            raise ArgError(f"{name} {raw!r}: a share is negative", "e.g. ride:0.7,run:0.3")
+    total = sum(out.values())
+    if total <= 0:
+        raise ArgError(f"{name} {raw!r} has no positive share", "e.g. ride:0.7,run:0.3")
+    return {k: v / total for k, v in out.items()}
+
+
+def distribution(raw: str, name: str = "--distribution") -> str:
+    value = raw.strip().lower().replace("polarized", "polarised")
+    if value not in DISTRIBUTIONS:
+        raise ArgError(f"{name} must be polarised or pyramidal, got {raw!r}", f"e.g. {name} pyramidal")
+    return value
+
+
+__all__ = ["ArgError", "days", "distribution", "goal", "sports", "weekday"]

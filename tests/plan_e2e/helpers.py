@@ -1,0 +1,78 @@
+"""What the plan end-to-end tests share: the demo athlete's A race put 12 weeks out, the CLI's environment
+for the sandbox, and the calendar as the sandbox holds it (the events of ours, by external_id)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.cli.harness import run
+
+from icucoach.plan.model import EXTERNAL_ID_PREFIX
+from icucoach.sandbox import RunningSandbox
+
+TODAY = date(2026, 11, 23)
+RACE_DAY = TODAY + timedelta(weeks=12)  # the plan starts tomorrow: 12 weeks, race day the last
+ATHLETE = "i100001"
+
+
+def race_in_12_weeks(sb: RunningSandbox) -> dict[str, Any]:
+    """Move the demo athlete's next A race (about 6 weeks out in the generated world) 12 weeks out, as if
+    the athlete had entered a later one: the block then has room for build, recovery and taper weeks."""
+    store = sb.world.store(ATHLETE)
+    assert store is not None
+    races = sorted(
+        (
+            e
+            for e in store.events.values()
+            if e["category"] == "RACE_A" and e["start_date_local"][:10] > str(TODAY)
+        ),
+        key=lambda e: e["start_date_local"],
+    )
+    race = races[0]
+    race["start_date_local"] = f"{RACE_DAY}T00:00:00"
+    return race
+
+
+def cli_env(sb: RunningSandbox, data_home: Path, today: date = TODAY) -> dict[str, str]:
+    return {
+        "INTERVALS_API_KEY": sb.account("athlete", 0).api_key,
+        "INTERVALS_BASE_URL": sb.base_url,
+        "ICUCOACH_TODAY": today.isoformat(),
+        "XDG_DATA_HOME": str(data_home),
+    }
+
+
+def plan(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return run("plan", *args, env=env)
+
+
+def plan_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = plan(env, *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def ours(sb: RunningSandbox) -> dict[str, dict[str, Any]]:
+    """The calendar's events written by the plan builder, by external_id."""
+    store = sb.world.store(ATHLETE)
+    assert store is not None
+    return {
+        e["external_id"]: e
+        for e in store.events.values()
+        if str(e.get("external_id") or "").startswith(EXTERNAL_ID_PREFIX)
+    }
+
+
+def calendar_state(sb: RunningSandbox) -> list[tuple[Any, ...]]:
+    """Every event of the athlete as (id, external_id, day, name, description): to prove nothing changed."""
+    store = sb.world.store(ATHLETE)
+    assert store is not None
+    return sorted(
+        (e["id"], e.get("external_id"), e["start_date_local"], e.get("name"), e.get("description"))
+        for e in store.events.values()
+    )
