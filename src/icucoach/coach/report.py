@@ -9,7 +9,7 @@ arranges and prints. The chip glyphs and colours are the one legend shared by th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from icucoach.analytics.chips import COLOURS
@@ -192,16 +192,10 @@ def pmc_charts(view: SquadView, weeks: int = CHART_WEEKS) -> list[Json]:
         if snap is None or row.triage is None or row.triage.worst != "alarm":
             continue
         season = athlete_season(snap, weeks)
-        points = [*season.pmc, *season.projection]
-        races = [(date.fromisoformat(r["date"]), str(r["name"] or r["category"])) for r in season.races]
-        races = [(d, n) for d, n in races if points[0].day <= d <= points[-1].day]
-        series = (
-            [p.day for p in points],
-            [p.ctl for p in points],
-            [p.atl for p in points],
-            [p.tsb for p in points],
-            [p.load for p in points],
-        )
+        chart = season.chart_series(with_projection=True)
+        if chart is None:
+            continue
+        series, races = chart
         out.append(
             {
                 "row": row,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from icucoach.analytics.days import week_start as training_week_start
 from icucoach.analytics.phase_transition import suggest_transition
@@ -85,6 +85,34 @@ class SeasonView:
             },
             "races": list(self.races),
         }
+
+    def chart_series(self, *, with_projection: bool = False) -> PmcSeries | None:
+        """What ``coach.charts.pmc_chart`` / ``pmc_png`` draw: the days' CTL, ATL, TSB and load (the API's,
+        then the projection when asked) and the races inside them; None without a day."""
+        points = [*self.pmc, *(self.projection if with_projection else ())]
+        if not points:
+            return None
+        first, last = points[0].day, points[-1].day
+        races = []
+        for r in self.races:
+            day = date.fromisoformat(str(r["date"])[:10])
+            if first <= day <= last:
+                races.append((day, str(r.get("name") or r.get("category") or "race")))
+        return PmcSeries(
+            (
+                [p.day for p in points],
+                [p.ctl for p in points],
+                [p.atl for p in points],
+                [p.tsb for p in points],
+                [p.load for p in points],
+            ),
+            races,
+        )
+
+
+class PmcSeries(NamedTuple):
+    series: tuple[list[date], list[float | None], list[float | None], list[float | None], list[float | None]]
+    races: list[tuple[date, str]]
 
 
 def _day_loads(snap: Snapshot) -> dict[str, float]:

@@ -207,20 +207,8 @@ async def icu_fitness_chart(
     ref, _, snap = await _snapshot(athlete_id)
     season = athlete_season(snap, weeks)
     pmc = season.pmc
-    races = [(date.fromisoformat(str(r["date"])[:10]), str(r.get("name") or "race")) for r in season.races]
-    shown = [r for r in races if pmc and pmc[0].day <= r[0] <= pmc[-1].day]
-    png = (
-        charts.pmc_png(
-            [p.day for p in pmc],
-            [p.ctl for p in pmc],
-            [p.atl for p in pmc],
-            [p.tsb for p in pmc],
-            [p.load for p in pmc],
-            races=shown,
-        )
-        if pmc
-        else None
-    )
+    chart = season.chart_series()
+    png = charts.pmc_png(*chart.series, races=chart.races) if chart else None
     last = next((p for p in reversed(pmc) if p.ctl is not None), None)
     fitness = {
         "date": last.day.isoformat() if last else None,

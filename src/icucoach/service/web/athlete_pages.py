@@ -115,22 +115,8 @@ async def season_page(request: Request, provider: Provider) -> Response:
         return refused
     snap = await load_athlete(source, today=provider.today, cache=provider.cache(request))
     season = athlete_season(snap)
-    pmc = season.pmc
-    races = [(date.fromisoformat(str(r["date"])[:10]), str(r.get("name") or "race")) for r in season.races]
-    in_range = [r for r in races if pmc and pmc[0].day <= r[0] <= pmc[-1].day]
-    pmc_svg = (
-        themed(
-            charts.pmc_chart,
-            [p.day for p in pmc],
-            [p.ctl for p in pmc],
-            [p.atl for p in pmc],
-            [p.tsb for p in pmc],
-            [p.load for p in pmc],
-            races=in_range,
-        )
-        if pmc
-        else None
-    )
+    chart = season.chart_series()
+    pmc_svg = themed(charts.pmc_chart, *chart.series, races=chart.races) if chart else None
     sports = sorted({s for w in season.weekly for s in w.by_sport})
     hours = {
         s: [float((w.by_sport.get(s) or {}).get("duration_s") or 0) / 3600 for w in season.weekly]
