@@ -185,3 +185,17 @@ def test_bad_flags_name_the_flag_and_its_format(env: dict[str, str]) -> None:
     assert_clean_failure(
         plan(env, "build", "--hours", "8", "--days", "mon", "--format", "xml"), Exit.USAGE, "--format"
     )
+
+
+def test_weekly_rules_hold_in_every_week_and_a_bad_rule_names_its_flag(env: dict[str, str]) -> None:
+    data = plan_json(env, *BUILD, "--rule", "mon:rest", "--rule", "sat:run-long:90")
+    items = data["preview"]["items"]
+    adds = [it for it in items if it["action"] == "add"]
+    days = {date.fromisoformat(it["day"]): it for it in adds}
+    mondays = [it for it in items if date.fromisoformat(it["day"]).weekday() == 0]
+    assert all(it["action"] == "remove" for it in mondays)  # rest on Mondays: the applied ones go
+    saturdays = [it for d, it in days.items() if d.weekday() == 5]
+    assert saturdays and all(":r-sat" in (it["external_id"] or "") for it in saturdays)
+    assert all(it["sport"] == "Run" for it in saturdays)
+    bad = plan(env, *BUILD, "--rule", "sat:nap")
+    assert_clean_failure(bad, Exit.USAGE, "--rule", "run-long")

@@ -1,5 +1,6 @@
 """The plan builder's arguments as people type them, parsed once for every surface (the CLI's flags, the MCP
-tool's arguments): ``2027-04-12:A[:name]`` goals, ``mon,wed:60,sun:240`` days, ``ride:0.7,run:0.3`` mixes.
+tool's arguments): ``2027-04-12:A[:name]`` goals, ``mon,wed:60,sun:240`` days, ``ride:0.7,run:0.3`` mixes,
+``sun:run-long:120`` / ``mon:rest`` weekly rules.
 
 Each parser raises ``ArgError`` naming the argument (``name``: ``--goal`` for the CLI, ``goals`` for MCP)
 and the format expected, with an example.
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from icucoach.plan import Availability, Goal
+from icucoach.plan import Availability, Goal, Recurrence
+from icucoach.workouts.templates import TEMPLATES
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SPORTS = {"ride": "Ride", "run": "Run", "swim": "Swim"}
@@ -113,3 +115,30 @@ def distribution(raw: str, name: str = "--distribution") -> str:
 
 
 __all__ = ["ArgError", "days", "distribution", "goal", "sports", "weekday"]
+
+
+def rule(raw: str, name: str = "--rule") -> Recurrence:
+    """``DAY:rest`` or ``DAY:TEMPLATE[:MINUTES]`` (a template of the library, ``icucoach workout templates``):
+    one rule for every week of the block. The rule's id is its weekday, so a rule given again for the same
+    day replaces it, and re-planning with an edited rule changes only the occurrences from today on."""
+    day, _, rest = raw.strip().lower().partition(":")
+    template, _, minutes = rest.partition(":")
+    fix = f"write {name} as DAY:rest or DAY:TEMPLATE[:MINUTES], e.g. mon:rest or sun:run-long:120"
+    wd = weekday(day, name) if day[:3] in DAYS else None
+    if wd is None or not template or (minutes and not (minutes.isdigit() and 20 <= int(minutes) <= 600)):
+        raise ArgError(f"{name} {raw!r} is not a weekly rule", fix)
+    if template == "rest":
+        return Recurrence(DAYS[wd], wd, "rest")
+    if template not in TEMPLATES:
+        raise ArgError(
+            f"{name} {raw!r}: {template!r} is not a workout template",
+            f"{fix}; templates: " + ", ".join(sorted(TEMPLATES)),
+        )
+    t = TEMPLATES[template]
+    return Recurrence(DAYS[wd], wd, "session", template, int(minutes) if minutes else None, t.sport)
+
+
+def rules(raws: list[str], name: str = "--rule") -> tuple[Recurrence, ...]:
+    """Every rule, the last one given for a weekday winning."""
+    by_day = {r.weekday: r for r in (rule(x, name) for x in raws)}
+    return tuple(by_day[d] for d in sorted(by_day))

@@ -37,6 +37,7 @@ from icucoach.plan import (
     Goal,
     Plan,
     PlanRequest,
+    Recurrence,
     build_plan,
     diff_plan,
     event_body,
@@ -169,6 +170,7 @@ class Ask:
     distribution: str = "polarised"
     weeks: int | None = None
     start: date | None = None
+    recurrences: tuple[Recurrence, ...] = ()
 
 
 def make_request(ask: Ask, inputs: Inputs) -> PlanRequest:
@@ -198,6 +200,7 @@ def make_request(ask: Ask, inputs: Inputs) -> PlanRequest:
         sports=sports,
         distribution=ask.distribution,
         weeks=ask.weeks,
+        recurrences=ask.recurrences,
     )
 
 

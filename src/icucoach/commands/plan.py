@@ -140,6 +140,12 @@ def build(
     sports: str | None = typer.Option(None, "--sports", help="Sport mix, e.g. ride:0.7,run:0.3."),
     distribution: str = typer.Option("polarised", "--distribution", help="polarised or pyramidal."),
     weeks: int | None = typer.Option(None, "--weeks", help="Weeks to plan (default: up to the A race)."),
+    rule: list[str] = typer.Option(
+        [],
+        "--rule",
+        metavar="DAY:TEMPLATE[:MIN]",
+        help="Every week, e.g. sun:run-long:120 or mon:rest (repeatable).",
+    ),
     athlete: str | None = typer.Option(None, "--athlete", help="Athlete id (a coach's athlete)."),
     apply: bool = typer.Option(False, "--apply/--preview", help="Write at once (default: preview only)."),
     fmt: str = typer.Option("text", "--format", help="text or json."),
@@ -163,6 +169,7 @@ def build(
         sports=_parsed(lambda: plan_args.sports(sports)),
         distribution=_parsed(lambda: plan_args.distribution(distribution)),
         weeks=weeks,
+        recurrences=_parsed(lambda: plan_args.rules(rule)),
     )
     settings, today = _settings(), pinned_today()
     built, applied = run_async(lambda: _build(settings, athlete, ask, today, apply))
