@@ -118,7 +118,7 @@ __all__ = ["ArgError", "days", "distribution", "goal", "sports", "weekday"]
 
 
 def rule(raw: str, name: str = "--rule") -> Recurrence:
-    """``DAY:rest`` or ``DAY:TEMPLATE[:MINUTES]`` (a template of the library, ``icucoach workout templates``):
+    """``DAY:rest`` or ``DAY:TEMPLATE[:MINUTES]`` (a template of the library; an unknown one gets the list):
     one rule for every week of the block. The rule's id is its weekday, so a rule given again for the same
     day replaces it, and re-planning with an edited rule changes only the occurrences from today on."""
     day, _, rest = raw.strip().lower().partition(":")
