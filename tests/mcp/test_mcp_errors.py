@@ -40,6 +40,11 @@ async def test_not_shared_strava_and_validation(sandbox):
         assert "swap" in text
         text = error_text(await c.call_tool("icu_update_workout", {"event_id": 1}))
         assert "Not found" in text or "nothing to change" in text
+        # the schemas do not advertise additionalProperties: false (characters); the server still refuses
+        text = error_text(await c.call_tool("icu_list_activities", {"oldest": "2026-11-01", "olderst": "x"}))
+        assert "olderst" in text
+        text = error_text(await c.call_tool("icu_plan_apply", {"preview_id": "x", "force": True}))
+        assert "force" in text
     async with stdio_client(server_env(sandbox, maya)) as c:
         text = error_text(await c.call_tool("icu_get_streams", {"activity_id": str(stub["id"])}))
         assert "Strava" in text and "directly" in text
