@@ -13,54 +13,28 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
-
-import httpx
+from datetime import date
 
 from icucoach.coach import plan_args, plan_io
 from icucoach.coach.plan_previews import MemoryStore
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.sandbox import SandboxOptions, serve_in_thread
+from icucoach.sandbox.scenarios import CountingTransport, move_next_a_race
 
 TODAY = date(2026, 11, 23)
 ATHLETE = "i100001"
 Report = Callable[..., None]
 
 
-class Counting(httpx.AsyncHTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.methods: Counter[str] = Counter()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.methods[request.method] += 1
-        return await super().handle_async_request(request)
-
-    def writes(self) -> int:
-        return sum(n for m, n in self.methods.items() if m != "GET")
-
-
 def run(report: Report) -> None:
     with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as sb:
-        store = sb.world.store(ATHLETE)
-        assert store is not None
-        # the A race 12 weeks out (in the generated world it is about 6 weeks away)
-        race = min(
-            (
-                e
-                for e in store.events.values()
-                if e["category"] == "RACE_A" and e["start_date_local"][:10] > str(TODAY)
-            ),
-            key=lambda e: e["start_date_local"],
-        )
-        race["start_date_local"] = f"{TODAY + timedelta(weeks=12)}T00:00:00"
+        move_next_a_race(sb, ATHLETE, TODAY, 12)  # in the generated world it is about 6 weeks away
         asyncio.run(_measure(sb.base_url, sb.account("athlete", 0).api_key, report))
 
 
 async def _measure(base_url: str, api_key: str, report: Report) -> None:
-    wire = Counting()
+    wire = CountingTransport()
     ask = plan_io.Ask(weekly_hours=8, availability=plan_args.days("mon,wed,thu,sat,sun", 8, "sun"))
     async with IntervalsClient(ClientSettings(api_key=api_key, base_url=base_url), transport=wire) as c:
 

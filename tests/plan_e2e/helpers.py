@@ -13,6 +13,7 @@ from tests.cli.harness import run
 
 from icucoach.plan.model import EXTERNAL_ID_PREFIX
 from icucoach.sandbox import RunningSandbox
+from icucoach.sandbox.scenarios import move_next_a_race
 
 TODAY = date(2026, 11, 23)
 RACE_DAY = TODAY + timedelta(weeks=12)  # the plan starts tomorrow: 12 weeks, race day the last
@@ -20,21 +21,8 @@ ATHLETE = "i100001"
 
 
 def race_in_12_weeks(sb: RunningSandbox) -> dict[str, Any]:
-    """Move the demo athlete's next A race (about 6 weeks out in the generated world) 12 weeks out, as if
-    the athlete had entered a later one: the block then has room for build, recovery and taper weeks."""
-    store = sb.world.store(ATHLETE)
-    assert store is not None
-    races = sorted(
-        (
-            e
-            for e in store.events.values()
-            if e["category"] == "RACE_A" and e["start_date_local"][:10] > str(TODAY)
-        ),
-        key=lambda e: e["start_date_local"],
-    )
-    race = races[0]
-    race["start_date_local"] = f"{RACE_DAY}T00:00:00"
-    return race
+    """The demo athlete's next A race 12 weeks out: the block then has room for build, recovery and taper."""
+    return move_next_a_race(sb, ATHLETE, TODAY, 12)
 
 
 def cli_env(sb: RunningSandbox, data_home: Path, today: date = TODAY) -> dict[str, str]:

@@ -5,43 +5,26 @@ caller asks to overwrite it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from icucoach.coach import plan_args, plan_io
 from icucoach.coach.plan_previews import MemoryStore
 from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.sandbox import RunningSandbox
+from icucoach.sandbox.scenarios import CountingTransport
 
 from .helpers import TODAY, calendar_state, ours, race_in_12_weeks
-
-
-class Counting(httpx.AsyncHTTPTransport):
-    """The real transport, counting requests by method (what reached the sandbox)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.methods: Counter[str] = Counter()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.methods[request.method] += 1
-        return await super().handle_async_request(request)
-
-    def writes(self) -> int:
-        return sum(n for m, n in self.methods.items() if m != "GET")
-
 
 ASK = plan_io.Ask(weekly_hours=8, availability=plan_args.days("mon,wed,thu,sat,sun", 8, "sun"))
 
 
 @pytest.fixture
-async def client(sb: RunningSandbox) -> AsyncIterator[tuple[IntervalsClient, Counting]]:
+async def client(sb: RunningSandbox) -> AsyncIterator[tuple[IntervalsClient, CountingTransport]]:
     race_in_12_weeks(sb)
-    wire = Counting()
+    wire = CountingTransport()
     settings = ClientSettings(api_key=sb.account("athlete", 0).api_key, base_url=sb.base_url)
     async with IntervalsClient(settings, transport=wire) as c:
         yield c, wire
@@ -52,7 +35,7 @@ async def _preview(c: IntervalsClient, store: MemoryStore, ask: plan_io.Ask = AS
     return await plan_io.preview(c, inputs, ask, store)
 
 
-async def test_reapply_and_replan_send_no_write(client: tuple[IntervalsClient, Counting]) -> None:
+async def test_reapply_and_replan_send_no_write(client: tuple[IntervalsClient, CountingTransport]) -> None:
     c, wire = client
     store = MemoryStore()
     first = await _preview(c, store)
@@ -69,7 +52,7 @@ async def test_reapply_and_replan_send_no_write(client: tuple[IntervalsClient, C
 
 
 async def test_a_preview_of_a_calendar_that_changed_since_is_refused(
-    sb: RunningSandbox, client: tuple[IntervalsClient, Counting]
+    sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, wire = client
     fewer_hours = plan_io.Ask(weekly_hours=6, availability=plan_args.days("tue,thu,sat,sun", 6, "sat"))
@@ -94,7 +77,7 @@ async def test_a_preview_of_a_calendar_that_changed_since_is_refused(
 
 
 async def test_a_hand_edited_session_is_kept_unless_overwrite(
-    sb: RunningSandbox, client: tuple[IntervalsClient, Counting]
+    sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, _ = client
     store = MemoryStore()
@@ -113,7 +96,7 @@ async def test_a_hand_edited_session_is_kept_unless_overwrite(
 
 
 async def test_repeating_an_apply_that_kept_a_hand_edit_writes_nothing(
-    sb: RunningSandbox, client: tuple[IntervalsClient, Counting]
+    sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, wire = client
     store = MemoryStore()
