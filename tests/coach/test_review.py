@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,29 +13,21 @@ import pytest
 
 from icucoach.analytics.settings import DEFAULT_SETTINGS as S
 from icucoach.coach.review import ReviewError, WorkoutReview, workout_review
-from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.intervals.errors import NotFoundError
-from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
-from icucoach.sandbox.generate.squad import PERSONAS, squad_ids
+from icucoach.sandbox import RunningSandbox
 
-TODAY = date(2026, 11, 23)
-SQUAD = 12
-PERSONA_ID = dict(zip(PERSONAS, squad_ids(SQUAD), strict=False))
+from .conftest import PERSONA_ID, TODAY, coach_client
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[RunningSandbox]:
-    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False, squad=SQUAD)) as running:
-        yield running
-
-
-def _client(sb: RunningSandbox) -> IntervalsClient:
-    return IntervalsClient(ClientSettings(api_key=sb.account("coach").api_key, base_url=sb.base_url))
+def sb(squad_world: RunningSandbox) -> RunningSandbox:
+    """The session's planted squad (conftest): nothing here changes it."""
+    return squad_world
 
 
 async def _reviews(sb: RunningSandbox, persona: str, days: int = 10) -> list[WorkoutReview]:
     aid = PERSONA_ID[persona]
-    async with _client(sb) as client:
+    async with coach_client(sb) as client:
         acts = await client.list_activities(TODAY - timedelta(days=days), TODAY, athlete_id=aid)
         return [await workout_review(client, aid, str(a.id)) for a in acts]
 
@@ -123,7 +114,7 @@ def test_review_dict_is_json_with_units(reviews: dict[str, list[WorkoutReview]])
 
 def test_unknown_activity_is_a_clear_error(sb: RunningSandbox) -> None:
     async def go() -> None:
-        async with _client(sb) as client:
+        async with coach_client(sb) as client:
             await workout_review(client, PERSONA_ID["compliant"], "i999999999")
 
     with pytest.raises(ReviewError, match="no activity 'i999999999'") as err:
@@ -133,7 +124,7 @@ def test_unknown_activity_is_a_clear_error(sb: RunningSandbox) -> None:
 
 def test_activity_of_another_athlete_is_refused(sb: RunningSandbox) -> None:
     async def go() -> None:
-        async with _client(sb) as client:
+        async with coach_client(sb) as client:
             acts = await client.list_activities(
                 TODAY - timedelta(days=3), TODAY, athlete_id=PERSONA_ID["compliant"]
             )
