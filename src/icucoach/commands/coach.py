@@ -11,9 +11,7 @@ athletes could not be loaded: each is a row with its error, and listed on stderr
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +65,8 @@ def review(
         settings = ClientSettings.from_env()
     except ConfigurationError as exc:
         fail_from(exc)
+    if out_file is not None:
+        _probe(out_file)
     view = run_async(lambda: _load(settings, pinned))
     if not view.rows:
         fail(
@@ -115,20 +115,21 @@ def _render(view: SquadView, fmt: str) -> str | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace ``path`` whole or not at all (a temporary file beside it, then a rename)."""
+    """Replace ``path`` whole or not at all (``mirror.files.write_atomic``: temporary file, then rename)."""
+    from icucoach.mirror.files import OutputError, write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, text)
     except OSError as exc:
-        fail(
-            f"cannot write {path}: {exc.strerror or exc}",
-            "Choose a --out path in a folder you can write to.",
-            Exit.OUTPUT,
-        )
+        failure = exc if isinstance(exc, OutputError) else OutputError(path, exc.strerror or str(exc))
+        fail(*failure.describe("--out"), Exit.OUTPUT)
+
+
+def _probe(path: Path) -> None:
+    """Fail on an unwritable ``--out`` before the squad is read, not after."""
+    from icucoach.mirror.files import OutputError, probe_folder
+
+    try:
+        probe_folder(path.parent)
+    except OutputError as exc:
+        fail(*exc.describe("--out"), Exit.OUTPUT)
