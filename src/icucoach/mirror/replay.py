@@ -41,7 +41,7 @@ from icucoach import __version__
 from icucoach.config_path import default_config_path
 
 TICKET = ".icucoach-replay.json"
-FORMAT = 1
+FORMAT = 2  # 2: the store identity holds SQLite's change counter
 API_PREFIX = "/api/v1"
 ENV_PREFIXES = ("INTERVALS_", "ICUCOACH_")
 ENV_NAMES = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TZ")
@@ -174,15 +174,24 @@ def auth_digest(api_root: str, authorization: str) -> str:
 
 
 def store_identity(path: Path) -> list[int] | None:
-    """The SQLite file's size, modification time and inode; None while another writer's journal exists."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
+    """The SQLite file's size, modification time, inode and file change counter; None while another
+    writer's journal exists.
+
+    The change counter (header bytes 24-27, raised by every write transaction in rollback-journal mode, the
+    store's mode) is what makes this exact: a modification time alone misses a write that lands within the
+    file system's timestamp granularity (a second on some), with the size unchanged."""
     for suffix in ("-journal", "-wal"):
         if Path(str(path) + suffix).exists():
             return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    try:
+        with path.open("rb") as f:
+            header = f.read(28)
+            st = os.fstat(f.fileno())
+    except OSError:
+        return None
+    if len(header) < 28:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, int.from_bytes(header[24:28], "big")]
 
 
 def load_ticket(out_dir: Path) -> Json | None:
@@ -279,6 +288,8 @@ def _same_answers(ticket: Json, authorization: str) -> bool:
         "User-Agent": ticket["user_agent"],
         "Authorization": authorization,
     }
+    if not asked:
+        return False  # a ticket without questions could not tell that nothing changed
     ok = [False] * len(asked)
     threads = [
         threading.Thread(target=_ask, args=(url, headers, expected, ok, i), daemon=True)

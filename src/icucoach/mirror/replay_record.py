@@ -48,7 +48,7 @@ async def _questions(
     report = result.sync
     assert report is not None
     if _is_repeat_sync(report, opts):
-        return list(journal[:SYNC_REQUESTS])
+        return _asked(journal)
     aid = report.athlete_id
     before = store.content_digest(aid)
     journal.clear()
@@ -58,7 +58,13 @@ async def _questions(
     )
     if not _is_repeat_sync(again, opts) or store.content_digest(aid) != before:
         return None
-    return list(journal[:SYNC_REQUESTS])
+    return _asked(journal)
+
+
+def _asked(journal: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The sync's four questions, or None when the journal does not hold four distinct ones."""
+    asked = list(journal[:SYNC_REQUESTS])
+    return asked if len({url for url, _ in asked}) == SYNC_REQUESTS else None
 
 
 async def draft_ticket(
