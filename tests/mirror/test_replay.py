@@ -4,8 +4,8 @@ output sends the run down the full path instead.
 
 Which path ran is told by the store: the full path always writes it (its sync bookkeeping), a replay never
 touches it. The tell is SQLite's file change counter (raised by every write transaction), not the file's
-modification time, whose granularity depends on the file system. Every run goes through the real entry point against this module's own sandbox (the tests change
-its world)."""
+modification time, whose granularity depends on the file system. Every run goes through the real entry
+point against this module's own sandbox (the tests change its world)."""
 
 from __future__ import annotations
 
