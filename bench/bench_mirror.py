@@ -15,6 +15,17 @@
 
 The paired sandbox has no pinned date (Section 11 takes "today" from the machine clock, so the sandbox's
 history ends on the real today) and no rate limit (Section 11 does not retry on 429).
+
+The pair runs under three conditions, each on a fresh sandbox, because one figure alone misleads:
+- **as shipped, no network delay**: the issue's own terms. Our client keeps to Intervals.icu's ~10 requests/s
+  (a first export's ~56 requests need about 4.6 s at that rate, whatever our speed); Section 11 sends its
+  requests one after another with no limit of its own, which on a server that answers in microseconds
+  is ~45 requests/s, more than Intervals.icu allows.
+- **neither holds back**: ours with ``INTERVALS_RATE_LIMIT=0`` as well: the code's own speed, side by side.
+- **with a round trip per request** (``ICUCOACH_BENCH_LATENCY_MS``, default 100 ms, an assumption: put your
+  own measurement of intervals.icu there; 0 skips it): the sandbox answers each API request after that
+  delay, as a real network does. Both as shipped.
+The goals are judged on the first condition, as the issue states them.
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from icucoach.intervals import ClientSettings, IntervalsClient
 from icucoach.mirror.exporter import export_async
 from icucoach.mirror.options import ExportOptions
 from icucoach.sandbox import SandboxOptions, serve_in_thread
-from icucoach.sandbox.faults import FaultPlan
+from icucoach.sandbox.faults import FaultConfig, FaultPlan
 from icucoach.sandbox.runner import RunningSandbox, build_app, build_world
 from icucoach.serving import serve_in_background
 from icucoach.store.db import Store
@@ -48,6 +59,30 @@ FIRST_GOAL, REPEAT_GOAL, REQUEST_GOAL = 2.0, 3.0, 5
 REPEATS = 3  # the repeat with nothing new is timed this many times (median)
 PEER_ENV, PEER_PYTHON_ENV = "ICUCOACH_SECTION11_SYNC", "ICUCOACH_SECTION11_PYTHON"
 PAIRS_ENV = "ICUCOACH_BENCH_PAIRS"
+LATENCY_ENV = "ICUCOACH_BENCH_LATENCY_MS"
+
+
+@dataclass(frozen=True)
+class Condition:
+    label: str
+    latency_ms: float = 0.0
+    ours_env: tuple[tuple[str, str], ...] = ()
+
+
+def _conditions() -> list[Condition]:
+    latency = float(os.environ.get(LATENCY_ENV) or 100)
+    conditions = [
+        Condition("as shipped, no network delay"),
+        Condition(
+            "neither holds back (ours with INTERVALS_RATE_LIMIT=0)", ours_env=(("INTERVALS_RATE_LIMIT", "0"),)
+        ),
+    ]
+    if latency > 0:
+        conditions.append(
+            Condition(f"as shipped, {latency:g} ms per request ({LATENCY_ENV})", latency_ms=latency)
+        )
+    return conditions
+
 
 # Loads sync.py unmodified, points its client class at the sandbox, runs its main() with the given argv.
 _LAUNCHER = (
@@ -121,10 +156,11 @@ class _Counting:
 
 
 @contextmanager
-def _counted_sandbox():  # type: ignore[no-untyped-def]
+def _counted_sandbox(latency_ms: float = 0.0):  # type: ignore[no-untyped-def]
     options = SandboxOptions(seed=42, rate_limit=False)
     world = build_world(options)
     faults = FaultPlan(options.faults)
+    faults.configure(FaultConfig(latency_ms=latency_ms))
     counting = _Counting(build_app(world, options, faults))
     with serve_in_background(counting, "127.0.0.1", None, name="bench-sandbox", lifespan="off") as port:
         yield RunningSandbox(f"http://127.0.0.1:{port}", world, faults, options), counting
@@ -159,9 +195,9 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def _ours(sb: RunningSandbox, counting: _Counting, work: Path) -> tuple[Step, Step]:
+def _ours(sb: RunningSandbox, counting: _Counting, work: Path, extra: dict[str, str]) -> tuple[Step, Step]:
     acc = sb.account("athlete", 0)
-    env = {**_clean_env(), "INTERVALS_BASE_URL": sb.base_url, "INTERVALS_API_KEY": acc.api_key}
+    env = {**_clean_env(), "INTERVALS_BASE_URL": sb.base_url, "INTERVALS_API_KEY": acc.api_key, **extra}
     argv = [
         sys.executable,
         "-m",
@@ -195,11 +231,11 @@ def _theirs(sb: RunningSandbox, counting: _Counting, work: Path, sync_py: Path) 
     return _first_and_repeat(lambda: _timed(counting, argv, work, _clean_env()))
 
 
-def _pair(sync_py: Path | None) -> tuple[tuple[Step, Step], tuple[Step, Step] | None]:
+def _pair(sync_py: Path | None, condition: Condition) -> tuple[tuple[Step, Step], tuple[Step, Step] | None]:
     """Ours and (with ``sync_py``) Section 11's first export and repeat, on one fresh sandbox."""
-    with _counted_sandbox() as (sb, counting), tempfile.TemporaryDirectory() as d:
+    with _counted_sandbox(condition.latency_ms) as (sb, counting), tempfile.TemporaryDirectory() as d:
         theirs = _theirs(sb, counting, Path(d) / "section11", sync_py) if sync_py else None
-        ours = _ours(sb, counting, Path(d) / "icucoach")
+        ours = _ours(sb, counting, Path(d) / "icucoach", dict(condition.ours_env))
     return ours, theirs
 
 
@@ -207,17 +243,15 @@ def _shown(step: Step) -> str:
     return f"{step.seconds:.3f} s, {step.requests} requests"
 
 
-def paired(report) -> None:
-    """See the module docstring; ``ICUCOACH_BENCH_PAIRS=N`` runs N pairs (each on a fresh sandbox) and
-    reports every pair's ratios and their medians (the machine's load moves single figures a lot)."""
-    peer = os.environ.get(PEER_ENV)
-    sync_py = Path(peer).expanduser().resolve() if peer else None
-    if sync_py is not None and not sync_py.is_file():
-        raise RuntimeError(f"{PEER_ENV}={peer} is not a file")
-    pairs = [_pair(sync_py) for _ in range(max(1, int(os.environ.get(PAIRS_ENV) or 1)))]
+def _run_condition(
+    report, sync_py: Path | None, condition: Condition, n_pairs: int
+) -> tuple[float, float, int] | None:
+    """One condition's pairs reported; (median first ratio, median repeat ratio, most repeat requests), or
+    None without Section 11."""
     first_ratios, repeat_ratios, repeat_requests = [], [], []
-    for n, ((first, repeat), theirs) in enumerate(pairs, 1):
-        tag = f"pair {n}: " if len(pairs) > 1 else ""
+    for n in range(1, n_pairs + 1):
+        (first, repeat), theirs = _pair(sync_py, condition)
+        tag = f"{condition.label}, " + (f"pair {n}: " if n_pairs > 1 else "")
         report(f"{tag}ours, first export", _shown(first))
         report(f"{tag}ours, repeat with nothing new (median of {REPEATS})", _shown(repeat))
         repeat_requests.append(repeat.requests)
@@ -228,19 +262,38 @@ def paired(report) -> None:
         report(f"{tag}Section 11, repeat with nothing new (median of {REPEATS})", _shown(peer_repeat))
         first_ratios.append(peer_first.seconds / first.seconds)
         repeat_ratios.append(peer_repeat.seconds / repeat.seconds)
-        report(f"{tag}first export: Section 11 time / ours (goal >= {FIRST_GOAL:g})", first_ratios[-1], "x")
-        report(f"{tag}repeat: Section 11 time / ours (goal >= {REPEAT_GOAL:g})", repeat_ratios[-1], "x")
+        report(f"{tag}first export: Section 11 time / ours", first_ratios[-1], "x")
+        report(f"{tag}repeat: Section 11 time / ours", repeat_ratios[-1], "x")
     if not first_ratios:
+        return None
+    first_ratio, repeat_ratio = statistics.median(first_ratios), statistics.median(repeat_ratios)
+    if n_pairs > 1:
+        report(f"{condition.label}: median of {n_pairs} pairs, first export ratio", first_ratio, "x")
+        report(f"{condition.label}: median of {n_pairs} pairs, repeat ratio", repeat_ratio, "x")
+    return first_ratio, repeat_ratio, max(repeat_requests)
+
+
+def paired(report) -> None:
+    """See the module docstring; ``ICUCOACH_BENCH_PAIRS=N`` runs N pairs per condition (each on a fresh
+    sandbox) and reports every pair's ratios and their medians (the machine's load moves single figures a
+    lot)."""
+    peer = os.environ.get(PEER_ENV)
+    sync_py = Path(peer).expanduser().resolve() if peer else None
+    if sync_py is not None and not sync_py.is_file():
+        raise RuntimeError(f"{PEER_ENV}={peer} is not a file")
+    n_pairs = max(1, int(os.environ.get(PAIRS_ENV) or 1))
+    conditions = _conditions() if sync_py else _conditions()[:1]
+    results = [_run_condition(report, sync_py, c, n_pairs) for c in conditions]
+    if results[0] is None:
         report("Section 11 pair not run; to run it, set to a copy of its sync.py", PEER_ENV)
         report("... and, if this Python lacks requests, to one that has it", PEER_PYTHON_ENV)
         return
     report("Section 11 base URL", "sandbox, set at run time (class attribute; sync.py unmodified)")
-    first_ratio, repeat_ratio = statistics.median(first_ratios), statistics.median(repeat_ratios)
-    if len(pairs) > 1:
-        report(f"median of {len(pairs)} pairs, first export ratio", first_ratio, "x")
-        report(f"median of {len(pairs)} pairs, repeat ratio", repeat_ratio, "x")
-    met = first_ratio >= FIRST_GOAL and repeat_ratio >= REPEAT_GOAL and max(repeat_requests) <= REQUEST_GOAL
-    report("issue 12 goals (2x first, 3x repeat, <= 5 requests)", "met" if met else "NOT met")
+    first_ratio, repeat_ratio, requests = results[0]
+    met_first, met_repeat = first_ratio >= FIRST_GOAL, repeat_ratio >= REPEAT_GOAL
+    report(f"goal first export >= {FIRST_GOAL:g}x (as shipped, no delay)", "met" if met_first else "NOT met")
+    report(f"goal repeat >= {REPEAT_GOAL:g}x (as shipped, no delay)", "met" if met_repeat else "NOT met")
+    report(f"goal repeat <= {REQUEST_GOAL} requests", "met" if requests <= REQUEST_GOAL else "NOT met")
 
 
 PARTS = {"in_process": in_process, "paired": paired}

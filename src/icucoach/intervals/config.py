@@ -4,10 +4,12 @@
 
 1. environment: ``INTERVALS_API_KEY``, ``INTERVALS_OAUTH_TOKEN``, ``INTERVALS_ATHLETE_ID`` (default ``0``
    = the key's owner), ``INTERVALS_BASE_URL`` (server root, default ``https://intervals.icu``; the client
-   appends ``/api/v1``, so ``http://127.0.0.1:8765`` points everything at the sandbox);
+   appends ``/api/v1``, so ``http://127.0.0.1:8765`` points everything at the sandbox),
+   ``INTERVALS_RATE_LIMIT`` (our requests per second, default 10 as Intervals.icu allows; ``0`` = none of
+   ours, for a local sandbox or a proxy that enforces its own);
 2. then the config file the setup wizard writes: ``$ICUCOACH_CONFIG`` or ``default_config_path()``
    (``$XDG_CONFIG_HOME/icucoach/config.toml``, normally ``~/.config/icucoach/config.toml``). Keys
-   ``api_key``, ``oauth_token``, ``athlete_id``, ``base_url``, at top level or in an ``[intervals]`` table.
+   ``api_key``, ``oauth_token``, ``athlete_id``, ``base_url``, ``rate_per_second``, at top level or in an ``[intervals]`` table.
 
 Environment values win over the file, key by key. Secrets are ``SecretStr``: they never show in ``repr``,
 ``str``, logs or error messages.
@@ -84,7 +86,12 @@ class ClientSettings(BaseModel):
     )
     backoff_base: float = Field(default=0.5, ge=0, description="first backoff step, s (full jitter)")
     backoff_cap: float = Field(default=8.0, ge=0, description="largest single backoff, s")
-    rate_per_second: float | None = Field(default=10.0, description="token-bucket rate; None/0 disables")
+    # Intervals.icu allows about 10 requests/s per IP with a short burst (reference intervals-api.md §3).
+    # INTERVALS_RATE_LIMIT=0 is for a server that enforces its own limit (a local sandbox, a proxy): its
+    # 429 + Retry-After are honoured either way.
+    rate_per_second: float | None = Field(
+        default=10.0, ge=0, description="token-bucket rate, requests/s; None/0 disables"
+    )
     burst: int = Field(default=10, ge=1, description="token-bucket size")
     max_connections: int = Field(default=10, ge=1)
     user_agent: str = "icucoach/0.1 (+https://github.com/icucoach/icucoach)"
@@ -157,6 +164,7 @@ class ClientSettings(BaseModel):
             ("oauth_token", "INTERVALS_OAUTH_TOKEN"),
             ("athlete_id", "INTERVALS_ATHLETE_ID"),
             ("base_url", "INTERVALS_BASE_URL"),
+            ("rate_per_second", "INTERVALS_RATE_LIMIT"),
         ):
             raw = env.get(var)
             if raw is not None and raw.strip():
@@ -172,8 +180,9 @@ class ClientSettings(BaseModel):
             fields = sorted({".".join(str(p) for p in e["loc"]) for e in getattr(exc, "errors", list)()})
             raise ConfigurationError(
                 f"Invalid Intervals.icu settings: {', '.join(fields) or 'see details'}",
-                hint="Check INTERVALS_ATHLETE_ID (0 or i12345) and INTERVALS_BASE_URL "
-                "(a server root such as https://intervals.icu).",
+                hint="Check INTERVALS_ATHLETE_ID (0 or i12345), INTERVALS_BASE_URL "
+                "(a server root such as https://intervals.icu) and INTERVALS_RATE_LIMIT "
+                "(requests per second, a number >= 0; 0 = no limit of ours).",
             ) from None
         if require_credentials:
             settings.require_credentials()
