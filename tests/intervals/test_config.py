@@ -96,6 +96,26 @@ def test_bad_base_url(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.parametrize(("raw", "rate"), [("0", None), ("2.5", 2.5), (" 20 ", 20.0)])
+def test_rate_limit_from_env(raw: str, rate: float | None, tmp_path: Path) -> None:
+    """INTERVALS_RATE_LIMIT sets our requests per second; 0 leaves the limiting to the server (its 429s)."""
+    s = ClientSettings.from_env(
+        {"INTERVALS_API_KEY": KEY, "INTERVALS_RATE_LIMIT": raw}, config_path=tmp_path / "n"
+    )
+    client = IntervalsClient(s)
+    assert client.transport.bucket.rate == rate
+    assert client.transport.bucket.enabled is (rate is not None)
+
+
+@pytest.mark.parametrize("bad", ["-1", "fast", "nan-ish"])
+def test_bad_rate_limit_names_the_variable(bad: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="rate_per_second") as info:
+        ClientSettings.from_env(
+            {"INTERVALS_API_KEY": KEY, "INTERVALS_RATE_LIMIT": bad}, config_path=tmp_path / "n"
+        )
+    assert "INTERVALS_RATE_LIMIT" in (info.value.hint or "")
+
+
 async def test_secrets_never_shown(caplog: pytest.LogCaptureFixture) -> None:
     s = ClientSettings(api_key=KEY, oauth_token="tok-" + KEY[::-1])
     async with IntervalsClient(ClientSettings(api_key=KEY)) as client:
