@@ -92,7 +92,7 @@ CASES = [
     Case("today", ("export", "--out-dir", "{out}", "--today", "soon"), USE, ("--today", "YYYY-MM-DD")),
     # credentials
     Case("no credentials", E(), Exit.CONFIG, ("icucoach setup",), env={"INTERVALS_API_KEY": ""}),
-    Case("rate limit not a number", E(), Exit.CONFIG, ("INTERVALS_RATE_LIMIT",), env={"INTERVALS_RATE_LIMIT": "x"}),
+    Case("rate limit not a number", E(), Exit.CONFIG, ("RATE_LIMIT",), env={"INTERVALS_RATE_LIMIT": "x"}),
     Case("wrong key", E("--intervals-key", "wrong"), Exit.AUTH, ("api key",)),
     # archive
     Case("archive from notadate", A("export", "--out", "{csv}", "--from", "notadate"), USE,

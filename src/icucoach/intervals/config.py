@@ -9,7 +9,8 @@
    ours, for a local sandbox or a proxy that enforces its own);
 2. then the config file the setup wizard writes: ``$ICUCOACH_CONFIG`` or ``default_config_path()``
    (``$XDG_CONFIG_HOME/icucoach/config.toml``, normally ``~/.config/icucoach/config.toml``). Keys
-   ``api_key``, ``oauth_token``, ``athlete_id``, ``base_url``, ``rate_per_second``, at top level or in an ``[intervals]`` table.
+   ``api_key``, ``oauth_token``, ``athlete_id``, ``base_url``, ``rate_per_second``, at top level or in an
+   ``[intervals]`` table.
 
 Environment values win over the file, key by key. Secrets are ``SecretStr``: they never show in ``repr``,
 ``str``, logs or error messages.
