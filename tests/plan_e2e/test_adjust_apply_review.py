@@ -6,12 +6,15 @@ a SICK entry on the calendar and reads a month of activities before judging the 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.plan.helpers import SETTINGS, as_events
 
 from icucoach.coach import plan_args, plan_io
@@ -228,3 +231,49 @@ async def test_adjust_of_a_steady_athlete_sees_no_load_spike() -> None:
     events = _fortnight(dict.fromkeys(range(7), 120), 10)
     got = await plan_io.adjust(_Calendar(events, _steady_month()), INPUTS, today=TODAY)
     assert not [p for p in got.proposals if "ACWR" in p.adjustment.reason]
+
+
+# ------------------------------------------------------------------------ a preview applied in any parts
+
+
+class _Writable(_Calendar):
+    """The calendar above with the bulk upsert (by external_id) and delete a plan apply uses."""
+
+    async def bulk_upsert_events(self, bodies: list[dict[str, Any]], athlete_id: Any = None) -> None:
+        for b in bodies:
+            old = next((e for e in self.events if e.get("external_id") == b["external_id"]), None)
+            if old is not None:
+                old.update(copy.deepcopy(b))
+            else:
+                self.events.append({**copy.deepcopy(b), "id": 9000 + len(self.events)})
+
+    async def bulk_delete_events(self, ids: list[Any], athlete_id: Any = None) -> None:
+        self.events = [e for e in self.events if e.get("id") not in ids]
+
+
+def _shape(cal: _Calendar) -> list[tuple[Any, ...]]:
+    return sorted((e.get("external_id"), e["start_date_local"][:10], e.get("name")) for e in cal.events)
+
+
+async def _one_then_parts(parts: list[list[int]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    inputs = plan_io.Inputs("i1", "A", STEADY, (), {"Ride": 1.0})
+    week = plan_args.days("mon,wed,thu,sat,sun", 8, "sun")
+    base = _fortnight({0: 90, 2: 90, 3: 90, 5: 180, 6: 240}, 8)
+    base[1]["description"] += "\n- 5m 50%\n"  # a session edited by hand
+    results = []
+    for split in ([], parts):
+        cal = _Writable(copy.deepcopy(base), [])
+        ask = plan_io.Ask(weekly_hours=6, availability=week, weeks=2, start=TODAY)
+        pv = (await plan_io.preview(cal, inputs, ask)).preview
+        for part in split:
+            await plan_io.apply_preview(cal, pv, only=[i for i in part if i < len(pv.items)])
+        await plan_io.apply_preview(cal, pv, overwrite_hand_edited=True)
+        results.append(_shape(cal))
+    return results[0], results[1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 15), max_size=6), max_size=3))
+def test_a_preview_applied_in_any_parts_ends_as_one_apply(parts: list[list[int]]) -> None:
+    whole, in_parts = asyncio.run(_one_then_parts(parts))
+    assert in_parts == whole
