@@ -102,7 +102,8 @@ def test_sick_today_drops_the_sessions() -> None:
     sick = {
         "category": "SICK",
         "start_date_local": f"{TODAY}T00:00:00",
-        "end_date_local": f"{TODAY + timedelta(days=1)}T00:00:00",
+        # Intervals.icu's end is exclusive: sick today and tomorrow
+        "end_date_local": f"{TODAY + timedelta(days=2)}T00:00:00",
     }
     done = [_done(e, n) for n, e in enumerate(events) if _day(e) < TODAY]
     props = propose_adjustments([*events, sick], done, [], ATHLETE, today=TODAY)
@@ -116,7 +117,9 @@ def test_an_acwr_spike_shortens_the_coming_week() -> None:
     events = _plan_events()
     # Nothing for three weeks, then last week done as planned: next week's load would spike the ratio.
     done = [_done(e, n) for n, e in enumerate(events) if _day(e) < TODAY]
-    props = propose_adjustments(events, done, [], ATHLETE, today=TODAY)
+    props = propose_adjustments(
+        events, done, [], ATHLETE, today=TODAY, activities_since=TODAY - timedelta(days=28)
+    )
     shortened = [a for a in props if a.kind == "shorten"]
     assert shortened and all("ACWR" in a.reason for a in shortened)
     for a in shortened:
@@ -208,7 +211,8 @@ def test_a_proposal_over_a_hand_edited_session_says_so() -> None:
     sick = {
         "category": "SICK",
         "start_date_local": f"{TODAY}T00:00:00",
-        "end_date_local": f"{TODAY + timedelta(days=1)}T00:00:00",
+        # Intervals.icu's end is exclusive: sick today and tomorrow
+        "end_date_local": f"{TODAY + timedelta(days=2)}T00:00:00",
     }
     target = next(e for e in events if TODAY <= _day(e) <= TODAY + timedelta(days=1))
     target["description"] = str(target["description"]) + "\n- 5m 50%\n"  # the athlete changed it

@@ -19,6 +19,11 @@ from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 HEALTH_CATEGORIES = ("SICK", "INJURED")
 
 
+def last_day(start: date, end: date | None) -> date:
+    """The last sick / injured day of an entry: the day before its (exclusive) end, or its start."""
+    return end - timedelta(days=1) if end is not None and end > start else start
+
+
 @dataclass(frozen=True)
 class HealthContext:
     current: tuple[dict, ...] = ()
@@ -52,7 +57,7 @@ def health_context(
     for e in events:
         if e.category not in HEALTH_CATEGORIES:
             continue
-        last = (e.end_day - timedelta(days=1)) if e.end_day and e.end_day > e.day else e.day
+        last = last_day(e.day, e.end_day)
         row = {"category": e.category, "start": e.day.isoformat(), "end": last.isoformat()}
         if e.day <= today <= last:
             cur.append(row)

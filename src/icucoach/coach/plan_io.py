@@ -5,8 +5,10 @@
   days' loads, the calendar's races (goals) and planned workouts, recent activities and wellness.
 - ``preview``: ``build_plan`` → ``diff_plan`` against the real calendar → a ``Preview`` (the diff's writes,
   and a fingerprint of the calendar they were computed against), stored by an id that hashes the diff.
-- ``apply_preview``: re-reads the calendar; if it changed since the preview the apply is refused, unless
-  every write of the preview is already in effect (a repeated apply: 0 writes). Adds and changes go through
+- ``apply_preview``: re-reads the calendar; if it changed since the preview, only the writes not yet in
+  effect are made, and only if every event they write over is exactly as previewed and no other event of
+  the window changed (else the apply is refused: nothing is written); all in effect is a repeated apply:
+  0 writes. Adds and changes go through
   ``bulk_upsert_events`` (``external_id`` upserts: a retried apply never duplicates), removals are explicit
   deletes of our own (``icucoach-plan:*``) events only; a hand-edited session is left alone unless
   ``overwrite_hand_edited``.
@@ -26,7 +28,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from icucoach.analytics.compliance import pair
+from icucoach.analytics.health import HEALTH_CATEGORIES
 from icucoach.analytics.inputs import from_api_activity, from_api_event
+from icucoach.analytics.settings import DEFAULT_SETTINGS
 from icucoach.coach.plan_previews import Preview, PreviewItem, PreviewStore, preview_id
 from icucoach.insights.snapshot import fetch_snapshot
 from icucoach.plan import (
@@ -49,7 +53,7 @@ RACE_CATEGORIES = ("RACE_A", "RACE_B", "RACE_C")
 RACE_HORIZON_DAYS = 400  # races further out than this are not goals of a block built now
 HISTORY_DAYS = 28
 COMPLIANCE_DAYS = 14
-ADJUST_BACK_DAYS = 14
+ADJUST_BACK_DAYS = 14  # planned sessions looked back on (missed / cut short)
 ADJUST_AHEAD_DAYS = 42
 SPORT_FAMILIES = {
     "Ride": ("Ride", "VirtualRide", "GravelRide", "MountainBikeRide", "EBikeRide", "TrackRide"),
@@ -234,6 +238,27 @@ def fingerprint(events: Sequence[Mapping[str, Any]]) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
+def _touches(it: PreviewItem, ev: Mapping[str, Any]) -> bool:
+    """Does the item write over this event (its external_id's, or the one it deletes)?"""
+    exts = {it.external_id, (it.body or {}).get("external_id")} - {None}
+    return ev.get("external_id") in exts or (it.event_id is not None and ev.get("id") == it.event_id)
+
+
+def touched(it: PreviewItem, events: Sequence[Mapping[str, Any]]) -> str:
+    """The fingerprint of the events one preview item writes over (none for an add to an empty slot:
+    that it is still empty is what is fingerprinted)."""
+    return fingerprint([e for e in events if _touches(it, e)])
+
+
+def untouched(items: Sequence[PreviewItem], events: Sequence[Mapping[str, Any]]) -> str:
+    """The fingerprint of the window's events that no item writes over (a workout the athlete added...)."""
+    return fingerprint([e for e in events if not any(_touches(it, e) for it in items)])
+
+
+def _stamped(it: PreviewItem, events: Sequence[Mapping[str, Any]]) -> PreviewItem:
+    return replace(it, before=touched(it, events))
+
+
 def _item(index: int, c: Change) -> PreviewItem:
     after = c.after
     before = c.before or {}
@@ -249,7 +274,7 @@ def _item(index: int, c: Change) -> PreviewItem:
         reason=c.reason,
         hand_edited=c.hand_edited,
         external_id=c.external_id,
-        body=event_body(after) if after is not None and c.action in ("add", "change") else None,
+        body=event_body(after, c.goal) if after is not None and c.action in ("add", "change") else None,
         event_id=before.get("id") if c.action == "remove" or _moved(c) else None,
     )
 
@@ -283,7 +308,8 @@ async def preview(
     window = plan_window(plan)
     events = await workout_events(client, inputs.athlete_id, window)
     diff = diff_plan(plan, events, window=window)
-    items = tuple(_item(i, c) for i, c in enumerate(c for c in diff.changes if c.action != "keep"))
+    changes = (c for c in diff.changes if c.action != "keep")
+    items = tuple(_stamped(_item(i, c), events) for i, c in enumerate(changes))
     keeps = sum(1 for c in diff.changes if c.action == "keep")
     summary = plan_summary(plan)
     pid = preview_id(inputs.athlete_id, window, fingerprint(events), items)
@@ -297,6 +323,7 @@ async def preview(
         keeps=keeps,
         summary=summary,
         created=created,
+        untouched=untouched(items, events),
     )
     if store is not None:
         store.save(pv)
@@ -351,18 +378,33 @@ class Applied:
         }
 
 
-def _in_effect(items: Sequence[PreviewItem], events: Sequence[Mapping[str, Any]]) -> bool:
-    """Every write of ``items`` is already what the calendar shows (the preview was applied before)."""
-    by_ext = {str(e.get("external_id")): e for e in events if e.get("external_id")}
-    ids = {e.get("id") for e in events}
-    for it in items:
-        if it.body is not None:
-            now = by_ext.get(str(it.body.get("external_id")))
-            if now is None or _content(now) != _content(it.body):
-                return False
-        if it.event_id is not None and it.event_id in ids:
+def _in_effect(it: PreviewItem, events: Sequence[Mapping[str, Any]]) -> bool:
+    """The item's write is already what the calendar shows (it was applied before)."""
+    if it.body is not None:
+        ext = it.body.get("external_id")
+        now = next((e for e in events if e.get("external_id") == ext), None)
+        if now is None or _content(now) != _content(it.body):
             return False
-    return True
+    return it.event_id is None or all(e.get("id") != it.event_id for e in events)
+
+
+def _still_to_write(
+    pv: Preview, items: Sequence[PreviewItem], events: Sequence[Mapping[str, Any]]
+) -> list[PreviewItem]:
+    """The items not yet in effect, when the calendar changed since the preview: accepted only if each
+    of them finds the events it writes over exactly as previewed and no other event of the window changed
+    (an earlier apply of the other items, or of the same preview without its hand-edited sessions, is no
+    reason to refuse; a workout added or edited elsewhere is); else refused."""
+    pending = [it for it in items if not _in_effect(it, events)]
+    others_changed = pv.untouched is None or untouched(pv.items, events) != pv.untouched
+    if others_changed or any(it.before is None or touched(it, events) != it.before for it in pending):
+        raise PlanError(
+            f"the calendar of {pv.athlete_name or pv.athlete_id} changed since preview {pv.id} was made, "
+            "so it was not applied (nothing was written)",
+            "build the plan again and apply the new preview",
+            kind="conflict",
+        )
+    return pending
 
 
 async def write_items(
@@ -397,19 +439,16 @@ async def apply_preview(
         )
     window = (date.fromisoformat(pv.window[0]), date.fromisoformat(pv.window[1]))
     events = await workout_events(client, pv.athlete_id, window)
+    if fingerprint(events) != pv.base:
+        # a hand-edited change that this apply would skip anyway does not make it a different apply
+        writing = [it for it in items if overwrite_hand_edited or not it.hand_edited]
+        pending = _still_to_write(pv, writing, events)
+        if not pending:
+            return Applied(0, 0, already=True)
+        items = [it for it in items if it in pending or it not in writing]  # skipped ones are reported
     # a removal is only ever of an event of ours: the preview file is the user's, not trusted blindly
     ours = {e.get("id") for e in events if is_ours(e)}
     items = [replace(it, event_id=it.event_id if it.event_id in ours else None) for it in items]
-    if fingerprint(events) != pv.base:
-        # a hand-edited change that this apply would skip anyway does not make it a different apply
-        if _in_effect([it for it in items if overwrite_hand_edited or not it.hand_edited], events):
-            return Applied(0, 0, already=True)
-        raise PlanError(
-            f"the calendar of {pv.athlete_name or pv.athlete_id} changed since preview {pv.id} was made, "
-            "so it was not applied (nothing was written)",
-            "build the plan again and apply the new preview",
-            kind="conflict",
-        )
     return await write_items(client, pv.athlete_id, items, overwrite_hand_edited=overwrite_hand_edited)
 
 
@@ -446,18 +485,30 @@ class Adjusted:
 async def adjust(
     client: Any, inputs: Inputs, *, today: date | None = None, store: PreviewStore | None = None
 ) -> Adjusted:
-    """Proposals for the plan's events around ``today`` from the last two weeks' activities and wellness."""
+    """Proposals for the plan's events around ``today`` from the activities of the last 28 days, the
+    wellness of the HRV baseline's span, and the SICK / INJURED entries of the calendar."""
     day = today or inputs.state.today
     aid = inputs.athlete_id
     window = (day - timedelta(days=ADJUST_BACK_DAYS), day + timedelta(days=ADJUST_AHEAD_DAYS))
     events = await workout_events(client, aid, window)
-    first = window[0]
-    activities = [_dump(a) for a in await client.list_activities(first, day, athlete_id=aid)]
-    wellness = [_dump(w) for w in await client.list_wellness(first, day, athlete_id=aid)]
+    # the 28 days ACWR needs (missing days would count as rest), and the HRV baseline's 60 days of wellness
+    since = day - timedelta(days=HISTORY_DAYS)
+    health = await client.list_events(since, window[1], list(HEALTH_CATEGORIES), athlete_id=aid)
+    activities = [_dump(a) for a in await client.list_activities(since, day, athlete_id=aid)]
+    well_from = day - timedelta(days=DEFAULT_SETTINGS.hrv_long_days)
+    wellness = [_dump(w) for w in await client.list_wellness(well_from, day, athlete_id=aid)]
     found = propose_adjustments(
-        [e for e in events if is_ours(e)], activities, wellness, inputs.state, today=day, races=inputs.races
+        [*(e for e in events if is_ours(e)), *(_dump(h) for h in health)],
+        activities,
+        wellness,
+        inputs.state,
+        today=day,
+        races=inputs.races,
+        activities_since=since,
     )
-    proposals = tuple(Proposal(_proposal_id(a), a, _item(i, a.change)) for i, a in enumerate(found))
+    proposals = tuple(
+        Proposal(_proposal_id(a), a, _stamped(_item(i, a.change), events)) for i, a in enumerate(found)
+    )
     items = tuple(p.item for p in proposals)
     base = fingerprint(events)
     pv = Preview(
@@ -469,6 +520,7 @@ async def adjust(
         items=items,
         keeps=0,
         summary={"adjust": [p.to_dict() for p in proposals]},
+        untouched=untouched(items, events),
     )
     if store is not None and items:
         store.save(pv)

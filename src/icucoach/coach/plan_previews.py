@@ -2,8 +2,10 @@
 writes is exactly what was previewed under that id.
 
 A preview keeps the diff's writes (each add/change as its POST body, each removal as an event id), the
-calendar fingerprint it was computed against, and the figures shown with it. The id hashes the athlete, the
-window, the fingerprint and the writes, so the same diff of the same calendar always gets the same id.
+calendar fingerprint it was computed against (and, to take up a preview applied in parts, the fingerprint
+of the events each write goes over and of those none does), and the figures shown with it. The id hashes the
+athlete, the window, the fingerprint and the writes, so the same diff of the same calendar always gets the
+same id.
 
 ``FileStore``: one small JSON file per preview under ``$XDG_DATA_HOME/icucoach/plans/<id>.json`` (written
 atomically, mode 0600: a plan is training data). ``MemoryStore``: a bounded per-process store for hosts that
@@ -43,6 +45,7 @@ class PreviewItem:
     external_id: str | None
     body: dict[str, Any] | None  # the EventEx body to upsert (add / change)
     event_id: int | None  # the event of ours to delete (remove, or the old day of a moved session)
+    before: str | None = None  # fingerprint of the events it touches when previewed (None: not known)
 
     def to_dict(self, brief: bool = False) -> dict[str, Any]:
         d = asdict(self)
@@ -63,6 +66,7 @@ class Preview:
     keeps: int
     summary: dict[str, Any] = field(default_factory=dict)
     created: str = ""
+    untouched: str | None = None  # fingerprint of the window's events no item writes over (None: unknown)
 
     def counts(self) -> dict[str, int]:
         out = {"add": 0, "change": 0, "remove": 0, "keep": self.keeps}
@@ -81,6 +85,7 @@ class Preview:
             "keeps": self.keeps,
             "summary": self.summary,
             "created": self.created,
+            "untouched": self.untouched,
         }
 
     @classmethod
@@ -95,6 +100,7 @@ class Preview:
             keeps=int(d.get("keeps") or 0),
             summary=dict(d.get("summary") or {}),
             created=str(d.get("created") or ""),
+            untouched=d.get("untouched"),
         )
 
 

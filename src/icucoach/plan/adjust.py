@@ -16,12 +16,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from icucoach.analytics.acwr import acwr
-from icucoach.analytics.inputs import from_api_activity, from_api_wellness, sport_family
+from icucoach.analytics.health import HEALTH_CATEGORIES, last_day
+from icucoach.analytics.inputs import from_api_activity, from_api_event, from_api_wellness, sport_family
 from icucoach.analytics.readiness import readiness, signals
 from icucoach.analytics.recovery import recovery
 from icucoach.analytics.result import Metric
 
-from .diff import Change, event_day, hand_edited, is_ours
+from .diff import Change, event_day, event_goal, hand_edited, is_ours, tagged_goals
 from .model import AthleteState, Goal, PlannedSession
 from .sessions import ROLES, render
 
@@ -29,6 +30,7 @@ KINDS = ("move", "shorten", "swap", "drop", "add_recovery")
 MISSED_LOOKBACK_DAYS = 7
 SHORTENED_SHARE = 0.7  # done under 70 % of the planned time counts as shortened
 RACE_GUARD_DAYS = 2  # no key session in the 48 h before a race
+BACK_EASY_DAYS = 2  # the first days back after being sick or injured are easy
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,13 @@ def as_session(ev: Mapping[str, Any], day: date | None = None) -> PlannedSession
 
 
 class _Proposals:
-    def __init__(self, events: list[Mapping[str, Any]], athlete: AthleteState, today: date) -> None:
+    def __init__(
+        self, events: list[Mapping[str, Any]], athlete: AthleteState, today: date, since: date
+    ) -> None:
         self.events = events
         self.athlete = athlete
         self.today = today
+        self.since = since  # the first day the activities cover
         self.out: list[Adjustment] = []
         self.touched: set[str] = set()
         self.hard_days = {event_day(e) for e in events if is_hard(e)}
@@ -106,7 +111,8 @@ class _Proposals:
         edited = action != "keep" and hand_edited(ev)
         if edited:  # never silently over a hand edit: the approver sees it
             why += "; the session was edited by hand in the calendar and this replaces the edit"
-        self.out.append(Adjustment(Change(action, day, ext, ev, after, why, delta, edited), kind, why))
+        change = Change(action, day, ext, ev, after, why, delta, edited, event_goal(ev))
+        self.out.append(Adjustment(change, kind, why))
 
     def easier(self, ev: Mapping[str, Any], role: str, minutes: int) -> PlannedSession | None:
         sport = str(ev.get("type") or "Ride")
@@ -142,17 +148,24 @@ def propose_adjustments(
     *,
     today: date,
     races: Sequence[Goal] = (),
+    activities_since: date | None = None,
 ) -> tuple[Adjustment, ...]:
     """Proposed changes to the plan's calendar events (API event dicts), each with its reason.
 
     ``plan_events`` may hold the whole calendar: only our WORKOUT events are changed; SICK / INJURED
-    events are read as red flags. ``races`` are the current race dates (a moved race included)."""
+    events are read as red flags. ``races`` are the current race dates (a moved race included).
+    ``activities`` are every activity from ``activities_since`` (default: the first one's day) to today;
+    earlier days' load comes from ``athlete.recent_daily_load``."""
     ours = sorted(
         (e for e in plan_events if is_ours(e) and e.get("category", "WORKOUT") == "WORKOUT" and event_day(e)),
         key=lambda e: (event_day(e), str(e.get("external_id"))),
     )
-    p = _Proposals(list(ours), athlete, today)
     acts = [from_api_activity(a) for a in activities]
+    since = activities_since or min((a.day for a in acts), default=today)
+    # a goal given only to `plan build --goal` is on the calendar as our events' goal tags
+    given = {g.date for g in races}
+    races = [*races, *(g for g in tagged_goals(ours) if g.date not in given)]
+    p = _Proposals(list(ours), athlete, today, since)
     _red_flags(p, plan_events, wellness, acts, races)
     _missed(p, acts, races)
     _race_guard(p, races)
@@ -250,17 +263,13 @@ def _red_flags(
     ill_until: date | None = None
     what = "sick"
     for e in calendar:
-        if e.get("category") in ("SICK", "INJURED"):
-            s = event_day(e)
-            end = str(e.get("end_date_local") or e.get("start_date_local") or "")[:10]
-            last: date | None
-            try:
-                last = date.fromisoformat(end)
-            except ValueError:
-                last = s
-            if s is not None and last is not None and s <= p.today <= last:
+        if e.get("category") in HEALTH_CATEGORIES and event_day(e) is not None:
+            h = from_api_event(e)
+            last = last_day(h.day, h.end_day)  # Intervals.icu's end date is exclusive
+            # an entry covering today, or one that ended so recently that today is among the first days back
+            if h.day <= p.today <= last + timedelta(days=BACK_EASY_DAYS):
                 ill_until = max(ill_until or last, last)
-                what = str(e.get("category")).lower()
+                what = h.category.lower()
     today_w = next((w for w in well if w.day == p.today), None)
     if ill_until is None and today_w is not None and (today_w.injury or 0) >= 3:
         ill_until, what = p.today + timedelta(days=1), "injured (wellness)"
@@ -273,7 +282,9 @@ def _red_flags(
             d = event_day(ev)
             if (
                 d is not None
-                and ill_until < d <= ill_until + timedelta(days=2)
+                and max(ill_until, p.today - timedelta(days=1))
+                < d
+                <= ill_until + timedelta(days=BACK_EASY_DAYS)
                 and (is_hard(ev) or is_key(ev))
             ):
                 after = p.easier(ev, "recovery", 40)
@@ -287,8 +298,12 @@ def _red_flags(
                     )
         return
     rec = recovery(well, p.today)
-    daily = _daily_done(acts, p.today, p.athlete)
-    sod = acwr(daily).start_of_day
+    daily = _daily_done(acts, p.today, p.athlete, p.since)
+    sod = (
+        acwr(daily).start_of_day
+        if daily
+        else Metric.none("acwr_start_of_day", "load history unknown", "ratio")
+    )
     form = Metric.of("form", p.athlete.ctl - p.athlete.atl, "load/day")
     r = readiness(signals(rec, sod, form, p.athlete.phase), p.athlete.phase)
     hrv_low = rec.hrv.status in ("amber", "red")
@@ -312,16 +327,23 @@ def _red_flags(
                 p.add("swap", "change", ev, after, why + "; intervals replaced by an endurance session")
 
 
-def _daily_done(acts: Sequence[Any], today: date, athlete: AthleteState) -> list[float]:
-    """Done load per day for the 28 days ending today (athlete.recent_daily_load where activities lack)."""
-    out = [0.0] * 28
-    if not acts and athlete.recent_daily_load:
-        hist = list(athlete.recent_daily_load[-28:])
-        return [0.0] * (28 - len(hist)) + hist
-    for a in acts:
-        i = 27 - (today - a.day).days
-        if 0 <= i < 28 and a.load is not None:
-            out[i] += a.load
+def _daily_done(acts: Sequence[Any], end: date, athlete: AthleteState, since: date) -> list[float] | None:
+    """Done load per day for the 28 days ending ``end``; None when a day of them is unknown.
+
+    The activities cover ``since`` onwards (a day without one is a rest day); a day before ``since`` comes
+    from ``athlete.recent_daily_load`` (whose last entry is ``athlete.today``) and is never taken as 0:
+    a zero chronic load would make any coming week look like a spike."""
+    hist = athlete.recent_daily_load
+    out: list[float] = []
+    for k in range(27, -1, -1):
+        day = end - timedelta(days=k)
+        if day >= since:
+            out.append(sum(a.load for a in acts if a.day == day and a.load is not None))
+            continue
+        back = (athlete.today - day).days
+        if not 0 <= back < len(hist):
+            return None
+        out.append(float(hist[len(hist) - 1 - back]))
     return out
 
 
@@ -351,7 +373,9 @@ def _race_guard(p: _Proposals, races: Sequence[Goal]) -> None:
 
 
 def _acwr_spike(p: _Proposals, acts: Sequence[Any], hi: float = 1.3) -> None:
-    done = _daily_done(acts, p.today - timedelta(days=1), p.athlete)
+    done = _daily_done(acts, p.today - timedelta(days=1), p.athlete, p.since)
+    if done is None:  # without the last 28 days' load no ratio can be trusted
+        return
     ahead = [0.0] * 7
     upcoming = []
     for ev in p.events:

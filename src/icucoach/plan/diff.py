@@ -5,6 +5,10 @@ Events are ours when their ``external_id`` starts with ``icucoach-plan:``; nothi
 write carries a content hash in its ``tags`` (``icucoach-hash:…``, over day, sport, name and workout text);
 an event whose content no longer matches the hash it carries was edited by hand in the calendar, and any
 change to it is flagged (``hand_edited``) with a reason instead of silently overwriting it.
+
+Each event also names the goal its session builds toward (``icucoach-goal:<date>:<A|B|C>``, the first goal on
+or after its day), so ``plan adjust`` knows a race given only to ``plan build --goal`` without local state.
+The tag is not part of the content hash: an event written before it existed is still unchanged.
 """
 
 from __future__ import annotations
@@ -12,15 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .model import EXTERNAL_ID_PREFIX, Plan, PlannedSession
+from .model import EXTERNAL_ID_PREFIX, Goal, Plan, PlannedSession
 
 ACTIONS = ("add", "change", "remove", "keep")
 PLAN_TAG = "icucoach-plan"
 HASH_TAG = "icucoach-hash:"
+GOAL_TAG = "icucoach-goal:"
 
 
 def content_hash(day: date | str, sport: str | None, name: str | None, text: str | None) -> str:
@@ -55,6 +60,29 @@ def stored_hash(ev: Mapping[str, Any]) -> str | None:
         if isinstance(t, str) and t.startswith(HASH_TAG):
             return t[len(HASH_TAG) :]
     return None
+
+
+def goal_for(goals: Sequence[Goal], day: date) -> Goal | None:
+    """The goal a session of ``day`` builds toward: the first one on or after that day."""
+    return min((g for g in goals if g.date >= day), key=lambda g: g.date, default=None)
+
+
+def event_goal(ev: Mapping[str, Any]) -> Goal | None:
+    """The goal named by the event's ``icucoach-goal:`` tag, None if it carries none (or a bad one)."""
+    for t in ev.get("tags") or ():
+        if isinstance(t, str) and t.startswith(GOAL_TAG):
+            day, _, prio = t[len(GOAL_TAG) :].partition(":")
+            try:
+                return Goal(date.fromisoformat(day), prio)
+            except ValueError:
+                return None
+    return None
+
+
+def tagged_goals(events: Sequence[Mapping[str, Any]]) -> tuple[Goal, ...]:
+    """The goals our events name, one per date, by date."""
+    found = {g.date: g for e in events if is_ours(e) and (g := event_goal(e)) is not None}
+    return tuple(found[d] for d in sorted(found))
 
 
 def is_ours(ev: Mapping[str, Any]) -> bool:
@@ -98,6 +126,7 @@ class Change:
     reason: str
     load_delta: float | None
     hand_edited: bool = False
+    goal: Goal | None = None  # what the session builds toward (its event's goal tag)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,12 +163,15 @@ class CalendarDiff:
         }
 
 
-def event_body(s: PlannedSession) -> dict[str, Any]:
-    """The POST /events body (EventEx field names) for a planned session; the server derives workout_doc,
-    moving_time and icu_training_load from the description, as for any workout text."""
+def event_body(s: PlannedSession, goal: Goal | None = None) -> dict[str, Any]:
+    """The POST /events body (EventEx field names) for a planned session building toward ``goal``; the
+    server derives workout_doc, moving_time and icu_training_load from the description, as for any workout
+    text."""
     tags = [PLAN_TAG, f"{HASH_TAG}{session_hash(s)}", f"icucoach-template:{s.template}"]
     if s.key:
         tags.append("icucoach-key")
+    if goal is not None:
+        tags.append(f"{GOAL_TAG}{goal.date.isoformat()}:{goal.priority}")
     return {
         "category": "WORKOUT",
         "start_date_local": f"{s.day.isoformat()}T00:00:00",
@@ -176,10 +208,11 @@ def diff_plan(
         ours[ext] = ev
     for ext, s in planned.items():
         found = ours.get(ext)
+        goal = goal_for(plan.request.goals, s.day)
         if found is None:
-            changes.append(Change("add", s.day, ext, None, s, "new in the plan", s.load))
+            changes.append(Change("add", s.day, ext, None, s, "new in the plan", s.load, goal=goal))
         else:
-            changes.append(_compare(found, s))
+            changes.append(replace(_compare(found, s), goal=goal))
     for ext, ev in ours.items():
         if ext not in planned:
             changes.append(_remove(ev, event_day(ev) or lo, "no longer in the plan"))
