@@ -29,7 +29,7 @@ from .model import (
     Projection,
 )
 from .sessions import SPORTS
-from .week import DayInfo, WeekSpec, build_week
+from .week import DayInfo, WeekSpec, build_week, rule_applies, rule_role
 
 TAPER_DAYS = {"A": 12, "B": 6, "C": 2}
 # Volume kept on taper days: A -40 % in its first days, -55 % in the last week (Bosquet 2007: -41-60 %).
@@ -210,6 +210,8 @@ def _fit_week(
     req, athlete = ctx.req, ctx.athlete
     hi, lo_aim = req.acwr_band[1] - ACWR_MARGIN, req.acwr_band[0] + ACWR_MARGIN
     kind, target, exclude, why = spec.kind, float(spec.minutes), spec.exclude, ""
+    # A B/C race's taper days are cut on purpose: the minutes they drop are not given back elsewhere.
+    grows = kind == "build" and not race_tapered(wdays)
     s21 = sum(hist[-21:])
     best: tuple[float, list[PlannedSession]] | None = None
     sessions: list[PlannedSession] = []
@@ -250,12 +252,12 @@ def _fit_week(
         if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
             target *= 1.05 * budget / planned
             continue
-        if kind == "build" and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
+        if grows and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
             grown = min(1.05 * budget, target * min(1.5, lo_aim * s21 / (4 - lo_aim) / total))
             if grown > target + 5:
                 target = grown
                 continue
-        if kind == "build" and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
+        if grows and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
             grown = min(1.08 * budget, target * 0.96 * budget / planned)
             if grown > target + 2:  # template durations rounded the week down: give it back
                 target = grown
@@ -268,6 +270,77 @@ def _fit_week(
                 continue
         return _Fit(sessions, target, why)
     return _Fit(best[1] if best is not None else sessions, target, why)
+
+
+def race_tapered(wdays: Sequence[DayInfo]) -> bool:
+    """A week a B/C race (or its taper) cuts: not a build week to step the next weeks from."""
+    return any(d.factor < 1.0 or d.race is not None for d in wdays)
+
+
+def hard_seed(
+    req: PlanRequest, athlete: AthleteState, days: Sequence[DayInfo], before: Sequence[PlannedSession]
+) -> set[date]:
+    """Hard days the block must not put a hard session next to, known before any week is built: the hard
+    sessions kept (before the start, or before today when rules are edited); the day before the start when
+    the athlete's load that day was 1.5x CTL or more (a big day, whatever its label); and every hard rule's
+    day over the block (a week must not put a hard session the day before next week's rule)."""
+    out = {s.day for s in before if s.intensity == "hard"}
+    eve = req.start - timedelta(days=1)
+    loads = athlete.recent_daily_load
+    if loads and athlete.today == eve and athlete.ctl > 0 and loads[-1] >= 1.5 * athlete.ctl:
+        out.add(eve)
+    out |= {d.day for d in days if rule_applies(d) and d.fixed and rule_role(d.fixed) == "hard"}
+    return out
+
+
+def rule_warnings(days: Sequence[DayInfo]) -> list[str]:
+    """What became of rules the block could not follow as written: a rule on a day without training time
+    (never planned), and a long / hard rule in the 48 h before a race (the taper's session instead)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for d in days:
+        rec = d.fixed
+        if rec is None or rec.kind != "session":
+            continue
+        label = f"rule {rec.id} ({rec.template or 'session'})"
+        if d.avail < 10 and rec.id not in seen:
+            seen.add(rec.id)
+            out.append(f"{label}: {d.day.strftime('%a')} is not a training day, so the rule is never planned")
+        elif d.avail >= 10 and d.race is None and not d.rest and not rule_applies(d):
+            out.append(f"{label} on {d.day}: within 48 h of a race, the taper's session takes its place")
+    return out
+
+
+def _build_warnings(
+    req: PlanRequest, wdays: Sequence[DayInfo], budget: int, minutes: int, ratio: float | None, why: str
+) -> list[str]:
+    """Why a build week is under its budget or under the ACWR band: a B/C race's taper when one cuts the
+    week, else what held the fitting (the ACWR band, the monotony limit, the time, the session limits)."""
+    start = wdays[0].day.isoformat()
+    low = ratio is not None and ratio < req.acwr_band[0]
+    if race_tapered(wdays):
+        if minutes >= 0.9 * budget + 1 and not low:
+            return []
+        races = sorted(
+            {g for d in wdays for g in req.goals if 0 <= (g.date - d.day).days <= TAPER_DAYS[g.priority]},
+            key=lambda g: g.date,
+        )
+        named = ", ".join(f"the {g.priority} race on {g.date}" for g in races) or "a race"
+        return [f"week of {start}: {minutes / 60:.1f} h planned, cut by the taper for {named}"]
+    out = []
+    if minutes < 0.9 * budget + 1:
+        avail = sum(d.avail for d in wdays)
+        why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
+        out.append(
+            f"week of {start}: {minutes / 60:.1f} h planned, "
+            f"under the {budget / 60:.1f} h budget, held by {why}"
+        )
+    if low:
+        out.append(
+            f"week of {start}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
+            "the budget or the available time is below the athlete's recent load"
+        )
+    return out
 
 
 def _base_minutes(kinds: Sequence[str], i: int, budget: int, last_build: int, ctl: float) -> int:
@@ -286,8 +359,9 @@ def _base_minutes(kinds: Sequence[str], i: int, budget: int, last_build: int, ct
     return int(budget * steps[min(step, len(steps) - 1)])
 
 
-def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
-    """The plan for ``req``; deterministic for the same inputs."""
+def build_plan(req: PlanRequest, athlete: AthleteState, before: Sequence[PlannedSession] = ()) -> Plan:
+    """The plan for ``req``; deterministic for the same inputs. ``before``: sessions already done or kept
+    before the start (their hard days are not followed by a hard day 1)."""
     n, warnings = _weeks(req)
     shares, w2 = _shares(req, athlete)
     warnings += w2
@@ -298,7 +372,8 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     warnings += w3
     hist = _history(athlete, req.start)
     weeks: list[PlanWeek] = []
-    hard: set[date] = set()
+    warnings += rule_warnings(days)
+    hard = hard_seed(req, athlete, days, before)
     last_build, max_build, per_min = budget, 0.0, None
     for i, kind in enumerate(kinds):
         wdays = days[7 * i : 7 * i + 7]
@@ -307,22 +382,10 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
         sessions = fit.sessions
         loads = _week_loads(wdays, sessions)
         total, minutes = sum(loads), sum(s.minutes for s in sessions)
-        start = wdays[0].day.isoformat()
         if kind == "build":
-            last_build, max_build = minutes, max(max_build, total)
-            if minutes < 0.9 * budget + 1:
-                avail = sum(d.avail for d in wdays)
-                why = fit.why or ("the available time" if avail < 0.9 * budget else "the session limits")
-                warnings.append(
-                    f"week of {start}: {minutes / 60:.1f} h planned, "
-                    f"under the {budget / 60:.1f} h budget, held by {why}"
-                )
-            ratio = _ratio(hist, loads)
-            if ratio is not None and ratio < req.acwr_band[0]:
-                warnings.append(
-                    f"week of {start}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
-                    "the budget or the available time is below the athlete's recent load"
-                )
+            if not race_tapered(wdays):  # a B/C race week is not the step the next weeks are scaled from
+                last_build, max_build = minutes, max(max_build, total)
+            warnings += _build_warnings(req, wdays, budget, minutes, _ratio(hist, loads), fit.why)
         if per_min is None and minutes:
             per_min = total / minutes
         hard |= {s.day for s in sessions if s.intensity == "hard"}
