@@ -4,6 +4,7 @@ a build week to scale the next weeks from, and a rule on a day without training 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -107,12 +108,30 @@ def test_editing_rules_keeps_day_one_off_a_kept_hard_day() -> None:
     assert not bad
 
 
-def test_a_big_day_before_the_start_is_not_followed_by_a_hard_day() -> None:
-    start = TODAY + timedelta(days=1)
-    tired = AthleteState(TODAY, 60.0, 62.0, SETTINGS, recent_daily_load=(60.0,) * 27 + (150.0,))
-    for days in (WEEK, {1: 60, 2: 60, 3: 60, 5: 120, 6: 180}, {0: 60, 1: 60, 3: 60, 4: 60, 6: 200}):
-        plan = build_plan(request((Goal(date(2027, 2, 21), "A"),), start=start, days=days), tired)
-        assert not [s for s in plan.sessions() if s.day == start and s.intensity == "hard"]
+def test_a_big_day_before_a_monday_start_is_not_followed_by_a_hard_day() -> None:
+    sunday = TODAY + timedelta(days=6)
+    tired = AthleteState(sunday, 60.0, 62.0, SETTINGS, recent_daily_load=(40.0,) * 27 + (150.0,))
+    for days in ({0: 60, 2: 60, 3: 60, 5: 120, 6: 180}, {0: 90, 1: 60, 3: 60, 4: 60, 6: 200}):
+        req = request((Goal(date(2027, 2, 21), "A"),), start=sunday + timedelta(days=1), days=days)
+        fresh = build_plan(req, replace(tired, recent_daily_load=(40.0,) * 28))
+        assert [s for s in fresh.sessions() if s.day == req.start and s.intensity == "hard"]
+        plan = build_plan(req, tired)
+        assert not [s for s in plan.sessions() if s.day == req.start and s.intensity == "hard"]
+
+
+def test_a_rebuild_a_day_later_keeps_the_block() -> None:
+    """The athlete did day 1 as planned and re-plans the next morning: nothing else moves."""
+    goal = (Goal(date(2027, 2, 21), "A"),)
+    for first in (TODAY + timedelta(days=1), TODAY + timedelta(days=3)):  # a Tuesday, a Thursday
+        before = AthleteState(first - timedelta(days=1), 60.0, 62.0, SETTINGS, recent_daily_load=(60.0,) * 28)
+        plan = build_plan(request(goal, start=first), before)
+        done = sum(s.load for s in plan.sessions() if s.day == first)
+        after = replace(before, today=first, recent_daily_load=(60.0,) * 27 + (done,))
+        again = build_plan(request(goal, start=first + timedelta(days=1)), after)
+        kept = [s for s in plan.sessions() if s.day > first]
+        assert again.sessions() == kept
+        assert [w.kind for w in again.weeks] == [w.kind for w in plan.weeks]
+        assert not back_to_back_hard(again)
 
 
 def test_a_b_race_week_is_not_what_the_next_weeks_are_scaled_from() -> None:

@@ -177,8 +177,10 @@ def build_week(
     infos = {i.day: i for i in [*chosen, *opener]}
     plan_roles = [(infos[d], roles[d], minutes[d]) for d in minutes if minutes[d] > 0]
     sports = _assign_sports(plan_roles, shares, spec.index)
-    for j, (info, role, m) in enumerate(sorted(plan_roles, key=lambda r: r[0].day)):
-        s = _render_session(info, role, m, sports[info.day], settings_for, spec.index + j, spec.kind)
+    q = 0  # quality sessions rotate by their count in the week, not by day: a partial week rotates alike
+    for info, role, m in sorted(plan_roles, key=lambda r: r[0].day):
+        s = _render_session(info, role, m, sports[info.day], settings_for, spec.index + q, spec.kind)
+        q += role in QUALITY
         if s is not None:
             out.append(s)
     return _sorted(out)
