@@ -328,6 +328,26 @@ def rule_warnings(days: Sequence[DayInfo]) -> list[str]:
     return out
 
 
+def _within_band(
+    req: PlanRequest, wdays: Sequence[DayInfo], sessions: Sequence[PlannedSession], hist: Sequence[float]
+) -> tuple[list[PlannedSession], list[str]]:
+    """The week's sessions with its end-of-week ACWR (on the loads before it as they are, not as the fit
+    assumed) inside the band: the smallest easy session goes first, never a rule's, a key one or the
+    opener; a week that cannot drop one (a single session) keeps it and says so."""
+    hi, out = req.acwr_band[1], list(sessions)
+    while True:
+        r = _ratio(hist, _week_loads(wdays, out))
+        if r is None or r <= hi:
+            return out, []
+        spare = [s for s in out if s.recurrence_id is None and not s.key and "opener" not in s.template]
+        if len(out) < 2 or not spare:
+            return out, [
+                f"week of {wdays[0].day}: ACWR {r:.2f}, over the band's {hi}: "
+                "the load before it is low for even this week's smallest plan"
+            ]
+        out.remove(min(spare, key=lambda s: (s.intensity == "hard", s.load, s.day)))
+
+
 def _build_warnings(
     req: PlanRequest, wdays: Sequence[DayInfo], budget: int, minutes: int, ratio: float | None, why: str
 ) -> list[str]:
@@ -412,8 +432,10 @@ def build_plan(req: PlanRequest, athlete: AthleteState, before: Sequence[Planned
         if per_min is None and minutes:
             per_min = total / minutes
         hard |= {s.day for s in fit.sessions if s.intensity == "hard"}
-        kept = [s for s in fit.sessions if s.day >= req.start]
-        hist = [*hist, *_week_loads([d for d in wdays if d.day >= req.start], kept)]
+        left = [d for d in wdays if d.day >= req.start]
+        kept, w4 = _within_band(req, left, [s for s in fit.sessions if s.day >= req.start], hist)
+        warnings += w4
+        hist = [*hist, *_week_loads(left, kept)]
         fit_hist = hist
         start = max(wdays[0].day, req.start)
         weeks.append(PlanWeek(start, kind, fit.target * (per_min or 0.0), tuple(kept), 0.0, 0.0, None, None))
