@@ -205,3 +205,5 @@ def test_weekly_rules_hold_in_every_week_and_a_bad_rule_names_its_flag(env: dict
     assert any("within 48 h of a race" in w for w in data["preview"]["summary"]["warnings"])
     bad = plan(env, *BUILD, "--rule", "sat:nap")
     assert_clean_failure(bad, Exit.USAGE, "--rule", "run-long")
+    off = plan(env, *BUILD, "--rule", "tue:run-long")  # tue is not one of --days: never silently dropped
+    assert_clean_failure(off, Exit.USAGE, "--rule tue:run-long", "add tue to --days or drop the rule")
