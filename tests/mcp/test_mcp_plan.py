@@ -26,7 +26,8 @@ async def test_preview_apply_reapply_and_adjust(sb: RunningSandbox, tmp_path: Pa
         preview = structured(await c.call_tool("icu_plan_preview", ARGS))
         assert calendar_state(sb) == before
         assert preview["counts"]["add"] == len(preview["changes"]) > 0
-        assert len(preview["weeks"]) == 12 and preview["race_day_form"]["ctl"] > 0
+        # calendar weeks: Tuesday to Sunday, eleven Monday-Sunday weeks, and the Monday race's week
+        assert len(preview["weeks"]) == 13 and preview["race_day_form"]["ctl"] > 0
         assert all(ch["day"] <= RACE_DAY.isoformat() for ch in preview["changes"])
         assert [ch["index"] for ch in preview["changes"]] == list(range(len(preview["changes"])))
 

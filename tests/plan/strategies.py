@@ -88,9 +88,10 @@ def constraint_failures(plan: Plan, athlete: AthleteState) -> list[str]:
     for i, w in enumerate(plan.weeks):
         if w.hours > budget * 1.1 + 1e-9:
             out.append(f"{w.start} {w.kind}: {w.hours:.2f} h over the {budget} h budget")
-        if w.kind == "build" and w.hours < budget * 0.9 and not _warned(plan, w.start):
+        full = w.start.weekday() == 0  # calendar weeks: a first week from a later start keeps its last days
+        if full and w.kind == "build" and w.hours < budget * 0.9 and not _warned(plan, w.start):
             out.append(f"{w.start} build: {w.hours:.2f} h under the {budget} h budget without a warning")
-        days = [w.start + timedelta(days=k) for k in range(7)]
+        days = [w.start + timedelta(days=k) for k in range(7 - w.start.weekday())]
         week = [sum(s.load for s in w.sessions if s.day == d) for d in days]
         loads += week
         ratio = acwr(loads[-28:]).coupled.value
@@ -117,7 +118,9 @@ def constraint_failures(plan: Plan, athlete: AthleteState) -> list[str]:
             if issues:
                 out.append(f"{s.day} {s.template}: does not validate: {issues[0]}")
     taper = [w for w in plan.weeks if w.kind in ("taper", "race")]
-    builds_max = max((w.load for w in plan.weeks if w.kind == "build"), default=None)
+    # whole build weeks: a first week from a later start keeps only its last days
+    builds = [w.load for w in plan.weeks if w.kind == "build" and w.start.weekday() == 0]
+    builds_max = max(builds, default=None)
     if builds_max is not None and any(w.load > builds_max * 1.05 for w in taper):
         out.append("a taper or race week heavier than the biggest build week")
     if not taper or taper[-1].start > a.date:

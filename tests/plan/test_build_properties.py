@@ -53,7 +53,7 @@ def test_intensity_distribution_and_long_day(data: st.DataObject) -> None:
     req = data.draw(requests(athlete))
     plan = build_plan(req, athlete)
     for w in plan.weeks:
-        if w.kind != "build":
+        if w.kind != "build" or w.start.weekday() != 0:  # a first week from a later start keeps its last days
             continue
         training = [s for s in w.sessions if "opener" not in s.template]
         moderate = [s for s in training if s.intensity == "moderate"]

@@ -74,7 +74,8 @@ async def events_in(icu: IntervalsClient, lo: date, hi: date) -> list[dict[str, 
 
 
 def first_week(plan: Plan) -> tuple[date, date]:
-    return plan.weeks[0].start, plan.weeks[0].start + timedelta(days=6)
+    start = plan.weeks[0].start  # calendar weeks: the first one runs from the start to its Sunday
+    return start, start + timedelta(days=6 - start.weekday())
 
 
 async def test_block_for_the_demo_athlete(icu: IntervalsClient) -> None:

@@ -3,6 +3,7 @@ for the sandbox, and the calendar as the sandbox holds it (the events of ours, b
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 from datetime import date, timedelta
@@ -46,11 +47,12 @@ def plan_json(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def ours(sb: RunningSandbox) -> dict[str, dict[str, Any]]:
-    """The calendar's events written by the plan builder, by external_id."""
+    """The calendar's events written by the plan builder, by external_id (copies: the sandbox updates its
+    events in place, and a test compares the calendar before and after a write)."""
     store = sb.world.store(ATHLETE)
     assert store is not None
     return {
-        e["external_id"]: e
+        e["external_id"]: copy.deepcopy(e)
         for e in store.events.values()
         if str(e.get("external_id") or "").startswith(EXTERNAL_ID_PREFIX)
     }

@@ -57,7 +57,8 @@ def test_preview_is_a_12_week_block_to_the_a_race_and_writes_nothing(
     assert pv["athlete_id"] == ATHLETE
     summary = pv["summary"]
     assert summary["a_race"]["date"] == RACE_DAY.isoformat()
-    assert len(summary["weeks"]) == 12
+    # calendar weeks: Tuesday to Sunday, eleven Monday-Sunday weeks, and the race's week (a Monday race)
+    assert len(summary["weeks"]) == 13
     kinds = [w["kind"] for w in summary["weeks"]]
     assert "recovery" in kinds and "taper" in kinds[-3:]
     adds = [it for it in pv["items"] if it["action"] == "add"]
@@ -144,6 +145,7 @@ def test_two_skipped_sessions_get_proposals_and_approval_writes_them(
     assert all(p["reason"] for p in proposals)
     assert any("miss" in p["reason"].lower() for p in proposals)
     STATE["proposals"] = proposals
+
     before = ours(sb)
     data = plan_json(env, "adjust", "--approve", "all")
     assert data["applied"]["writes"] >= 1
@@ -194,8 +196,14 @@ def test_weekly_rules_hold_in_every_week_and_a_bad_rule_names_its_flag(env: dict
     days = {date.fromisoformat(it["day"]): it for it in adds}
     mondays = [it for it in items if date.fromisoformat(it["day"]).weekday() == 0]
     assert all(it["action"] == "remove" for it in mondays)  # rest on Mondays: the applied ones go
-    saturdays = [it for d, it in days.items() if d.weekday() == 5]
+    # a long rule gives way to the taper in the 48 h before the race (the Saturday before a Monday race)
+    saturdays = [it for d, it in days.items() if d.weekday() == 5 and (RACE_DAY - d).days > 2]
     assert saturdays and all(":r-sat" in (it["external_id"] or "") for it in saturdays)
     assert all(it["sport"] == "Run" for it in saturdays)
+    eve = days.get(RACE_DAY - timedelta(days=2))
+    assert eve is None or ":r-sat" not in (eve["external_id"] or "")
+    assert any("within 48 h of a race" in w for w in data["preview"]["summary"]["warnings"])
     bad = plan(env, *BUILD, "--rule", "sat:nap")
     assert_clean_failure(bad, Exit.USAGE, "--rule", "run-long")
+    off = plan(env, *BUILD, "--rule", "tue:run-long")  # tue is not one of --days: never silently dropped
+    assert_clean_failure(off, Exit.USAGE, "--rule tue:run-long", "add tue to --days or drop the rule")

@@ -114,7 +114,7 @@ def distribution(raw: str, name: str = "--distribution") -> str:
     return value
 
 
-__all__ = ["ArgError", "days", "distribution", "goal", "sports", "weekday"]
+__all__ = ["ArgError", "check_rules", "days", "distribution", "goal", "rules", "sports", "weekday"]
 
 
 def rule(raw: str, name: str = "--rule") -> Recurrence:
@@ -142,3 +142,22 @@ def rules(raws: list[str], name: str = "--rule") -> tuple[Recurrence, ...]:
     """Every rule, the last one given for a weekday winning."""
     by_day = {r.weekday: r for r in (rule(x, name) for x in raws)}
     return tuple(by_day[d] for d in sorted(by_day))
+
+
+def check_rules(
+    recurrences: tuple[Recurrence, ...],
+    availability: Availability,
+    name: str = "--rule",
+    days_name: str = "--days",
+) -> tuple[Recurrence, ...]:
+    """The rules, refused when a session rule falls on a day the athlete cannot train (the builder would
+    never plan it)."""
+    for r in recurrences:
+        if r.kind == "session" and availability.minutes(r.weekday) < 10:
+            day = DAYS[r.weekday]
+            raw = f"{day}:{r.template}" + (f":{r.minutes}" if r.minutes else "")
+            raise ArgError(
+                f"{name} {raw} is on {day}, which is not one of {days_name}",
+                f"add {day} to {days_name} or drop the rule",
+            )
+    return recurrences

@@ -169,7 +169,9 @@ def build(
         sports=_parsed(lambda: plan_args.sports(sports)),
         distribution=_parsed(lambda: plan_args.distribution(distribution)),
         weeks=weeks,
-        recurrences=_parsed(lambda: plan_args.rules(rule)),
+        recurrences=_parsed(
+            lambda: plan_args.check_rules(plan_args.rules(rule), plan_args.days(days, hours, long_day))
+        ),
     )
     settings, today = _settings(), pinned_today()
     built, applied = run_async(lambda: _build(settings, athlete, ask, today, apply))

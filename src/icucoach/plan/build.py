@@ -1,6 +1,8 @@
 """``build_plan``: a periodised block of sessions from the template library for a request and an athlete.
 
-The block runs in 7-day weeks from ``req.start`` to the A race (or ``req.weeks``). Week kinds: the A race's
+The block runs in calendar weeks (Monday to Sunday) to the A race's week (or ``req.weeks`` weeks); the
+first one is planned whole and keeps its days from ``req.start`` to its Sunday, so a re-plan a day later
+fits the same weeks and keeps the same sessions where nothing changed. Week kinds: the A race's
 week is "race", the weeks its taper touches are "taper", the rest cycle 3:1 build/recovery (2:1 below CTL
 30). Each week is built for a minutes target (the budget; 65 % of it in a recovery week), then the target is
 scaled until the week's end-of-week ACWR (7-day / 28-day coupled, as analytics.acwr) sits inside the band
@@ -29,7 +31,7 @@ from .model import (
     Projection,
 )
 from .sessions import SPORTS
-from .week import DayInfo, WeekSpec, build_week
+from .week import DayInfo, WeekSpec, build_week, rule_applies, rule_role
 
 TAPER_DAYS = {"A": 12, "B": 6, "C": 2}
 # Volume kept on taper days: A -40 % in its first days, -55 % in the last week (Bosquet 2007: -41-60 %).
@@ -51,12 +53,24 @@ class _Ctx:
         return self.athlete.settings_for(sport) or {}
 
 
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s calendar week: plan weeks are calendar weeks, so a re-plan a day later
+    keeps the same weeks (and the same sessions where nothing changed)."""
+    return day - timedelta(days=day.weekday())
+
+
+def _bounds(req: PlanRequest, n: int) -> list[tuple[date, date]]:
+    """Each week's first and last day: calendar weeks, the first one from the start to its Sunday."""
+    mon = week_start(req.start)
+    return [(max(req.start, mon + timedelta(days=7 * i)), mon + timedelta(days=7 * i + 6)) for i in range(n)]
+
+
 def _weeks(req: PlanRequest) -> tuple[int, list[str]]:
     a = req.a_race()
     if req.weeks:
         return max(1, min(MAX_WEEKS, req.weeks)), []
     if a is not None:
-        return min(MAX_WEEKS, (a.date - req.start).days // 7 + 1), []
+        return min(MAX_WEEKS, (a.date - week_start(req.start)).days // 7 + 1), []
     return 4, ["no A race and no number of weeks given: planned 4 weeks"]
 
 
@@ -69,9 +83,7 @@ def _kinds(req: PlanRequest, n: int, ctl: float) -> list[str]:
     a = req.a_race()
     cycle = cycle_len(ctl)
     out, c = [], 0
-    for i in range(n):
-        ws = req.start + timedelta(days=7 * i)
-        we = ws + timedelta(days=6)
+    for ws, we in _bounds(req, n):
         if a is not None and ws <= a.date <= we:
             out.append("race")
         elif a is not None and a.date - timedelta(days=TAPER_DAYS["A"]) <= we and ws < a.date:
@@ -83,7 +95,7 @@ def _kinds(req: PlanRequest, n: int, ctl: float) -> list[str]:
 
 
 def _days(req: PlanRequest, n: int) -> list[DayInfo]:
-    end = req.start + timedelta(days=7 * n - 1)
+    end = _bounds(req, n)[-1][1]
     goals = sorted(
         (g for g in req.goals if req.start <= g.date <= end + timedelta(days=2)), key=lambda g: g.date
     )
@@ -91,8 +103,9 @@ def _days(req: PlanRequest, n: int) -> list[DayInfo]:
     fixed = {r.weekday: r for r in req.recurrences if r.kind == "session"}
     a = req.a_race()
     out = []
-    for k in range(7 * n):
-        d = req.start + timedelta(days=k)
+    first = week_start(req.start)  # whole weeks: a partial first week is fitted as the whole week
+    for k in range((end - first).days + 1):
+        d = first + timedelta(days=k)
         factor, race, to_race = 1.0, None, None
         for g in goals:
             gap = (g.date - d).days
@@ -152,7 +165,7 @@ def _week_loads(days: Sequence[DayInfo], sessions: Sequence[PlannedSession]) -> 
 
 
 def _ratio(hist: Sequence[float], week: Sequence[float]) -> float | None:
-    return acwr([*hist[-21:], *week]).coupled.value
+    return acwr([*hist[-(28 - len(week)) :], *week]).coupled.value
 
 
 def _mono(week: Sequence[float]) -> float | None:
@@ -210,6 +223,8 @@ def _fit_week(
     req, athlete = ctx.req, ctx.athlete
     hi, lo_aim = req.acwr_band[1] - ACWR_MARGIN, req.acwr_band[0] + ACWR_MARGIN
     kind, target, exclude, why = spec.kind, float(spec.minutes), spec.exclude, ""
+    # A B/C race's taper days are cut on purpose: the minutes they drop are not given back elsewhere.
+    grows = kind == "build" and not race_tapered(wdays)
     s21 = sum(hist[-21:])
     best: tuple[float, list[PlannedSession]] | None = None
     sessions: list[PlannedSession] = []
@@ -250,12 +265,12 @@ def _fit_week(
         if planned > 1.08 * budget:  # template durations round up: stay inside the +10 %
             target *= 1.05 * budget / planned
             continue
-        if kind == "build" and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
+        if grows and r is not None and r < lo_aim and total > 0 and target < 1.05 * budget - 5:
             grown = min(1.05 * budget, target * min(1.5, lo_aim * s21 / (4 - lo_aim) / total))
             if grown > target + 5:
                 target = grown
                 continue
-        if kind == "build" and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
+        if grows and not why and 0 < planned < 0.93 * budget and target < 1.08 * budget:
             grown = min(1.08 * budget, target * 0.96 * budget / planned)
             if grown > target + 2:  # template durations rounded the week down: give it back
                 target = grown
@@ -268,6 +283,101 @@ def _fit_week(
                 continue
         return _Fit(sessions, target, why)
     return _Fit(best[1] if best is not None else sessions, target, why)
+
+
+def race_tapered(wdays: Sequence[DayInfo]) -> bool:
+    """A week a B/C race (or its taper) cuts: not a build week to step the next weeks from."""
+    return any(d.factor < 1.0 or d.race is not None for d in wdays)
+
+
+def hard_seed(
+    req: PlanRequest, athlete: AthleteState, days: Sequence[DayInfo], before: Sequence[PlannedSession]
+) -> set[date]:
+    """Hard days the block must not put a hard session next to, known before any week is built: the hard
+    sessions kept (before the start, or before today when rules are edited); the Sunday before a Monday
+    start when the athlete's load that day (what was done, as the input's recent daily loads carry it)
+    reached CTL, the mean daily load their fitness stands for: a full training day, maybe a hard one, so day
+    1 is not hard (the first week's own days before a later start are planned, their hard days counted);
+    and every hard rule's day over the block (no hard session the day before next week's rule)."""
+    out = {s.day for s in before if s.intensity == "hard"}
+    eve = req.start - timedelta(days=1)
+    loads = athlete.recent_daily_load
+    back = (athlete.today - eve).days  # 0: the last load is the eve's
+    monday = req.start.weekday() == 0
+    if monday and 0 <= back < len(loads) and athlete.ctl > 0 and loads[-1 - back] >= athlete.ctl:
+        out.add(eve)
+    out |= {d.day for d in days if rule_applies(d) and d.fixed and rule_role(d.fixed) == "hard"}
+    return out
+
+
+def rule_warnings(days: Sequence[DayInfo]) -> list[str]:
+    """What became of rules the block could not follow as written: a rule on a day without training time
+    (never planned), and a long / hard rule in the 48 h before a race (the taper's session instead)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for d in days:
+        rec = d.fixed
+        if rec is None or rec.kind != "session":
+            continue
+        label = f"rule {rec.id} ({rec.template or 'session'})"
+        if d.avail < 10 and rec.id not in seen:
+            seen.add(rec.id)
+            out.append(f"{label}: {d.day.strftime('%a')} is not a training day, so the rule is never planned")
+        elif d.avail >= 10 and d.race is None and not d.rest and not rule_applies(d):
+            out.append(f"{label} on {d.day}: within 48 h of a race, the taper's session takes its place")
+    return out
+
+
+def _within_band(
+    req: PlanRequest, wdays: Sequence[DayInfo], sessions: Sequence[PlannedSession], hist: Sequence[float]
+) -> tuple[list[PlannedSession], list[str]]:
+    """The week's sessions with its end-of-week ACWR (on the loads before it as they are, not as the fit
+    assumed) inside the band: the smallest easy session goes first, never a rule's, a key one or the
+    opener; a week that cannot drop one (a single session) keeps it and says so."""
+    hi, out = req.acwr_band[1], list(sessions)
+    while True:
+        r = _ratio(hist, _week_loads(wdays, out))
+        if r is None or r <= hi:
+            return out, []
+        spare = [s for s in out if s.recurrence_id is None and not s.key and "opener" not in s.template]
+        if len(out) < 2 or not spare:
+            return out, [
+                f"week of {wdays[0].day}: ACWR {r:.2f}, over the band's {hi}: "
+                "the load before it is low for even this week's smallest plan"
+            ]
+        out.remove(min(spare, key=lambda s: (s.intensity == "hard", s.load, s.day)))
+
+
+def _build_warnings(
+    req: PlanRequest, wdays: Sequence[DayInfo], budget: int, minutes: int, ratio: float | None, why: str
+) -> list[str]:
+    """Why a build week is under its budget or under the ACWR band: a B/C race's taper when one cuts the
+    week, else what held the fitting (the ACWR band, the monotony limit, the time, the session limits)."""
+    start = wdays[0].day.isoformat()
+    low = ratio is not None and ratio < req.acwr_band[0]
+    if race_tapered(wdays):
+        if minutes >= 0.9 * budget + 1 and not low:
+            return []
+        races = sorted(
+            {g for d in wdays for g in req.goals if 0 <= (g.date - d.day).days <= TAPER_DAYS[g.priority]},
+            key=lambda g: g.date,
+        )
+        named = ", ".join(f"the {g.priority} race on {g.date}" for g in races) or "a race"
+        return [f"week of {start}: {minutes / 60:.1f} h planned, cut by the taper for {named}"]
+    out = []
+    if minutes < 0.9 * budget + 1:
+        avail = sum(d.avail for d in wdays)
+        why = why or ("the available time" if avail < 0.9 * budget else "the session limits")
+        out.append(
+            f"week of {start}: {minutes / 60:.1f} h planned, "
+            f"under the {budget / 60:.1f} h budget, held by {why}"
+        )
+    if low:
+        out.append(
+            f"week of {start}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
+            "the budget or the available time is below the athlete's recent load"
+        )
+    return out
 
 
 def _base_minutes(kinds: Sequence[str], i: int, budget: int, last_build: int, ctl: float) -> int:
@@ -286,8 +396,9 @@ def _base_minutes(kinds: Sequence[str], i: int, budget: int, last_build: int, ct
     return int(budget * steps[min(step, len(steps) - 1)])
 
 
-def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
-    """The plan for ``req``; deterministic for the same inputs."""
+def build_plan(req: PlanRequest, athlete: AthleteState, before: Sequence[PlannedSession] = ()) -> Plan:
+    """The plan for ``req``; deterministic for the same inputs. ``before``: sessions already done or kept
+    before the start (their hard days are not followed by a hard day 1)."""
     n, warnings = _weeks(req)
     shares, w2 = _shares(req, athlete)
     warnings += w2
@@ -296,40 +407,38 @@ def build_plan(req: PlanRequest, athlete: AthleteState) -> Plan:
     kinds = _kinds(req, n, athlete.ctl)
     budget, w3 = _budget_minutes(ctx, days)
     warnings += w3
+    warnings += rule_warnings([d for d in days if d.day >= req.start])
+    hard = hard_seed(req, athlete, days, before)
     hist = _history(athlete, req.start)
+    # The first week is fitted whole, from its Monday, on the history before it; only its days from the
+    # start are kept. A re-plan a day later then fits the same week and keeps the same sessions.
+    fit_hist = hist[: len(hist) - (req.start - days[0].day).days]
     weeks: list[PlanWeek] = []
-    hard: set[date] = set()
     last_build, max_build, per_min = budget, 0.0, None
     for i, kind in enumerate(kinds):
         wdays = days[7 * i : 7 * i + 7]
         base = _base_minutes(kinds, i, budget, last_build, athlete.ctl)
-        fit = _fit_week(ctx, wdays, WeekSpec(i, kind, base), budget, hist, hard, max_build)
-        sessions = fit.sessions
-        loads = _week_loads(wdays, sessions)
-        total, minutes = sum(loads), sum(s.minutes for s in sessions)
-        start = wdays[0].day.isoformat()
+        fit = _fit_week(ctx, wdays, WeekSpec(i, kind, base), budget, fit_hist, hard, max_build)
+        if i == 0 and wdays[0].day < req.start and not [s for s in fit.sessions if s.day >= req.start]:
+            # The whole week's sessions all fell before the start: plan the days left instead.
+            wdays = [replace(d, avail=0) if d.day < req.start else d for d in wdays]
+            fit = _fit_week(ctx, wdays, WeekSpec(i, kind, base), budget, fit_hist, hard, max_build)
+        loads = _week_loads(wdays, fit.sessions)
+        total, minutes = sum(loads), sum(s.minutes for s in fit.sessions)
         if kind == "build":
-            last_build, max_build = minutes, max(max_build, total)
-            if minutes < 0.9 * budget + 1:
-                avail = sum(d.avail for d in wdays)
-                why = fit.why or ("the available time" if avail < 0.9 * budget else "the session limits")
-                warnings.append(
-                    f"week of {start}: {minutes / 60:.1f} h planned, "
-                    f"under the {budget / 60:.1f} h budget, held by {why}"
-                )
-            ratio = _ratio(hist, loads)
-            if ratio is not None and ratio < req.acwr_band[0]:
-                warnings.append(
-                    f"week of {start}: ACWR {ratio:.2f}, under the band's {req.acwr_band[0]}: "
-                    "the budget or the available time is below the athlete's recent load"
-                )
+            if not race_tapered(wdays):  # a B/C race week is not the step the next weeks are scaled from
+                last_build, max_build = minutes, max(max_build, total)
+            warnings += _build_warnings(req, wdays, budget, minutes, _ratio(fit_hist, loads), fit.why)
         if per_min is None and minutes:
             per_min = total / minutes
-        hard |= {s.day for s in sessions if s.intensity == "hard"}
-        hist = [*hist, *loads]
-        weeks.append(
-            PlanWeek(wdays[0].day, kind, fit.target * (per_min or 0.0), tuple(sessions), 0.0, 0.0, None, None)
-        )
+        hard |= {s.day for s in fit.sessions if s.intensity == "hard"}
+        left = [d for d in wdays if d.day >= req.start]
+        kept, w4 = _within_band(req, left, [s for s in fit.sessions if s.day >= req.start], hist)
+        warnings += w4
+        hist = [*hist, *_week_loads(left, kept)]
+        fit_hist = hist
+        start = max(wdays[0].day, req.start)
+        weeks.append(PlanWeek(start, kind, fit.target * (per_min or 0.0), tuple(kept), 0.0, 0.0, None, None))
     if max_build and max_build < 7 * athlete.ctl:
         warnings.append(
             f"the build weeks carry up to {max_build:.0f} load, under the {7 * athlete.ctl:.0f} a week the "
@@ -351,7 +460,7 @@ def assemble(
     hist = _history(athlete, req.start)
     out = []
     for w in weeks:
-        days = [w.start + timedelta(days=k) for k in range(7)]
+        days = [w.start + timedelta(days=k) for k in range(7 - w.start.weekday())]
         loads = [sum(s.load for s in w.sessions if s.day == d) for d in days]
         minutes = sum(s.minutes for s in w.sessions)
         out.append(
@@ -389,7 +498,7 @@ def plan_daily_loads(weeks: Sequence[PlanWeek]) -> DayLoads:
     if not weeks:
         return DayLoads(date.min, ())
     start = weeks[0].start
-    n = 7 * len(weeks)
+    n = (week_start(weeks[-1].start) + timedelta(days=7) - start).days
     loads = [0.0] * n
     for w in weeks:
         for s in w.sessions:

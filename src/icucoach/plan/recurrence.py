@@ -24,7 +24,9 @@ def apply_recurrences(
     ids = [r.id for r in recurrences]
     if len(set(ids)) != len(ids):
         raise ValueError("recurrence ids must be unique")
-    new = build_plan(replace(plan.request, recurrences=tuple(recurrences)), athlete)
+    # The kept sessions' hard days hold for the new plan: no hard session the day after a kept one.
+    kept = [s for s in plan.sessions() if s.day < today]
+    new = build_plan(replace(plan.request, recurrences=tuple(recurrences)), athlete, before=kept)
     old_weeks = {w.start: w for w in plan.weeks}
     weeks = []
     for w in new.weeks:

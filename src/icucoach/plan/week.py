@@ -105,14 +105,15 @@ def build_week(
     out: list[PlannedSession] = []
     remaining = float(spec.minutes)
     trained: set[date] = set()
+    rule_roles: dict[date, str] = {}
     for info in days:  # recurring sessions first: they are the athlete's own fixed points
-        rec = info.fixed
-        if rec is None or info.race is not None or info.rest or info.avail < 10:
+        if not rule_applies(info):
             continue
-        s = _fixed(info, rec, shares, settings_for)
+        s = _fixed(info, info.fixed, shares, settings_for, spec.kind)  # type: ignore[arg-type]
         if s is not None:
             out.append(s)
             trained.add(info.day)
+            rule_roles[info.day] = rule_role(info.fixed)  # type: ignore[arg-type]
             remaining -= s.minutes
     free = [
         i
@@ -136,17 +137,23 @@ def build_week(
         return _sorted(out)
     long_pool = [i for i in free if not _near_race(i)]
     long_day: DayInfo | None = None
-    if long_pool and n >= 3:  # with one or two sessions there is no "long" one
+    # A long rule ("long run every Sunday") is the week's long session: no second one.
+    if (
+        long_pool and n >= 3 and "long" not in rule_roles.values()
+    ):  # with one or two sessions there is no "long" one
         wanted = [i for i in long_pool if i.day.weekday() == req.availability.long_day]
         long_day = wanted[0] if wanted else max(long_pool, key=lambda i: (i.avail, i.day))
     rest_pool = sorted((i for i in free if i is not long_day), key=lambda i: (-i.avail, i.day))
     chosen = ([long_day] if long_day else []) + rest_pool[: n - (1 if long_day else 0)]
-    hard_n, mod_n = _quality_counts(len(chosen), spec.kind, req.distribution)
-    hard_days = set(hard_before)
+    hard_n, mod_n = _quality_counts(len(chosen) + len(out), spec.kind, req.distribution)
+    # The rules' quality sessions are part of the week's quota, and their hard days count for adjacency.
+    hard_n -= list(rule_roles.values()).count("hard")
+    mod_n -= list(rule_roles.values()).count("moderate")
+    hard_days = set(hard_before) | {s.day for s in out if s.intensity == "hard"}
     roles: dict[date, str] = {}
     if long_day is not None:
         roles[long_day.day] = "long"
-    near_long = {long_day.day} if long_day else set()
+    near_long = {long_day.day} if long_day else {d for d, r in rule_roles.items() if r == "long"}
     for role, count in (("hard", hard_n), ("moderate", mod_n)):
         cands = sorted(
             (i for i in chosen if i.day not in roles and not _near_race(i)),
@@ -170,11 +177,18 @@ def build_week(
     infos = {i.day: i for i in [*chosen, *opener]}
     plan_roles = [(infos[d], roles[d], minutes[d]) for d in minutes if minutes[d] > 0]
     sports = _assign_sports(plan_roles, shares, spec.index)
-    for j, (info, role, m) in enumerate(sorted(plan_roles, key=lambda r: r[0].day)):
-        s = _render_session(info, role, m, sports[info.day], settings_for, spec.index + j, spec.kind)
+    q = 0  # quality sessions rotate by their count in the week, not by day: a partial week rotates alike
+    for info, role, m in sorted(plan_roles, key=lambda r: r[0].day):
+        s = _render_session(info, role, m, sports[info.day], settings_for, spec.index + q, spec.kind)
+        q += role in QUALITY
         if s is not None:
             out.append(s)
     return _sorted(out)
+
+
+def _is_key(role: str, kind: str) -> bool:
+    """A week's key sessions: its long and hard ones in build and taper weeks."""
+    return role in ("hard", "long") and kind in ("build", "taper")
 
 
 def _sorted(sessions: list[PlannedSession]) -> list[PlannedSession]:
@@ -247,20 +261,32 @@ def _render_session(
         if r is None:
             return None
         if r.minutes <= info.avail:
-            key = role in ("hard", "long") and kind in ("build", "taper")
-            return session(info.day, sport, role, r, key=key)
+            return session(info.day, sport, role, r, key=_is_key(role, kind))
         m -= 5
     return None
 
 
+def rule_role(rec: Recurrence) -> str:
+    """The role a session rule plays in its week (easy when it names no template)."""
+    return role_of_template(rec.template) if rec.template else "easy"
+
+
+def rule_applies(info: DayInfo) -> bool:
+    """Whether the day's session rule is planned as the rule says. Not on a race, a rest day or a day
+    without time, and a long / hard / moderate rule not in the 48 h before a race (the taper's session for
+    the day, or the opener, takes its place: build.rule_warnings says so)."""
+    rec = info.fixed
+    if rec is None or rec.kind != "session" or info.race is not None or info.rest or info.avail < 10:
+        return False
+    return not (_near_race(info) and rule_role(rec) in (*QUALITY, "long"))
+
+
 def _fixed(
-    info: DayInfo, rec: Recurrence, shares: Mapping[str, float], settings_for: Any
+    info: DayInfo, rec: Recurrence, shares: Mapping[str, float], settings_for: Any, kind: str
 ) -> PlannedSession | None:
-    if rec.kind != "session":
-        return None
     t = TEMPLATES.get(rec.template or "")
     sport = rec.sport or (t.sport if t else None) or max(shares, key=lambda s: (shares[s], s))
-    role = role_of_template(rec.template) if rec.template else "easy"
+    role = rule_role(rec)
     base = rec.minutes or (t.default_minutes if t else 60)
     m = min(info.avail, max(10, int(round(base * (info.factor if role not in QUALITY else 1.0)))))
     ss = settings_for(sport)
@@ -270,6 +296,7 @@ def _fixed(
         if r is None:
             return None
         if r.minutes <= info.avail:
-            return session(info.day, sport, role, r, slot=f"r-{rec.id}", recurrence_id=rec.id)
+            key = _is_key(role, kind)
+            return session(info.day, sport, role, r, slot=f"r-{rec.id}", recurrence_id=rec.id, key=key)
         m -= 5
     return None
