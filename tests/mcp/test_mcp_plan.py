@@ -43,11 +43,11 @@ async def test_preview_apply_reapply_and_adjust(sb: RunningSandbox, tmp_path: Pa
         bad = await c.call_tool("icu_plan_preview", {**ARGS, "goals": ["next spring"]})
         assert "goals" in error_text(bad) and "DATE:PRIORITY" in error_text(bad)
 
-        first_two = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])[:2]
-        day_after = (
-            date.fromisoformat(first_two[1]["start_date_local"][:10]) + timedelta(days=1)
-        ).isoformat()
-        # adjusting as of the day after the second session: both were missed (no activity on the days)
+        by_day = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])
+        first_key = next(e for e in by_day if "icucoach-key" in (e.get("tags") or ()))
+        day_after = (date.fromisoformat(first_key["start_date_local"][:10]) + timedelta(days=1)).isoformat()
+        # adjusting as of the day after the first key session: it and the sessions before it were missed (no
+        # activity on the days); the key session is moved, so approving it writes
         adjust = structured(await c.call_tool("icu_plan_adjust", {"date": day_after}))
         assert adjust["proposals"] and all(p["reason"] for p in adjust["proposals"])
         assert all("index" in p and "id" in p for p in adjust["proposals"])

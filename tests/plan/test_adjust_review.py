@@ -66,16 +66,18 @@ def _two_weeks() -> list[dict[str, Any]]:
 
 def test_the_day_a_sick_entry_ends_on_is_the_first_day_back() -> None:
     events = _two_weeks()
-    todays = [e for e in events if _day(e) == TODAY]
-    assert todays and "icucoach-key" in todays[0]["tags"]  # today's intervals
-    # sick Friday to Sunday: Intervals.icu writes the end as Monday 00:00 (exclusive)
+    # the plan's first key session is the day the athlete comes back (which weekday depends on the builder)
+    todays = sorted((e for e in events if "icucoach-key" in e["tags"]), key=_day)[:1]
+    assert todays
+    back = _day(todays[0])
+    # sick the three days before: Intervals.icu writes the end as the day back at 00:00 (exclusive)
     sick = {
         "id": 1,
         "category": "SICK",
-        "start_date_local": f"{TODAY - timedelta(days=3)}T00:00:00",
-        "end_date_local": f"{TODAY}T00:00:00",
+        "start_date_local": f"{back - timedelta(days=3)}T00:00:00",
+        "end_date_local": f"{back}T00:00:00",
     }
-    props = propose_adjustments([*events, sick], _rides(TODAY, 28), [], STEADY, today=TODAY)
+    props = propose_adjustments([*events, sick], _rides(back, 28), [], STEADY, today=back)
     about_today = [a for a in props if a.change.external_id == todays[0]["external_id"]]
     assert [(a.kind, a.change.action) for a in about_today] == [("swap", "change")]
     assert "first days back" in about_today[0].reason
