@@ -154,6 +154,7 @@ def _legend(ax: Any, pal: Palette, **kw: Any) -> None:
     if leg is not None:
         for t in leg.get_texts():
             t.set_color(pal.text)
+            t.set_parse_math(False)  # labels may be the athlete's own names
 
 
 def _svg(fig: Figure, title: str) -> str:
@@ -218,6 +219,7 @@ def _pmc_figure(
             va="bottom",
             fontsize=7,
             color=pal.text,
+            parse_math=False,  # a user's name with "$...$" is text, not mathtext (which may not parse)
         )
     twin.set_ylabel("Daily load (load points)", fontsize=8)
     twin.set_ylim(0, max(1.0, float(np.nanmax(loads)) if np.isfinite(loads).any() else 1.0) * 2.2)
@@ -250,6 +252,7 @@ def _pmc_figure(
             va="top",
             fontsize=7,
             color=pal.race,
+            parse_math=False,  # a race named "A $\\frac$ B" is text: mathtext raised ValueError on it
         )
     if days:
         bottom.set_xlim(-0.5, len(days) - 0.5)
