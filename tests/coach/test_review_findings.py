@@ -6,7 +6,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
+from icucoach.analytics.days import week_start
 from icucoach.coach.charts import pmc_chart, volume_chart
+from icucoach.coach.views import athlete_week
+from icucoach.insights.snapshot import Snapshot
+
+from .conftest import TODAY
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -36,3 +41,16 @@ def test_names_with_dollar_signs_are_drawn_as_text_not_mathtext() -> None:
         assert name in text
     weekly = volume_chart(days[::7], {"Ride $\\frac$": [1.0, 2.0]})
     assert "Ride $\\frac$" in _texts(weekly)
+
+
+def test_the_oldest_week_offered_shows_its_planned_sessions(snaps: dict[str, Snapshot]) -> None:
+    """The calendar reaches as far back as the weeks the page offers: an older week's plans pair with its
+    activities (with 35 days of calendar every activity of an older week showed as unplanned)."""
+    snap = snaps["compliant"]
+    first_active = min(str(a["start_date_local"])[:10] for a in snap.activities)
+    oldest = week_start(date.fromisoformat(first_active) + timedelta(days=6))  # the planted world's first
+    assert (TODAY - oldest).days > 35
+    week = athlete_week(snap, oldest)
+    kinds = [c.kind for d in week.days for c in d.chips]
+    assert week.planned["all"].sessions > 0
+    assert week.done["all"].sessions > 0 and "unplanned" not in kinds
