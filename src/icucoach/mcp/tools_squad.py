@@ -9,7 +9,7 @@ athletes locally; in the hosted service only the athletes whose grant includes t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -143,9 +143,8 @@ async def icu_athlete_week(
     planned vs done; missed sessions; compliance %; daily sessions and notes; vs previous week and
     4-week average."""
     ref, _, snap = await _snapshot(athlete_id)
+    # athlete_week takes any day of the week it shows
     start = parse_day(week_start, ref.today, "week_start") if week_start else None
-    if start is not None:
-        start -= timedelta(days=start.weekday())
     week = athlete_week(snap, start).to_dict()
     body = week if detail == "full" else _compact_week(week)
     pct = week.get("compliance_pct")

@@ -27,7 +27,7 @@ from icucoach.coach.review import ReviewError, ReviewSource, workout_review
 from icucoach.coach.season import athlete_season
 from icucoach.coach.squad import AthleteSource
 from icucoach.coach.views import load_athlete
-from icucoach.coach.week import athlete_week
+from icucoach.coach.week import WeekOutOfRange, athlete_week, week_range
 from icucoach.intervals import NotFoundError
 from icucoach.mcp.workout_input import external_id as make_external_id
 from icucoach.service.web.squad_pages import Provider, console_page, message, not_found, source_of
@@ -72,12 +72,27 @@ def _zones(planned: Sequence[int], done: Sequence[int]) -> Markup:
     )
 
 
-def _week_start(request: Request) -> date | None:
+def _week_day(request: Request) -> tuple[date | None, bool]:
+    """The ``?week=`` day (any day of the week; ``athlete_week`` snaps it to the training week) and whether
+    the parameter was a date at all."""
     raw = request.query_params.get("week")
     try:
-        return date.fromisoformat(raw) if raw else None
+        return (date.fromisoformat(raw) if raw else None), True
     except ValueError:
-        return None
+        return None, False
+
+
+def _no_such_week(
+    request: Request, provider: Provider, status: int, asked: str, first: date, last: date
+) -> Response:
+    return message(
+        request,
+        provider,
+        status,
+        "No such week",
+        f"The console shows the weeks starting {first:%d %b %Y} to {last:%d %b %Y}; {asked}.",
+        "Pick a week in that range, or go back to this week.",
+    )
 
 
 async def week_page(request: Request, provider: Provider) -> Response:
@@ -86,7 +101,17 @@ async def week_page(request: Request, provider: Provider) -> Response:
         assert refused is not None
         return refused
     snap = await load_athlete(source, today=provider.today, cache=provider.cache(request))
-    week = athlete_week(snap, _week_start(request))
+    day, is_date = _week_day(request)
+    first, last = week_range(snap)
+    if not is_date:
+        asked = f"“{request.query_params.get('week')}” is not a date (YYYY-MM-DD)"
+        return _no_such_week(request, provider, 400, asked, first, last)
+    try:
+        week = athlete_week(snap, day)
+    except WeekOutOfRange as e:
+        return _no_such_week(
+            request, provider, 404, f"the week of {e.week:%d %b %Y} is outside it", first, last
+        )
     zone_charts = {
         sport: _zones(z.planned_s, z.done_s)
         for sport, z in week.zones.items()
@@ -99,8 +124,9 @@ async def week_page(request: Request, provider: Provider) -> Response:
         source=source,
         week=week,
         zone_charts=zone_charts,
-        prev_week=(week.week_start - timedelta(days=7)).isoformat(),
-        next_week=(week.week_start + timedelta(days=7)).isoformat(),
+        # no link to a week the page cannot show
+        prev_week=(week.week_start - timedelta(days=7)).isoformat() if week.week_start > first else None,
+        next_week=(week.week_start + timedelta(days=7)).isoformat() if week.week_start < last else None,
         can_write=provider.can_write(request, source),
         noted=request.query_params.get("noted"),
         note_day=min(max(week.today, week.week_start), week.week_start + timedelta(days=6)).isoformat(),
