@@ -3,15 +3,19 @@ a wrong colour, a missing race) and fails without its fix."""
 
 from __future__ import annotations
 
+import asyncio
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from icucoach.analytics.days import week_start
 from icucoach.coach.charts import pmc_chart, volume_chart
-from icucoach.coach.views import athlete_week
+from icucoach.coach.review import workout_review
+from icucoach.coach.squad import roster_sources
+from icucoach.coach.views import athlete_week, load_athlete
 from icucoach.insights.snapshot import Snapshot
+from icucoach.sandbox import RunningSandbox
 
-from .conftest import TODAY
+from .conftest import TODAY, coach_client
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -54,3 +58,26 @@ def test_the_oldest_week_offered_shows_its_planned_sessions(snaps: dict[str, Sna
     kinds = [c.kind for d in week.days for c in d.chips]
     assert week.planned["all"].sessions > 0
     assert week.done["all"].sessions > 0 and "unplanned" not in kinds
+
+
+def test_the_review_shows_the_squad_chip(squad_world: RunningSandbox) -> None:
+    """The review's chip is the squad page's chip for the same session (docs/coach.md promises the same
+    colour); with the intervals fed to it, a main set judged on laps turned a green session amber."""
+
+    async def compare() -> list[tuple[str, object, object]]:
+        out = []
+        async with coach_client(squad_world) as client:
+            for source in await roster_sources(client):  # the coach, the personas, the generated athletes
+                aid = source.athlete_id
+                snap = await load_athlete(source, today=TODAY)
+                for chip in snap.chips(8):
+                    if chip.activity_id is None:
+                        continue
+                    review = await workout_review(client, aid, chip.activity_id)
+                    got = None if review.chip is None else (review.chip.kind, review.chip.colour)
+                    out.append((chip.activity_id, (chip.kind, chip.colour), got))
+        return out
+
+    pairs = asyncio.run(compare())
+    assert len(pairs) >= 10
+    assert [p for p in pairs if p[1] != p[2]] == []
