@@ -232,6 +232,26 @@ def _next_key_session(snap: Snapshot, settings: AnalyticsSettings) -> Json | Non
     return None
 
 
+def _next_race(snap: Snapshot) -> Json | None:
+    """The first race on or after the athlete's today anywhere in the fetched calendar (26 weeks ahead);
+    the status digest's race guidance looks 90 days ahead only."""
+    races = sorted(
+        (e for e in snap.events if str(e.get("category") or "").startswith("RACE_")),
+        key=lambda e: (str(e.get("start_date_local") or ""), str(e.get("id"))),
+    )
+    for e in races:
+        day = str(e.get("start_date_local") or "")[:10]
+        if day >= snap.today.isoformat():
+            return {
+                "date": day,
+                "name": e.get("name"),
+                "category": e.get("category"),
+                "sport": e.get("type"),
+                "days_to": (date.fromisoformat(day) - snap.today).days,
+            }
+    return None
+
+
 def squad_row(
     snap: Snapshot, name: str | None = None, settings: AnalyticsSettings = DEFAULT_SETTINGS
 ) -> SquadRow:
@@ -249,7 +269,6 @@ def squad_row(
     ctl_now = well.get(snap.today.isoformat(), {}).get("ctl")
     ctl_then = well.get((snap.today - timedelta(days=28)).isoformat(), {}).get("ctl")
     fit = status.fitness
-    race = status.races.next_race
     week_ago = snap.today - timedelta(days=6)
     return SquadRow(
         athlete_id=snap.athlete_id,
@@ -265,9 +284,7 @@ def squad_row(
         chips=tuple(c for c in chips if c.day >= week_ago),
         alarms=tuple(Alarm(r.code, r.severity, r.sentence) for r in tri.reasons if r.code in ALARM_CODES),
         next_key_session=_next_key_session(snap, settings),
-        next_race=None
-        if race is None
-        else {k: race.get(k) for k in ("date", "name", "category", "sport", "days_to")},
+        next_race=_next_race(snap),
         triage=tri,
         ctl_series=series,
     )
