@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from icucoach.analytics.days import week_start
 from icucoach.coach.charts import pmc_chart, volume_chart
 from icucoach.coach.review import workout_review
-from icucoach.coach.squad import roster_sources
+from icucoach.coach.squad import SquadView, activity_feed, roster_sources, squad_row
 from icucoach.coach.views import athlete_week, load_athlete
 from icucoach.insights.snapshot import Snapshot
 from icucoach.sandbox import RunningSandbox
@@ -81,3 +82,29 @@ def test_the_review_shows_the_squad_chip(squad_world: RunningSandbox) -> None:
     pairs = asyncio.run(compare())
     assert len(pairs) >= 10
     assert [p for p in pairs if p[1] != p[2]] == []
+
+
+def test_the_squad_row_names_a_race_five_months_out(snaps: dict[str, Snapshot]) -> None:
+    """The next race is the first race from the athlete's today in the whole fetched calendar (182 days):
+    a race 91-182 days away was null (the status digest looks 90 days ahead)."""
+    snap = snaps["compliant"]
+    far = (TODAY + timedelta(days=150)).isoformat()
+    race = {"id": 9, "category": "RACE_B", "start_date_local": f"{far}T00:00:00", "name": "Spring 10k"}
+    race["type"] = "Run"
+    events = [e for e in snap.events if not str(e.get("category")).startswith("RACE_")] + [race]
+    row = squad_row(replace(snap, events=events))
+    assert row.next_race == {"date": far, "name": "Spring 10k", "category": "RACE_B", "sport": "Run"} | {
+        "days_to": 150
+    }
+
+
+def test_the_feed_keeps_an_athlete_a_day_behind(snaps: dict[str, Snapshot]) -> None:
+    """Each athlete's feed window ends on their own today: one whose today is still yesterday (a time zone
+    behind) kept none of their sessions when the window was the squad's latest day."""
+    ahead, behind = snaps["compliant"], replace(snaps["too_hard"], today=TODAY - timedelta(days=1))
+    rows = tuple(squad_row(s) for s in (ahead, behind))
+    squad = SquadView(TODAY, rows, datetime.now(UTC), 0, {s.athlete_id: s for s in (ahead, behind)})
+    feed = activity_feed(squad, days=1)
+    theirs = [i for i in feed if i.athlete_id == behind.athlete_id]
+    assert theirs and {i.day for i in theirs} == {TODAY - timedelta(days=1)}
+    assert {i.day for i in feed if i.athlete_id == ahead.athlete_id} <= {TODAY}

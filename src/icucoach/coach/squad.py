@@ -323,13 +323,14 @@ def planned_json(e: Mapping[str, Any] | None) -> Json | None:
 
 def activity_feed(squad: SquadView, days: int = 3) -> list[FeedItem]:
     """All athletes' sessions of the last ``days`` days (today included), newest first, each with its
-    planned workout and chip. Plans not yet due (``pending``) are not sessions yet and are left out."""
-    first = squad.today - timedelta(days=days - 1)
+    planned workout and chip. Plans not yet due (``pending``) are not sessions yet and are left out. The
+    days are each athlete's own (an athlete a time zone behind is a day behind, not dropped)."""
     items: list[tuple[str, FeedItem]] = []
     for row in squad.rows:
         snap = squad.snapshots.get(row.athlete_id)
         if snap is None or row.error is not None:
             continue
+        first = snap.today - timedelta(days=days - 1)
         chips = row.chips if days <= 7 else tuple(snap.chips(days))
         acts = {str(a.get("id")): a for a in snap.activities}
         events = {str(e.get("id")): e for e in snap.events}
