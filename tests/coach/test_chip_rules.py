@@ -3,13 +3,13 @@ sick day wins over pending, a race is not a session off plan, and volumes withou
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.analytics.helpers import act
 
-from icucoach.analytics.chips import MainSet, classify, plan_detail
+from icucoach.analytics.chips import MainSet, classify, plan_detail, session_chips
 from icucoach.analytics.inputs import from_api_event
 from icucoach.workouts import enrich_event
 
@@ -60,3 +60,20 @@ def test_four_reps_two_on_target_two_over_is_over_target() -> None:
     a = act(D0, ev["icu_training_load"], "Ride", secs=ev["moving_time"], np=240.0, avg_power=220.0, ftp=250.0)
     chip = classify(from_api_event(ev), a, plan_detail(ev, RIDE), MainSet(4, 4, 2, 2, 0, met=False))
     assert (chip.kind, chip.reason) == ("changed", "over_target")
+
+
+def test_a_session_planned_today_on_a_sick_day_is_sick() -> None:
+    sick = {
+        "id": 9,
+        "category": "SICK",
+        "start_date_local": f"{D0 - timedelta(days=2)}T00:00:00",
+        "end_date_local": f"{D0 + timedelta(days=3)}T00:00:00",
+    }
+    chips = session_chips(
+        [_workout(1, D0), _workout(2, D0 + timedelta(days=1)), sick], [], D0, D0, D0, [RIDE]
+    )
+    assert [(c.day, c.kind) for c in chips] == [(D0, "sick")]
+    later = session_chips(
+        [_workout(2, D0 + timedelta(days=1)), sick], [], D0, D0 + timedelta(days=1), D0, [RIDE]
+    )
+    assert [c.kind for c in later if c.planned_id == "2"] == ["sick"]

@@ -430,7 +430,8 @@ def session_chips(
                 main = main_set(d, intervals[a.id], a.ftp, settings)
             chips.append(classify(p, a, d, main, settings))
         elif p is not None:
-            kind = "pending" if p.day >= today else "sick" if _covered(evs, p.day) else "missed"
+            # the docs' order: sick before missed and pending (a session planned today on a sick day is sick)
+            kind = "sick" if _covered(evs, p.day) else "pending" if p.day >= today else "missed"
             chips.append(
                 Chip(
                     p.day,
