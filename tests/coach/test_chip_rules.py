@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.analytics.helpers import act
 
-from icucoach.analytics.chips import MainSet, classify, plan_detail, session_chips
+from icucoach.analytics.chips import Chip, MainSet, classify, plan_detail, session_chips
 from icucoach.analytics.inputs import from_api_event
+from icucoach.analytics.week_compliance import compliance
 from icucoach.workouts import enrich_event
 
 D0 = date(2026, 3, 2)
@@ -77,3 +78,12 @@ def test_a_session_planned_today_on_a_sick_day_is_sick() -> None:
         [_workout(2, D0 + timedelta(days=1)), sick], [], D0, D0 + timedelta(days=1), D0, [RIDE]
     )
     assert [c.kind for c in later if c.planned_id == "2"] == ["sick"]
+
+
+def test_a_race_is_not_off_plan() -> None:
+    """3 sessions done as planned and a race: on plan 100 %, compliance 100 % (the race counted 75 %)."""
+    chips = [Chip(D0 + timedelta(days=i), "done", planned_id=str(i)) for i in range(3)]
+    chips.append(Chip(D0 + timedelta(days=3), "race", planned_id="3"))
+    got = compliance(chips)
+    assert (got.on_plan_pct, got.compliance_pct, got.done) == (100.0, 100.0, 4)
+    assert compliance(chips[3:]).on_plan_pct is None  # a race alone: nothing judged

@@ -234,7 +234,7 @@ class Compliance:
     missed: int
     excused: int  # not done while sick or injured: neither done nor missed
     compliance_pct: float | None  # done / (done + missed)
-    on_plan_pct: float | None  # done as planned / judged plans whose metrics are known (not Strava stubs)
+    on_plan_pct: float | None  # done as planned / judged plans whose metrics are known (not stubs or races)
 
     def to_dict(self) -> Json:
         def r(x: float | None) -> float | None:
@@ -258,7 +258,8 @@ def compliance(chips: Iterable[Chip]) -> Compliance:
     n = {k: sum(1 for c in plans if c.kind == k) for k in (*JUDGED_KINDS, "sick")}
     done = sum(n[k] for k in DONE_KINDS)
     judged = done + n["missed"]
-    known = judged - n["done_unverified"]
+    # neither a Strava stub nor a race is judged against its plan: out of the on-plan share, not off plan
+    known = judged - n["done_unverified"] - n["race"]
     return Compliance(
         planned=len(plans),
         done=done,
