@@ -1,5 +1,6 @@
 """Chip and week rules from the review's findings: a main set missed by going too hard is ``over_target``, a
-sick day wins over pending, a race is not a session off plan, and volumes without data are gaps."""
+sick day wins over pending, a race is not a session off plan, and volumes without data are gaps (in the
+4-week average and the volume chart)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from tests.analytics.helpers import act
 
 from icucoach.analytics.chips import Chip, MainSet, classify, plan_detail, session_chips
 from icucoach.analytics.inputs import from_api_event
-from icucoach.analytics.week_compliance import compliance
+from icucoach.analytics.week_compliance import Volume, compliance, mean_volume
+from icucoach.coach.charts import volume_chart
 from icucoach.workouts import enrich_event
 
 D0 = date(2026, 3, 2)
@@ -87,3 +89,22 @@ def test_a_race_is_not_off_plan() -> None:
     got = compliance(chips)
     assert (got.on_plan_pct, got.compliance_pct, got.done) == (100.0, 100.0, 4)
     assert compliance(chips[3:]).on_plan_pct is None  # a race alone: nothing judged
+
+
+def test_the_4_week_average_leaves_out_weeks_whose_metrics_were_withheld() -> None:
+    """A Strava-only week is a gap in avg_4w, a week with nothing done a true zero."""
+    weeks = [
+        {"all": Volume(3600.0, 30000.0, 50.0, 1)},
+        {"all": Volume(None, None, None, 2, withheld=2)},  # Strava stubs only
+        {},  # nothing done
+        {"all": Volume(7200.0, 60000.0, 100.0, 2)},
+    ]
+    avg = mean_volume(weeks)["all"]
+    assert (avg.duration_s, avg.distance_m, avg.load) == (3600.0, 30000.0, 50.0)
+    assert mean_volume([{"all": Volume(None, None, None, 1, withheld=1)}])["all"].duration_s is None
+
+
+def test_the_volume_chart_draws_withheld_weeks_as_gaps() -> None:
+    weeks = [D0 + timedelta(days=7 * i) for i in range(3)]
+    svg = volume_chart(weeks, {"Ride": [1.0, None, 0.0]})
+    assert "1.0 h in all; 1 week(s) without time data (metrics withheld)" in svg

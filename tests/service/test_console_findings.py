@@ -45,3 +45,10 @@ def test_the_oldest_week_has_no_previous_link_and_older_ones_a_clear_page(http: 
         assert "No such week" in page.text and "20 Jul 2026" in page.text and "Traceback" not in page.text
     bad = http.get(f"{WEEK}?week=last-tuesday")
     assert bad.status_code == 400 and "not a date" in bad.text
+
+
+def test_the_strava_only_season_shows_gaps_not_zero_hours(http: httpx.Client) -> None:
+    page = http.get(f"/coach/athletes/{PERSONA_ID['strava_only']}/season")
+    assert page.status_code == 200
+    assert "0.0 h in all" not in page.text
+    assert "no time data, the metrics are withheld (not 0 h)" in page.text

@@ -14,7 +14,7 @@ and the stylesheet shows one).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -134,6 +134,15 @@ async def week_page(request: Request, provider: Provider) -> Response:
     )
 
 
+def _hours(volume: Mapping[str, Any] | None) -> float | None:
+    """A sport's hours in a week: 0 when nothing was done, ``None`` (a gap, not 0) when its sessions
+    withheld their duration (Strava stubs)."""
+    if volume is None:
+        return 0.0
+    secs = volume.get("duration_s")
+    return None if secs is None else float(secs) / 3600
+
+
 async def season_page(request: Request, provider: Provider) -> Response:
     source, refused = await _athlete(request, provider)
     if source is None:
@@ -144,10 +153,7 @@ async def season_page(request: Request, provider: Provider) -> Response:
     chart = season.chart_series()
     pmc_svg = themed(charts.pmc_chart, *chart.series, races=chart.races) if chart else None
     sports = sorted({s for w in season.weekly for s in w.by_sport})
-    hours = {
-        s: [float((w.by_sport.get(s) or {}).get("duration_s") or 0) / 3600 for w in season.weekly]
-        for s in sports
-    }
+    hours = {s: [_hours(w.by_sport.get(s)) for w in season.weekly] for s in sports}
     volume_svg = themed(charts.volume_chart, [w.week_start for w in season.weekly], hours) if sports else None
     return console_page(
         request,
