@@ -108,3 +108,16 @@ def test_the_feed_keeps_an_athlete_a_day_behind(snaps: dict[str, Snapshot]) -> N
     theirs = [i for i in feed if i.athlete_id == behind.athlete_id]
     assert theirs and {i.day for i in theirs} == {TODAY - timedelta(days=1)}
     assert {i.day for i in feed if i.athlete_id == ahead.athlete_id} <= {TODAY}
+
+
+def test_an_athlete_with_no_data_has_unknown_readiness_and_no_fitness(snaps: dict[str, Snapshot]) -> None:
+    """No wellness and no activities: CTL, ATL and form are null (a replay from nothing said 0.0) and the
+    readiness is unknown (it said "go")."""
+    empty = replace(snaps["compliant"], activities=[], wellness=[], events=[])
+    row = squad_row(empty)
+    assert (row.ctl, row.atl, row.form, row.form_zone) == (None, None, None, None)
+    assert row.readiness is None and row.readiness_why is None and row.triage is not None
+    assert row.triage.readiness is None
+    full = squad_row(snaps["compliant"])  # the API's wellness values, as the athlete sees them
+    today = next(w for w in snaps["compliant"].wellness if w["id"] == TODAY.isoformat())
+    assert (full.ctl, full.atl) == (today["ctl"], today["atl"]) and full.readiness is not None

@@ -18,6 +18,7 @@ from typing import Any
 
 from icucoach.analytics.chips import Chip
 from icucoach.analytics.inputs import from_api_event
+from icucoach.analytics.load import form_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.triage import AthleteTriage, order_squad
 from icucoach.coach.cache import SQUAD_WINDOW, SquadCache
@@ -232,6 +233,17 @@ def _next_key_session(snap: Snapshot, settings: AnalyticsSettings) -> Json | Non
     return None
 
 
+def _fitness_today(well: Mapping[str, Json], snap: Snapshot, settings: AnalyticsSettings) -> Json:
+    """CTL, ATL, form and form zone from today's wellness record, the API's values as the athlete sees them
+    in Intervals.icu; ``None`` where the record or its value is missing (a replay from nothing gave 0.0)."""
+    w = well.get(snap.today.isoformat(), {})
+    ctl, atl = w.get("ctl"), w.get("atl")
+    form = None if ctl is None or atl is None else float(ctl) - float(atl)
+    pct = None if form is None or not ctl else 100.0 * form / float(ctl)
+    zone = form_zone(pct if settings.form_as_percent else form, settings)
+    return {"ctl": ctl, "atl": atl, "form": form, "form_zone": zone}
+
+
 def _next_race(snap: Snapshot) -> Json | None:
     """The first race on or after the athlete's today anywhere in the fetched calendar (26 weeks ahead);
     the status digest's race guidance looks 90 days ahead only."""
@@ -259,8 +271,10 @@ def squad_row(
     status = snap.status(settings)
     chips = snap.chips(settings.triage_days + 1, settings=settings)
     tri = snap.triage(status, chips, settings)
-    if name and not tri.name:
-        tri = AthleteTriage(tri.athlete_id, name, tri.readiness, tri.reasons)
+    # readiness with no data at all is unknown: the ladder said "go" from a load replay of nothing
+    ready = status.readiness.decision if snap.wellness or snap.activities else None
+    if (name and not tri.name) or ready != tri.readiness:
+        tri = AthleteTriage(tri.athlete_id, name or tri.name, ready, tri.reasons)
     well = _wellness_by_day(snap)
     series = tuple(
         (d, well.get(d.isoformat(), {}).get("ctl"))
@@ -268,17 +282,17 @@ def squad_row(
     )
     ctl_now = well.get(snap.today.isoformat(), {}).get("ctl")
     ctl_then = well.get((snap.today - timedelta(days=28)).isoformat(), {}).get("ctl")
-    fit = status.fitness
+    fit = _fitness_today(well, snap, settings)
     week_ago = snap.today - timedelta(days=6)
     return SquadRow(
         athlete_id=snap.athlete_id,
         name=name or snap.athlete.get("name"),
-        readiness=status.readiness.decision,
-        readiness_why=status.readiness.rule or None,
-        form_zone=fit.form_zone,
-        ctl=fit.ctl.value,
-        atl=fit.atl.value,
-        form=fit.form.value,
+        readiness=ready,
+        readiness_why=(status.readiness.rule or None) if ready else None,
+        form_zone=fit["form_zone"],
+        ctl=fit["ctl"],
+        atl=fit["atl"],
+        form=fit["form"],
         ctl_trend_4w=None if ctl_now is None or ctl_then is None else float(ctl_now) - float(ctl_then),
         acwr=status.acwr.coupled.value,
         chips=tuple(c for c in chips if c.day >= week_ago),
