@@ -16,6 +16,7 @@ from pydantic import Field
 
 from icucoach.coach import charts
 from icucoach.coach.review import ReviewError, workout_review
+from icucoach.coach.season import weeks_held
 from icucoach.coach.squad import AthleteSource, SquadRow, load_athlete, load_squad
 from icucoach.coach.views import athlete_season, athlete_week
 from icucoach.insights.snapshot import Snapshot
@@ -204,7 +205,8 @@ async def icu_fitness_chart(
     """PMC chart as a PNG image (CTL, ATL, TSB as Intervals.icu shows them, daily load, races) with today's
     values, the detected phase, its reasons and the suggested next phase."""
     ref, _, snap = await _snapshot(athlete_id)
-    season = athlete_season(snap, weeks)
+    shown = min(weeks, weeks_held(snap))  # the squad snapshot holds 23 weeks: more is clamped, and said
+    season = athlete_season(snap, shown)
     pmc = season.pmc
     chart = season.chart_series()
     png = charts.pmc_png(*chart.series, races=chart.races) if chart else None
@@ -219,9 +221,12 @@ async def icu_fitness_chart(
         "suggested_transition": season.suggested_transition,
         "races": list(season.races),
         "chart": "image/png" if png else None,
+        "weeks": shown,
     }
+    clamped = f" ({shown} weeks: the {weeks} asked go beyond the history held)" if shown < weeks else ""
     answer = Answer(
-        f"{ref.label}: PMC {season.start} to {season.today}" + ("" if png else " (no wellness: no chart)"),
+        f"{ref.label}: PMC {season.start} to {season.today}{clamped}"
+        + ("" if png else " (no wellness: no chart)"),
         {"athlete": ref.to_dict(), "fitness": fitness},
     )
     if png:
