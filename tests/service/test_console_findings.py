@@ -52,3 +52,13 @@ def test_the_strava_only_season_shows_gaps_not_zero_hours(http: httpx.Client) ->
     assert page.status_code == 200
     assert "0.0 h in all" not in page.text
     assert "no time data, the metrics are withheld (not 0 h)" in page.text
+
+
+def test_the_review_shows_swim_paces_per_100m(http: httpx.Client) -> None:
+    """A swim's target of 0.9711 m/s is 1:43 /100m (it showed 17:10 /km); a run keeps its /km."""
+    athlete = PERSONA_ID["compliant"]
+    swim = http.get(f"/coach/athletes/{athlete}/activities/i200001081")
+    assert swim.status_code == 200
+    assert "1:43 /100m" in swim.text and "17:10 /km" not in swim.text
+    run = http.get(f"/coach/athletes/{athlete}/activities/i200001079")
+    assert run.status_code == 200 and "6:17 /km" in run.text

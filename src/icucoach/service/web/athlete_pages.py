@@ -22,8 +22,9 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from icucoach.analytics.inputs import sport_family
 from icucoach.coach import charts
-from icucoach.coach.review import ReviewError, ReviewSource, workout_review
+from icucoach.coach.review import ReviewError, ReviewSource, WorkoutReview, workout_review
 from icucoach.coach.season import athlete_season
 from icucoach.coach.squad import AthleteSource
 from icucoach.coach.views import load_athlete
@@ -31,6 +32,8 @@ from icucoach.coach.week import WeekOutOfRange, athlete_week, week_range
 from icucoach.intervals import NotFoundError
 from icucoach.mcp.workout_input import external_id as make_external_id
 from icucoach.service.web.squad_pages import Provider, console_page, message, not_found, source_of
+from icucoach.workouts.model import PACE_UNIT_METRES
+from icucoach.workouts.render import fmt_pace_secs
 
 NOTE_TITLE_MAX = 80
 NOTE_TEXT_MAX = 4000
@@ -167,6 +170,14 @@ async def season_page(request: Request, provider: Provider) -> Response:
     )
 
 
+def _pace_units(review: WorkoutReview) -> str:
+    """The review's pace unit: the athlete's for the sport (``StepReview.pace_units``), else per 100 m for
+    a swim and per km otherwise."""
+    if review.steps.pace_units:
+        return review.steps.pace_units
+    return "secs/100m" if sport_family(review.activity.get("sport")) == "swim" else "secs/km"
+
+
 async def review_page(request: Request, provider: Provider) -> Response:
     source, refused = await _athlete(request, provider)
     if source is None:
@@ -188,6 +199,7 @@ async def review_page(request: Request, provider: Provider) -> Response:
             "Open the session from the athlete's week or the feed.",
         )
     chart = themed(charts.review_chart, review.steps) if review.steps.steps else None
+    units = _pace_units(review)
     try:
         day = date.fromisoformat(str(review.activity.get("date_local") or "")[:10])
         week_of = (day - timedelta(days=day.weekday())).isoformat()
@@ -201,6 +213,9 @@ async def review_page(request: Request, provider: Provider) -> Response:
         review=review,
         chart=chart,
         week_of=week_of,
+        # paces in the sport's unit (a swim's target per 100 m, a run's in the athlete's unit), as the chart
+        pace_text=lambda speed, m=PACE_UNIT_METRES.get(units, 1000.0): fmt_pace_secs(m / speed),
+        pace_unit=units.removeprefix("secs/"),
         # recorded values only: a unit on its own ("temperature_unit": "C") is not a condition
         conditions={k: v for k, v in review.conditions.items() if v is not None and not k.endswith("_unit")},
         page_kind="review",
