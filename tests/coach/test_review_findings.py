@@ -12,11 +12,11 @@ from icucoach.analytics.days import week_start
 from icucoach.coach.charts import pmc_chart, volume_chart
 from icucoach.coach.review import workout_review
 from icucoach.coach.squad import SquadView, activity_feed, roster_sources, squad_row
-from icucoach.coach.views import athlete_week, load_athlete
+from icucoach.coach.views import AthleteSource, athlete_week, load_athlete
 from icucoach.insights.snapshot import Snapshot
 from icucoach.sandbox import RunningSandbox
 
-from .conftest import TODAY, coach_client
+from .conftest import PERSONA_ID, TODAY, coach_client
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -121,3 +121,24 @@ def test_an_athlete_with_no_data_has_unknown_readiness_and_no_fitness(snaps: dic
     full = squad_row(snaps["compliant"])  # the API's wellness values, as the athlete sees them
     today = next(w for w in snaps["compliant"].wellness if w["id"] == TODAY.isoformat())
     assert (full.ctl, full.atl) == (today["ctl"], today["atl"]) and full.readiness is not None
+
+
+def test_a_sickness_entered_months_ago_that_still_covers_today_is_seen(squad_world: RunningSandbox) -> None:
+    """The calendar is listed by start date: a SICK entry that began 100 days ago and runs past today is in
+    the snapshot (35 days of calendar missed it) and is an alarm on the squad row."""
+    aid = PERSONA_ID["compliant"]
+    start, end = TODAY - timedelta(days=100), TODAY + timedelta(days=3)
+    sick = {"category": "SICK", "name": "Long illness", "start_date_local": f"{start}T00:00:00"}
+    sick["end_date_local"] = f"{end}T00:00:00"
+
+    async def load() -> Snapshot:
+        async with coach_client(squad_world) as client:
+            made = await client.create_event(sick, athlete_id=aid)
+            try:
+                return await load_athlete(AthleteSource(aid, None, client), today=TODAY)
+            finally:
+                await client.delete_event(made.id, athlete_id=aid)  # the shared world as it was
+
+    snap = asyncio.run(load())
+    assert any(e.get("name") == "Long illness" for e in snap.events)
+    assert "sick" in [a.code for a in squad_row(snap).alarms]
