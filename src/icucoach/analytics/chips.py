@@ -332,8 +332,11 @@ def classify(
     else:
         inten = None
     tol, itol = s.chip_tolerance, s.chip_intensity_tolerance
+    # a missed main set is over_target when more of its reps were over than under (or than on target)
     over = (load is not None and load > 1 + tol) or (
-        main.over > main.hits if main is not None else inten is not None and inten > 1 + itol
+        main.over > main.hits or (not main.met and main.over > main.under)
+        if main is not None
+        else inten is not None and inten > 1 + itol
     )
     under_main = (
         not main.met and main.over <= main.under
@@ -349,8 +352,6 @@ def classify(
         reason = "under_target"
     elif dur is not None and dur > 1 + tol:
         reason = "longer"
-    elif main is not None and not main.met:
-        reason = "under_target"
     return Chip(
         kind="done" if reason is None else "changed",
         reason=reason,
@@ -429,7 +430,8 @@ def session_chips(
                 main = main_set(d, intervals[a.id], a.ftp, settings)
             chips.append(classify(p, a, d, main, settings))
         elif p is not None:
-            kind = "pending" if p.day >= today else "sick" if _covered(evs, p.day) else "missed"
+            # the docs' order: sick before missed and pending (a session planned today on a sick day is sick)
+            kind = "sick" if _covered(evs, p.day) else "pending" if p.day >= today else "missed"
             chips.append(
                 Chip(
                     p.day,

@@ -108,8 +108,9 @@ def done_volume(activities: Iterable[Mapping[str, Any]]) -> dict[str, Volume]:
 
 
 def mean_volume(weeks: Sequence[Mapping[str, Volume]]) -> dict[str, Volume]:
-    """The per-week mean of several weeks' volumes (a family absent in a week counts that week as none:
-    nothing was done, which is a true zero here, not a missing value)."""
+    """The per-week mean of several weeks' volumes, each field over the weeks with data for it: a family
+    absent in a week counts as none (nothing was done, a true zero), but a week whose sessions withheld the
+    field (Strava stubs only) is a gap, left out of that field's mean rather than counted as 0."""
     if not weeks:
         return {}
     n = len(weeks)
@@ -118,9 +119,9 @@ def mean_volume(weeks: Sequence[Mapping[str, Volume]]) -> dict[str, Volume]:
     for f in fams:
         vs = [w[f] for w in weeks if f in w]
 
-        def mean(get: Any, vs: list[Volume] = vs) -> float | None:
-            known = [x for x in (get(v) for v in vs) if x is not None]
-            return sum(known) / n if known else None
+        def mean(get: Any, f: str = f) -> float | None:
+            known = [x for x in (get(w[f]) if f in w else 0.0 for w in weeks) if x is not None]
+            return sum(known) / len(known) if known else None
 
         out[f] = Volume(
             mean(lambda v: v.duration_s),
@@ -234,7 +235,7 @@ class Compliance:
     missed: int
     excused: int  # not done while sick or injured: neither done nor missed
     compliance_pct: float | None  # done / (done + missed)
-    on_plan_pct: float | None  # done as planned / judged plans whose metrics are known (not Strava stubs)
+    on_plan_pct: float | None  # done as planned / judged plans whose metrics are known (not stubs or races)
 
     def to_dict(self) -> Json:
         def r(x: float | None) -> float | None:
@@ -258,7 +259,8 @@ def compliance(chips: Iterable[Chip]) -> Compliance:
     n = {k: sum(1 for c in plans if c.kind == k) for k in (*JUDGED_KINDS, "sick")}
     done = sum(n[k] for k in DONE_KINDS)
     judged = done + n["missed"]
-    known = judged - n["done_unverified"]
+    # neither a Strava stub nor a race is judged against its plan: out of the on-plan share, not off plan
+    known = judged - n["done_unverified"] - n["race"]
     return Compliance(
         planned=len(plans),
         done=done,

@@ -31,10 +31,14 @@ from icucoach.insights.snapshot import DateLike, Snapshot, SnapshotSource, Snaps
 from icucoach.intervals import Activity, Event, Wellness, WithSportSettings, athlete_today
 
 # Every coach view's needs: 16 weeks of history for the season plus the 42-day CTL warm-up the status
-# digest wants (ACWR, phase), the calendar five weeks back (sick entries, missed plans, notes) and twelve
-# weeks ahead (the next race of a plan is usually within that).
-# 26 weeks ahead: the next A race of a season is usually further out than the planned weeks
-SQUAD_WINDOW = SnapshotWindow(history_days=16 * 7 + 42, events_back_days=35, ahead_days=182)
+# digest wants (ACWR, phase). The calendar goes back as far: the week page offers weeks back to the 4 weeks
+# before the snapshot's first day, the season page lists its 16 weeks' races, and a sickness entered long
+# ago may still cover today; a shorter look-back showed old weeks' sessions as unplanned (one request either
+# way). 26 weeks ahead: the next A race of a season is usually further out than the planned weeks.
+SQUAD_HISTORY_DAYS = 16 * 7 + 42
+SQUAD_WINDOW = SnapshotWindow(
+    history_days=SQUAD_HISTORY_DAYS, events_back_days=SQUAD_HISTORY_DAYS, ahead_days=182
+)
 
 
 class _Counted:

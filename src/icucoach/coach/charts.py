@@ -154,6 +154,7 @@ def _legend(ax: Any, pal: Palette, **kw: Any) -> None:
     if leg is not None:
         for t in leg.get_texts():
             t.set_color(pal.text)
+            t.set_parse_math(False)  # labels may be the athlete's own names
 
 
 def _svg(fig: Figure, title: str) -> str:
@@ -218,6 +219,7 @@ def _pmc_figure(
             va="bottom",
             fontsize=7,
             color=pal.text,
+            parse_math=False,  # a user's name with "$...$" is text, not mathtext (which may not parse)
         )
     twin.set_ylabel("Daily load (load points)", fontsize=8)
     twin.set_ylim(0, max(1.0, float(np.nanmax(loads)) if np.isfinite(loads).any() else 1.0) * 2.2)
@@ -250,6 +252,7 @@ def _pmc_figure(
             va="top",
             fontsize=7,
             color=pal.race,
+            parse_math=False,  # a race named "A $\\frac$ B" is text: mathtext raised ValueError on it
         )
     if days:
         bottom.set_xlim(-0.5, len(days) - 0.5)
@@ -313,7 +316,8 @@ def pmc_png(
 def volume_chart(
     weeks: Sequence[date], hours_by_sport: Mapping[str, Sequence[float | None]], *, theme: str = "light"
 ) -> str:
-    """Weekly hours stacked by sport (``weeks`` are the weeks' first days)."""
+    """Weekly hours stacked by sport (``weeks`` are the weeks' first days); ``None`` is a gap (the metrics
+    were withheld), drawn as no bar and named in the title, never as 0."""
     pal = _palette(theme)
     for sport, hours in hours_by_sport.items():
         _check_lengths(len(weeks), **{sport: hours})
@@ -334,7 +338,12 @@ def volume_chart(
         _legend(ax, pal, loc="upper left", ncols=min(4, len(hours_by_sport)))
     span = f", {weeks[0].isoformat()} to {weeks[-1].isoformat()}" if weeks else ""
     total = float(bottom.sum())
-    return _svg(fig, f"Weekly volume by sport{span}: {total:.1f} h in all")
+    gaps = sum(1 for i in range(len(weeks)) if any(h[i] is None for h in hours_by_sport.values()))
+    # a week whose metrics are withheld draws no bar: the title says so, so it is not read as rest
+    if gaps and all(v is None or v == 0 for h in hours_by_sport.values() for v in h):
+        return _svg(fig, f"Weekly volume by sport{span}: no time data, the metrics are withheld (not 0 h)")
+    note = f"; {gaps} week(s) without time data (metrics withheld), not counted" if gaps else ""
+    return _svg(fig, f"Weekly volume by sport{span}: {total:.1f} h in all{note}")
 
 
 def zones_chart(

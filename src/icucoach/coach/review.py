@@ -191,6 +191,8 @@ async def workout_review(
     chip = None
     if day is not None:
         today = max(day, athlete_today(athlete.get("timezone")))
+        # no intervals: the squad's chips are made without them and the review must show the same colour
+        # (docs/coach.md); the intervals feed the step table only
         chips = session_chips(
             events,
             acts,
@@ -198,7 +200,7 @@ async def workout_review(
             day,
             today,
             sport_settings,
-            {str(act.get("id")): {"icu_intervals": rows}},
+            None,
             settings,
             athlete.get("timezone"),
         )

@@ -125,6 +125,12 @@ def _day_loads(snap: Snapshot) -> dict[str, float]:
     return out
 
 
+def weeks_held(snap: Snapshot, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> int:
+    """How many training weeks (the current one included) the snapshot's history holds."""
+    this_week = training_week_start(snap.today, settings.week_start)
+    return max(1, (this_week - snap.oldest).days // 7 + 1)
+
+
 def athlete_season(
     snap: Snapshot, weeks: int = 16, settings: AnalyticsSettings = DEFAULT_SETTINGS
 ) -> SeasonView:

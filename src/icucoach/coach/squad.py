@@ -18,6 +18,7 @@ from typing import Any
 
 from icucoach.analytics.chips import Chip
 from icucoach.analytics.inputs import from_api_event
+from icucoach.analytics.load import form_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.triage import AthleteTriage, order_squad
 from icucoach.coach.cache import SQUAD_WINDOW, SquadCache
@@ -232,6 +233,37 @@ def _next_key_session(snap: Snapshot, settings: AnalyticsSettings) -> Json | Non
     return None
 
 
+def _fitness_today(well: Mapping[str, Json], snap: Snapshot, settings: AnalyticsSettings) -> Json:
+    """CTL, ATL, form and form zone from today's wellness record, the API's values as the athlete sees them
+    in Intervals.icu; ``None`` where the record or its value is missing (a replay from nothing gave 0.0)."""
+    w = well.get(snap.today.isoformat(), {})
+    ctl, atl = w.get("ctl"), w.get("atl")
+    form = None if ctl is None or atl is None else float(ctl) - float(atl)
+    pct = None if form is None or not ctl else 100.0 * form / float(ctl)
+    zone = form_zone(pct if settings.form_as_percent else form, settings)
+    return {"ctl": ctl, "atl": atl, "form": form, "form_zone": zone}
+
+
+def _next_race(snap: Snapshot) -> Json | None:
+    """The first race on or after the athlete's today anywhere in the fetched calendar (26 weeks ahead);
+    the status digest's race guidance looks 90 days ahead only."""
+    races = sorted(
+        (e for e in snap.events if str(e.get("category") or "").startswith("RACE_")),
+        key=lambda e: (str(e.get("start_date_local") or ""), str(e.get("id"))),
+    )
+    for e in races:
+        day = str(e.get("start_date_local") or "")[:10]
+        if day >= snap.today.isoformat():
+            return {
+                "date": day,
+                "name": e.get("name"),
+                "category": e.get("category"),
+                "sport": e.get("type"),
+                "days_to": (date.fromisoformat(day) - snap.today).days,
+            }
+    return None
+
+
 def squad_row(
     snap: Snapshot, name: str | None = None, settings: AnalyticsSettings = DEFAULT_SETTINGS
 ) -> SquadRow:
@@ -239,8 +271,10 @@ def squad_row(
     status = snap.status(settings)
     chips = snap.chips(settings.triage_days + 1, settings=settings)
     tri = snap.triage(status, chips, settings)
-    if name and not tri.name:
-        tri = AthleteTriage(tri.athlete_id, name, tri.readiness, tri.reasons)
+    # readiness with no data at all is unknown: the ladder said "go" from a load replay of nothing
+    ready = status.readiness.decision if snap.wellness or snap.activities else None
+    if (name and not tri.name) or ready != tri.readiness:
+        tri = AthleteTriage(tri.athlete_id, name or tri.name, ready, tri.reasons)
     well = _wellness_by_day(snap)
     series = tuple(
         (d, well.get(d.isoformat(), {}).get("ctl"))
@@ -248,26 +282,23 @@ def squad_row(
     )
     ctl_now = well.get(snap.today.isoformat(), {}).get("ctl")
     ctl_then = well.get((snap.today - timedelta(days=28)).isoformat(), {}).get("ctl")
-    fit = status.fitness
-    race = status.races.next_race
+    fit = _fitness_today(well, snap, settings)
     week_ago = snap.today - timedelta(days=6)
     return SquadRow(
         athlete_id=snap.athlete_id,
         name=name or snap.athlete.get("name"),
-        readiness=status.readiness.decision,
-        readiness_why=status.readiness.rule or None,
-        form_zone=fit.form_zone,
-        ctl=fit.ctl.value,
-        atl=fit.atl.value,
-        form=fit.form.value,
+        readiness=ready,
+        readiness_why=(status.readiness.rule or None) if ready else None,
+        form_zone=fit["form_zone"],
+        ctl=fit["ctl"],
+        atl=fit["atl"],
+        form=fit["form"],
         ctl_trend_4w=None if ctl_now is None or ctl_then is None else float(ctl_now) - float(ctl_then),
         acwr=status.acwr.coupled.value,
         chips=tuple(c for c in chips if c.day >= week_ago),
         alarms=tuple(Alarm(r.code, r.severity, r.sentence) for r in tri.reasons if r.code in ALARM_CODES),
         next_key_session=_next_key_session(snap, settings),
-        next_race=None
-        if race is None
-        else {k: race.get(k) for k in ("date", "name", "category", "sport", "days_to")},
+        next_race=_next_race(snap),
         triage=tri,
         ctl_series=series,
     )
@@ -306,13 +337,14 @@ def planned_json(e: Mapping[str, Any] | None) -> Json | None:
 
 def activity_feed(squad: SquadView, days: int = 3) -> list[FeedItem]:
     """All athletes' sessions of the last ``days`` days (today included), newest first, each with its
-    planned workout and chip. Plans not yet due (``pending``) are not sessions yet and are left out."""
-    first = squad.today - timedelta(days=days - 1)
+    planned workout and chip. Plans not yet due (``pending``) are not sessions yet and are left out. The
+    days are each athlete's own (an athlete a time zone behind is a day behind, not dropped)."""
     items: list[tuple[str, FeedItem]] = []
     for row in squad.rows:
         snap = squad.snapshots.get(row.athlete_id)
         if snap is None or row.error is not None:
             continue
+        first = snap.today - timedelta(days=days - 1)
         chips = row.chips if days <= 7 else tuple(snap.chips(days))
         acts = {str(a.get("id")): a for a in snap.activities}
         events = {str(e.get("id")): e for e in snap.events}

@@ -23,12 +23,34 @@ from icucoach.analytics.week_compliance import (
     planned_volume,
     zone_times,
 )
+from icucoach.coach.cache import SQUAD_WINDOW
 from icucoach.insights.snapshot import Snapshot
 
 Json = dict[str, Any]
 AVG_WEEKS = 4
 
-__all__ = ["Volume", "WeekDay", "WeekView", "ZoneTimes", "athlete_week"]
+__all__ = ["Volume", "WeekDay", "WeekOutOfRange", "WeekView", "ZoneTimes", "athlete_week", "week_range"]
+
+
+class WeekOutOfRange(ValueError):
+    """A week the snapshot cannot show; ``first`` and ``last`` are the first days of the weeks it can."""
+
+    def __init__(self, week: date, first: date, last: date) -> None:
+        super().__init__(
+            f"the week of {week} is outside the weeks this snapshot shows ({first} to {last});"
+            " older weeks need a longer window"
+        )
+        self.week, self.first, self.last = week, first, last
+
+
+def week_range(
+    snap: Snapshot, settings: AnalyticsSettings = DEFAULT_SETTINGS, ahead_days: int = SQUAD_WINDOW.ahead_days
+) -> tuple[date, date]:
+    """The first days of the oldest and newest training weeks the snapshot can show: the oldest needs the
+    4 weeks before it (the average), the newest is the last the calendar reaches (``ahead_days``)."""
+    first = training_week_start(snap.oldest + timedelta(days=7 * AVG_WEEKS + 6), settings.week_start)
+    last = training_week_start(snap.today + timedelta(days=ahead_days), settings.week_start)
+    return first, max(first, last)
 
 
 def _vols(v: Mapping[str, Volume]) -> Json:
@@ -128,14 +150,14 @@ def _notes(snap: Snapshot, day: date) -> tuple[Json, ...]:
 def athlete_week(
     snap: Snapshot, week_start: date | None = None, settings: AnalyticsSettings = DEFAULT_SETTINGS
 ) -> WeekView:
-    """The week starting ``week_start`` (default: the training week of the athlete's today). The snapshot
-    must hold the 4 weeks before it (``coach.cache.SQUAD_WINDOW`` holds 16)."""
-    ws = week_start or training_week_start(snap.today, settings.week_start)
+    """The training week holding ``week_start`` (default: the athlete's today). It must be within
+    ``week_range`` (the snapshot holds the 4 weeks before it), else ``WeekOutOfRange``."""
+    # any day names its training week: a Wednesday gave a Wednesday-to-Tuesday "week"
+    ws = training_week_start(week_start or snap.today, settings.week_start)
     we = ws + timedelta(days=6)
-    if ws - timedelta(days=7 * AVG_WEEKS) < snap.oldest:
-        raise ValueError(
-            f"the week of {ws} needs history from {ws - timedelta(days=28)}; fetch a longer window"
-        )
+    first, last = week_range(snap, settings)
+    if not first <= ws <= last:
+        raise WeekOutOfRange(ws, first, last)
     events = _on(snap.events, "start_date_local", ws, we)
     acts = _on(snap.activities, "start_date_local", ws, we)
     chips = session_chips(

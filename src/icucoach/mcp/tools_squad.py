@@ -9,13 +9,14 @@ athletes locally; in the hosted service only the athletes whose grant includes t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from icucoach.coach import charts
 from icucoach.coach.review import ReviewError, workout_review
+from icucoach.coach.season import weeks_held
 from icucoach.coach.squad import AthleteSource, SquadRow, load_athlete, load_squad
 from icucoach.coach.views import athlete_season, athlete_week
 from icucoach.insights.snapshot import Snapshot
@@ -143,9 +144,8 @@ async def icu_athlete_week(
     planned vs done; missed sessions; compliance %; daily sessions and notes; vs previous week and
     4-week average."""
     ref, _, snap = await _snapshot(athlete_id)
+    # athlete_week takes any day of the week it shows
     start = parse_day(week_start, ref.today, "week_start") if week_start else None
-    if start is not None:
-        start -= timedelta(days=start.weekday())
     week = athlete_week(snap, start).to_dict()
     body = week if detail == "full" else _compact_week(week)
     pct = week.get("compliance_pct")
@@ -205,7 +205,8 @@ async def icu_fitness_chart(
     """PMC chart as a PNG image (CTL, ATL, TSB as Intervals.icu shows them, daily load, races) with today's
     values, the detected phase, its reasons and the suggested next phase."""
     ref, _, snap = await _snapshot(athlete_id)
-    season = athlete_season(snap, weeks)
+    shown = min(weeks, weeks_held(snap))  # the squad snapshot holds 23 weeks: more is clamped, and said
+    season = athlete_season(snap, shown)
     pmc = season.pmc
     chart = season.chart_series()
     png = charts.pmc_png(*chart.series, races=chart.races) if chart else None
@@ -220,9 +221,12 @@ async def icu_fitness_chart(
         "suggested_transition": season.suggested_transition,
         "races": list(season.races),
         "chart": "image/png" if png else None,
+        "weeks": shown,
     }
+    clamped = f" ({shown} weeks: the {weeks} asked go beyond the history held)" if shown < weeks else ""
     answer = Answer(
-        f"{ref.label}: PMC {season.start} to {season.today}" + ("" if png else " (no wellness: no chart)"),
+        f"{ref.label}: PMC {season.start} to {season.today}{clamped}"
+        + ("" if png else " (no wellness: no chart)"),
         {"athlete": ref.to_dict(), "fitness": fitness},
     )
     if png:

@@ -14,7 +14,7 @@ and the stylesheet shows one).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -22,15 +22,18 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from icucoach.analytics.inputs import sport_family
 from icucoach.coach import charts
-from icucoach.coach.review import ReviewError, ReviewSource, workout_review
+from icucoach.coach.review import ReviewError, ReviewSource, WorkoutReview, workout_review
 from icucoach.coach.season import athlete_season
 from icucoach.coach.squad import AthleteSource
 from icucoach.coach.views import load_athlete
-from icucoach.coach.week import athlete_week
+from icucoach.coach.week import WeekOutOfRange, athlete_week, week_range
 from icucoach.intervals import NotFoundError
 from icucoach.mcp.workout_input import external_id as make_external_id
 from icucoach.service.web.squad_pages import Provider, console_page, message, not_found, source_of
+from icucoach.workouts.model import PACE_UNIT_METRES
+from icucoach.workouts.render import fmt_pace_secs
 
 NOTE_TITLE_MAX = 80
 NOTE_TEXT_MAX = 4000
@@ -72,12 +75,27 @@ def _zones(planned: Sequence[int], done: Sequence[int]) -> Markup:
     )
 
 
-def _week_start(request: Request) -> date | None:
+def _week_day(request: Request) -> tuple[date | None, bool]:
+    """The ``?week=`` day (any day of the week; ``athlete_week`` snaps it to the training week) and whether
+    the parameter was a date at all."""
     raw = request.query_params.get("week")
     try:
-        return date.fromisoformat(raw) if raw else None
+        return (date.fromisoformat(raw) if raw else None), True
     except ValueError:
-        return None
+        return None, False
+
+
+def _no_such_week(
+    request: Request, provider: Provider, status: int, asked: str, first: date, last: date
+) -> Response:
+    return message(
+        request,
+        provider,
+        status,
+        "No such week",
+        f"The console shows the weeks starting {first:%d %b %Y} to {last:%d %b %Y}; {asked}.",
+        "Pick a week in that range, or go back to this week.",
+    )
 
 
 async def week_page(request: Request, provider: Provider) -> Response:
@@ -86,7 +104,17 @@ async def week_page(request: Request, provider: Provider) -> Response:
         assert refused is not None
         return refused
     snap = await load_athlete(source, today=provider.today, cache=provider.cache(request))
-    week = athlete_week(snap, _week_start(request))
+    day, is_date = _week_day(request)
+    first, last = week_range(snap)
+    if not is_date:
+        asked = f"“{request.query_params.get('week')}” is not a date (YYYY-MM-DD)"
+        return _no_such_week(request, provider, 400, asked, first, last)
+    try:
+        week = athlete_week(snap, day)
+    except WeekOutOfRange as e:
+        return _no_such_week(
+            request, provider, 404, f"the week of {e.week:%d %b %Y} is outside it", first, last
+        )
     zone_charts = {
         sport: _zones(z.planned_s, z.done_s)
         for sport, z in week.zones.items()
@@ -99,13 +127,23 @@ async def week_page(request: Request, provider: Provider) -> Response:
         source=source,
         week=week,
         zone_charts=zone_charts,
-        prev_week=(week.week_start - timedelta(days=7)).isoformat(),
-        next_week=(week.week_start + timedelta(days=7)).isoformat(),
+        # no link to a week the page cannot show
+        prev_week=(week.week_start - timedelta(days=7)).isoformat() if week.week_start > first else None,
+        next_week=(week.week_start + timedelta(days=7)).isoformat() if week.week_start < last else None,
         can_write=provider.can_write(request, source),
         noted=request.query_params.get("noted"),
         note_day=min(max(week.today, week.week_start), week.week_start + timedelta(days=6)).isoformat(),
         page_kind="week",
     )
+
+
+def _hours(volume: Mapping[str, Any] | None) -> float | None:
+    """A sport's hours in a week: 0 when nothing was done, ``None`` (a gap, not 0) when its sessions
+    withheld their duration (Strava stubs)."""
+    if volume is None:
+        return 0.0
+    secs = volume.get("duration_s")
+    return None if secs is None else float(secs) / 3600
 
 
 async def season_page(request: Request, provider: Provider) -> Response:
@@ -118,10 +156,7 @@ async def season_page(request: Request, provider: Provider) -> Response:
     chart = season.chart_series()
     pmc_svg = themed(charts.pmc_chart, *chart.series, races=chart.races) if chart else None
     sports = sorted({s for w in season.weekly for s in w.by_sport})
-    hours = {
-        s: [float((w.by_sport.get(s) or {}).get("duration_s") or 0) / 3600 for w in season.weekly]
-        for s in sports
-    }
+    hours = {s: [_hours(w.by_sport.get(s)) for w in season.weekly] for s in sports}
     volume_svg = themed(charts.volume_chart, [w.week_start for w in season.weekly], hours) if sports else None
     return console_page(
         request,
@@ -133,6 +168,14 @@ async def season_page(request: Request, provider: Provider) -> Response:
         volume_svg=volume_svg,
         page_kind="season",
     )
+
+
+def _pace_units(review: WorkoutReview) -> str:
+    """The review's pace unit: the athlete's for the sport (``StepReview.pace_units``), else per 100 m for
+    a swim and per km otherwise."""
+    if review.steps.pace_units:
+        return review.steps.pace_units
+    return "secs/100m" if sport_family(review.activity.get("sport")) == "swim" else "secs/km"
 
 
 async def review_page(request: Request, provider: Provider) -> Response:
@@ -156,6 +199,7 @@ async def review_page(request: Request, provider: Provider) -> Response:
             "Open the session from the athlete's week or the feed.",
         )
     chart = themed(charts.review_chart, review.steps) if review.steps.steps else None
+    units = _pace_units(review)
     try:
         day = date.fromisoformat(str(review.activity.get("date_local") or "")[:10])
         week_of = (day - timedelta(days=day.weekday())).isoformat()
@@ -169,6 +213,9 @@ async def review_page(request: Request, provider: Provider) -> Response:
         review=review,
         chart=chart,
         week_of=week_of,
+        # paces in the sport's unit (a swim's target per 100 m, a run's in the athlete's unit), as the chart
+        pace_text=lambda speed, m=PACE_UNIT_METRES.get(units, 1000.0): fmt_pace_secs(m / speed),
+        pace_unit=units.removeprefix("secs/"),
         # recorded values only: a unit on its own ("temperature_unit": "C") is not a condition
         conditions={k: v for k, v in review.conditions.items() if v is not None and not k.endswith("_unit")},
         page_kind="review",
