@@ -12,6 +12,9 @@ from typing import Any
 
 from tests.cli.harness import run
 
+from icucoach.coach import plan_args, plan_io
+from icucoach.coach.plan_previews import MemoryStore
+from icucoach.intervals import IntervalsClient
 from icucoach.plan.model import EXTERNAL_ID_PREFIX
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.scenarios import move_next_a_race
@@ -19,6 +22,7 @@ from icucoach.sandbox.scenarios import move_next_a_race
 TODAY = date(2026, 11, 23)
 RACE_DAY = TODAY + timedelta(weeks=12)  # the plan starts tomorrow: 12 weeks, race day the last
 ATHLETE = "i100001"
+ASK = plan_io.Ask(weekly_hours=8, availability=plan_args.days("mon,wed,thu,sat,sun", 8, "sun"))
 
 
 def race_in_12_weeks(sb: RunningSandbox) -> dict[str, Any]:
@@ -66,3 +70,9 @@ def calendar_state(sb: RunningSandbox) -> list[tuple[Any, ...]]:
         (e["id"], e.get("external_id"), e["start_date_local"], e.get("name"), e.get("description"))
         for e in store.events.values()
     )
+
+
+async def preview(c: IntervalsClient, store: MemoryStore, ask: plan_io.Ask = ASK) -> plan_io.Built:
+    """The plan for ``ask`` previewed as of TODAY (kept in ``store``)."""
+    inputs = await plan_io.read_inputs(c, "0", TODAY)
+    return await plan_io.preview(c, inputs, ask, store)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,36 +18,21 @@ from tests.plan.helpers import SETTINGS, as_events
 
 from icucoach.coach import plan_args, plan_io
 from icucoach.coach.plan_previews import MemoryStore
-from icucoach.intervals import ClientSettings, IntervalsClient
+from icucoach.intervals import IntervalsClient
 from icucoach.plan import AthleteState, Availability, PlanRequest, build_plan
 from icucoach.plan.diff import GOAL_TAG, event_goal
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.scenarios import CountingTransport
 
-from .helpers import RACE_DAY, TODAY, calendar_state, ours, race_in_12_weeks
+from .helpers import RACE_DAY, TODAY, calendar_state, ours, preview
 
-ASK = plan_io.Ask(weekly_hours=8, availability=plan_args.days("mon,wed,thu,sat,sun", 8, "sun"))
 ASK_LESS = plan_io.Ask(weekly_hours=7, availability=plan_args.days("mon,wed,thu,sat,sun", 7, "sun"))
 MORE = plan_io.Ask(weekly_hours=9, availability=plan_args.days("mon,wed,thu,sat,sun", 9, "sun"))
 
 
-@pytest.fixture
-async def client(sb: RunningSandbox) -> AsyncIterator[tuple[IntervalsClient, CountingTransport]]:
-    race_in_12_weeks(sb)
-    wire = CountingTransport()
-    settings = ClientSettings(api_key=sb.account("athlete", 0).api_key, base_url=sb.base_url)
-    async with IntervalsClient(settings, transport=wire) as c:
-        yield c, wire
-
-
-async def _preview(c: IntervalsClient, store: MemoryStore, ask: plan_io.Ask = ASK) -> plan_io.Built:
-    inputs = await plan_io.read_inputs(c, "0", TODAY)
-    return await plan_io.preview(c, inputs, ask, store)
-
-
 async def _applied_then_edited(sb: RunningSandbox, c: IntervalsClient, name: str) -> dict[str, Any]:
     """The plan applied, then one of its sessions renamed by hand in the calendar."""
-    await plan_io.apply_preview(c, (await _preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
+    await plan_io.apply_preview(c, (await preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
     target = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])[3]
     await c.update_event(target["id"], {"name": name})
     return target
@@ -59,7 +43,7 @@ async def test_overwrite_after_an_apply_that_skipped_the_hand_edit_writes_just_t
 ) -> None:
     c, wire = client
     target = await _applied_then_edited(sb, c, "Hills with Sam")
-    pv = (await _preview(c, MemoryStore(), MORE)).preview
+    pv = (await preview(c, MemoryStore(), MORE)).preview
     first = await plan_io.apply_preview(c, pv)
     assert first.skipped and first.writes > 0
     wire.methods.clear()
@@ -73,8 +57,8 @@ async def test_a_preview_applied_change_by_change_is_not_refused(
     sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, _ = client
-    await plan_io.apply_preview(c, (await _preview(c, MemoryStore())).preview)
-    pv = (await _preview(c, MemoryStore(), MORE)).preview
+    await plan_io.apply_preview(c, (await preview(c, MemoryStore())).preview)
+    pv = (await preview(c, MemoryStore(), MORE)).preview
     assert len(pv.items) >= 3
     first = [it.index for it in pv.items[:2]]
     rest = [it.index for it in pv.items[2:]]
@@ -82,7 +66,7 @@ async def test_a_preview_applied_change_by_change_is_not_refused(
     done = await plan_io.apply_preview(c, pv, only=rest)
     assert done.writes == len(rest) and not done.already
     assert (await plan_io.apply_preview(c, pv)).already
-    assert (await _preview(c, MemoryStore(), MORE)).preview.items == ()  # the calendar is the plan
+    assert (await preview(c, MemoryStore(), MORE)).preview.items == ()  # the calendar is the plan
 
 
 async def test_overwrite_is_still_refused_when_the_session_changed_again(
@@ -90,7 +74,7 @@ async def test_overwrite_is_still_refused_when_the_session_changed_again(
 ) -> None:
     c, wire = client
     target = await _applied_then_edited(sb, c, "Hills with Sam")
-    pv = (await _preview(c, MemoryStore(), MORE)).preview
+    pv = (await preview(c, MemoryStore(), MORE)).preview
     await plan_io.apply_preview(c, pv)
     await c.update_event(target["id"], {"name": "Hills with Sam and Jo"})  # edited again since the preview
     before = calendar_state(sb)
@@ -105,8 +89,8 @@ async def test_the_rest_of_a_preview_is_refused_once_another_workout_was_added(
     sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, wire = client
-    await plan_io.apply_preview(c, (await _preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
-    pv = (await _preview(c, MemoryStore(), ASK_LESS)).preview
+    await plan_io.apply_preview(c, (await preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
+    pv = (await preview(c, MemoryStore(), ASK_LESS)).preview
     assert len(pv.items) >= 2
     await plan_io.apply_preview(c, pv, only=[0])
     day = TODAY + timedelta(days=3)
@@ -123,8 +107,8 @@ async def test_a_remaining_change_whose_slot_was_taken_is_refused(
     sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, wire = client
-    await plan_io.apply_preview(c, (await _preview(c, MemoryStore())).preview)
-    pv = (await _preview(c, MemoryStore(), MORE)).preview
+    await plan_io.apply_preview(c, (await preview(c, MemoryStore())).preview)
+    pv = (await preview(c, MemoryStore(), MORE)).preview
     await plan_io.apply_preview(c, pv, only=[0])
     later = next(it for it in pv.items[1:] if it.action == "change")
     now = ours(sb)[str(later.external_id)]
@@ -140,7 +124,7 @@ async def test_events_name_their_goal_and_an_unchanged_plan_writes_nothing(
     sb: RunningSandbox, client: tuple[IntervalsClient, CountingTransport]
 ) -> None:
     c, wire = client
-    await plan_io.apply_preview(c, (await _preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
+    await plan_io.apply_preview(c, (await preview(c, MemoryStore())).preview, overwrite_hand_edited=True)
     events = list(ours(sb).values())
     assert all(event_goal(e) is not None and event_goal(e).date == RACE_DAY for e in events)  # type: ignore[union-attr]
     # events written before the goal tag existed are still this plan's, unchanged
@@ -149,7 +133,7 @@ async def test_events_name_their_goal_and_an_unchanged_plan_writes_nothing(
     for e in store.events.values():
         e["tags"] = [t for t in e.get("tags") or () if not str(t).startswith(GOAL_TAG)]
     wire.methods.clear()
-    again = await _preview(c, MemoryStore())
+    again = await preview(c, MemoryStore())
     assert again.preview.items == () and wire.writes() == 0
 
 

@@ -5,47 +5,30 @@ caller asks to overwrite it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from icucoach.coach import plan_args, plan_io
 from icucoach.coach.plan_previews import MemoryStore
-from icucoach.intervals import ClientSettings, IntervalsClient
+from icucoach.intervals import IntervalsClient
 from icucoach.sandbox import RunningSandbox
 from icucoach.sandbox.scenarios import CountingTransport
 
-from .helpers import TODAY, calendar_state, ours, race_in_12_weeks
-
-ASK = plan_io.Ask(weekly_hours=8, availability=plan_args.days("mon,wed,thu,sat,sun", 8, "sun"))
-
-
-@pytest.fixture
-async def client(sb: RunningSandbox) -> AsyncIterator[tuple[IntervalsClient, CountingTransport]]:
-    race_in_12_weeks(sb)
-    wire = CountingTransport()
-    settings = ClientSettings(api_key=sb.account("athlete", 0).api_key, base_url=sb.base_url)
-    async with IntervalsClient(settings, transport=wire) as c:
-        yield c, wire
-
-
-async def _preview(c: IntervalsClient, store: MemoryStore, ask: plan_io.Ask = ASK) -> plan_io.Built:
-    inputs = await plan_io.read_inputs(c, "0", TODAY)
-    return await plan_io.preview(c, inputs, ask, store)
+from .helpers import TODAY, calendar_state, ours, preview
 
 
 async def test_reapply_and_replan_send_no_write(client: tuple[IntervalsClient, CountingTransport]) -> None:
     c, wire = client
     store = MemoryStore()
-    first = await _preview(c, store)
+    first = await preview(c, store)
     assert wire.writes() == 0  # previewing reads only
     done = await plan_io.apply_preview(c, first.preview)
     assert done.upserted == len(first.preview.items) and wire.methods["POST"] == 1  # one bulk upsert
     wire.methods.clear()
     again = await plan_io.apply_preview(c, first.preview)
     assert again.already and again.writes == 0
-    second = await _preview(c, store)
+    second = await preview(c, store)
     assert second.preview.items == () and second.keeps == len(first.preview.items)
     assert (await plan_io.apply_preview(c, second.preview)).writes == 0
     assert wire.writes() == 0
@@ -56,7 +39,7 @@ async def test_a_preview_of_a_calendar_that_changed_since_is_refused(
 ) -> None:
     c, wire = client
     fewer_hours = plan_io.Ask(weekly_hours=6, availability=plan_args.days("tue,thu,sat,sun", 6, "sat"))
-    built = await _preview(c, MemoryStore(), fewer_hours)
+    built = await preview(c, MemoryStore(), fewer_hours)
     assert built.preview.items
     day = TODAY + timedelta(days=3)
     await c.create_event(
@@ -81,16 +64,16 @@ async def test_a_hand_edited_session_is_kept_unless_overwrite(
 ) -> None:
     c, _ = client
     store = MemoryStore()
-    await plan_io.apply_preview(c, (await _preview(c, store)).preview)
+    await plan_io.apply_preview(c, (await preview(c, store)).preview)
     target = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])[5]
     await c.update_event(target["id"], {"name": "Long ride with the club"})
-    edited = (await _preview(c, store)).preview
+    edited = (await preview(c, store)).preview
     flagged = [it for it in edited.items if it.hand_edited]
     assert [it.day for it in flagged] == [target["start_date_local"][:10]]
     assert "hand" in flagged[0].reason.lower() or "edit" in flagged[0].reason.lower()
     kept = await plan_io.apply_preview(c, edited)
     assert kept.skipped and ours(sb)[target["external_id"]]["name"] == "Long ride with the club"
-    replaced = await plan_io.apply_preview(c, (await _preview(c, store)).preview, overwrite_hand_edited=True)
+    replaced = await plan_io.apply_preview(c, (await preview(c, store)).preview, overwrite_hand_edited=True)
     assert replaced.upserted >= 1
     assert ours(sb)[target["external_id"]]["name"] != "Long ride with the club"
 
@@ -100,11 +83,11 @@ async def test_repeating_an_apply_that_kept_a_hand_edit_writes_nothing(
 ) -> None:
     c, wire = client
     store = MemoryStore()
-    await plan_io.apply_preview(c, (await _preview(c, store)).preview, overwrite_hand_edited=True)
+    await plan_io.apply_preview(c, (await preview(c, store)).preview, overwrite_hand_edited=True)
     target = sorted(ours(sb).values(), key=lambda e: e["start_date_local"])[3]
     await c.update_event(target["id"], {"name": "Hills with Sam"})
     more = plan_io.Ask(weekly_hours=9, availability=plan_args.days("mon,wed,thu,sat,sun", 9, "sun"))
-    pv = (await _preview(c, store, more)).preview
+    pv = (await preview(c, store, more)).preview
     assert any(it.hand_edited for it in pv.items) and any(not it.hand_edited for it in pv.items)
     first = await plan_io.apply_preview(c, pv)
     assert first.skipped and first.writes > 0
