@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from icucoach.analytics.days import week_start
+from icucoach.analytics.settings import DEFAULT_SETTINGS
 from icucoach.coach.charts import pmc_chart, volume_chart
 from icucoach.coach.review import workout_review
 from icucoach.coach.squad import SquadView, activity_feed, roster_sources, squad_row
@@ -121,6 +122,17 @@ def test_an_athlete_with_no_data_has_unknown_readiness_and_no_fitness(snaps: dic
     full = squad_row(snaps["compliant"])  # the API's wellness values, as the athlete sees them
     today = next(w for w in snaps["compliant"].wellness if w["id"] == TODAY.isoformat())
     assert (full.ctl, full.atl) == (today["ctl"], today["atl"]) and full.readiness is not None
+
+
+def test_without_todays_wellness_record_the_row_keeps_the_status_numbers(snaps: dict[str, Snapshot]) -> None:
+    """An athlete with data but no wellness record for today (not synced yet) is not shown blank: the row
+    falls back to the status digest's fitness, as before; only an athlete with no data at all is null."""
+    snap = snaps["compliant"]
+    no_today = replace(snap, wellness=[w for w in snap.wellness if w["id"] != TODAY.isoformat()])
+    row = squad_row(no_today)
+    fit = no_today.status(DEFAULT_SETTINGS).fitness
+    assert row.ctl is not None and (row.ctl, row.atl) == (fit.ctl.value, fit.atl.value)
+    assert row.form_zone == fit.form_zone
 
 
 def test_a_sickness_entered_months_ago_that_still_covers_today_is_seen(squad_world: RunningSandbox) -> None:

@@ -233,11 +233,22 @@ def _next_key_session(snap: Snapshot, settings: AnalyticsSettings) -> Json | Non
     return None
 
 
-def _fitness_today(well: Mapping[str, Json], snap: Snapshot, settings: AnalyticsSettings) -> Json:
+def _fitness_today(
+    well: Mapping[str, Json], snap: Snapshot, status: Any, settings: AnalyticsSettings
+) -> Json:
     """CTL, ATL, form and form zone from today's wellness record, the API's values as the athlete sees them
-    in Intervals.icu; ``None`` where the record or its value is missing (a replay from nothing gave 0.0)."""
+    in Intervals.icu. Without that record: the status digest's (a replay of the load) when the athlete has
+    any data, else ``None`` (a replay from nothing gave 0.0)."""
     w = well.get(snap.today.isoformat(), {})
     ctl, atl = w.get("ctl"), w.get("atl")
+    if (ctl is None or atl is None) and (snap.wellness or snap.activities):
+        fit = status.fitness
+        return {
+            "ctl": fit.ctl.value,
+            "atl": fit.atl.value,
+            "form": fit.form.value,
+            "form_zone": fit.form_zone,
+        }
     form = None if ctl is None or atl is None else float(ctl) - float(atl)
     pct = None if form is None or not ctl else 100.0 * form / float(ctl)
     zone = form_zone(pct if settings.form_as_percent else form, settings)
@@ -282,7 +293,7 @@ def squad_row(
     )
     ctl_now = well.get(snap.today.isoformat(), {}).get("ctl")
     ctl_then = well.get((snap.today - timedelta(days=28)).isoformat(), {}).get("ctl")
-    fit = _fitness_today(well, snap, settings)
+    fit = _fitness_today(well, snap, status, settings)
     week_ago = snap.today - timedelta(days=6)
     return SquadRow(
         athlete_id=snap.athlete_id,
