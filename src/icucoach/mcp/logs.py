@@ -36,9 +36,11 @@ def configure() -> None:
 
 
 def tool_call(name: str, athlete: str | None, status: str, chars: int, elapsed_ms: float) -> None:
-    """One line per tool call: tool, athlete id, status, answer size, time (no values)."""
+    """One line per tool call: tool, athlete id, status, answer size, time (no values). The time is whole
+    milliseconds: a decimal like "69.1 ms" reads as a training value (a CTL) to anyone, and to the test that
+    checks no value reaches the log."""
     if log.isEnabledFor(logging.INFO):
-        log.info("tool %s athlete=%s %s %d chars in %.1f ms", name, athlete or "-", status, chars, elapsed_ms)
+        log.info("tool %s athlete=%s %s %d chars in %.0f ms", name, athlete or "-", status, chars, elapsed_ms)
 
 
 __all__ = ["configure", "tool_call"]
