@@ -20,6 +20,7 @@ from icucoach.analytics.chips import Chip
 from icucoach.analytics.inputs import from_api_event
 from icucoach.analytics.load import form_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
+from icucoach.analytics.status import TrainingStatus
 from icucoach.analytics.triage import AthleteTriage, order_squad
 from icucoach.coach.cache import SQUAD_WINDOW, SquadCache
 from icucoach.insights.snapshot import Snapshot, SnapshotSource, fetch_snapshot
@@ -234,7 +235,7 @@ def _next_key_session(snap: Snapshot, settings: AnalyticsSettings) -> Json | Non
 
 
 def _fitness_today(
-    well: Mapping[str, Json], snap: Snapshot, status: Any, settings: AnalyticsSettings
+    well: Mapping[str, Json], snap: Snapshot, status: TrainingStatus, settings: AnalyticsSettings
 ) -> Json:
     """CTL, ATL, form and form zone from today's wellness record, the API's values as the athlete sees them
     in Intervals.icu. Without that record: the status digest's (a replay of the load) when the athlete has

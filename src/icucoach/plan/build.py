@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from icucoach.analytics.acwr import acwr
+from icucoach.analytics.days import week_start  # Monday-start: plan weeks are calendar weeks
 from icucoach.analytics.load import pmc_series, project
 from icucoach.analytics.monotony import monotony
 
@@ -51,12 +52,6 @@ class _Ctx:
 
     def settings_for(self, sport: str) -> dict[str, Any]:
         return self.athlete.settings_for(sport) or {}
-
-
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s calendar week: plan weeks are calendar weeks, so a re-plan a day later
-    keeps the same weeks (and the same sessions where nothing changed)."""
-    return day - timedelta(days=day.weekday())
 
 
 def _bounds(req: PlanRequest, n: int) -> list[tuple[date, date]]:
