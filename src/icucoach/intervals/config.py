@@ -31,6 +31,14 @@ from icucoach.config_path import default_config_path
 from icucoach.intervals.errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://intervals.icu"
+# settings field (the config file's key) -> environment variable
+ENV_VARS = {
+    "api_key": "INTERVALS_API_KEY",
+    "oauth_token": "INTERVALS_OAUTH_TOKEN",
+    "athlete_id": "INTERVALS_ATHLETE_ID",
+    "base_url": "INTERVALS_BASE_URL",
+    "rate_per_second": "INTERVALS_RATE_LIMIT",
+}
 API_PREFIX = "/api/v1"
 _ATHLETE_ID = re.compile(r"^(0|i\d+)$")
 
@@ -160,13 +168,7 @@ class ClientSettings(BaseModel):
             path = default_config_path()
         file_values = _read_config_file(path)
         values: dict[str, Any] = {}
-        for key, var in (
-            ("api_key", "INTERVALS_API_KEY"),
-            ("oauth_token", "INTERVALS_OAUTH_TOKEN"),
-            ("athlete_id", "INTERVALS_ATHLETE_ID"),
-            ("base_url", "INTERVALS_BASE_URL"),
-            ("rate_per_second", "INTERVALS_RATE_LIMIT"),
-        ):
+        for key, var in ENV_VARS.items():
             raw = env.get(var)
             if raw is not None and raw.strip():
                 values[key] = raw.strip()
@@ -178,7 +180,9 @@ class ClientSettings(BaseModel):
         except ConfigurationError:
             raise
         except ValueError as exc:  # pydantic.ValidationError; its text holds no secret (SecretStr)
-            fields = sorted({".".join(str(p) for p in e["loc"]) for e in getattr(exc, "errors", list)()})
+            locs = {".".join(str(p) for p in e["loc"]) for e in getattr(exc, "errors", list)()}
+            # named as the user set them: the variable, with the config file's key beside it
+            fields = sorted(f"{ENV_VARS[f]} ({f})" if f in ENV_VARS else f for f in locs)
             raise ConfigurationError(
                 f"Invalid Intervals.icu settings: {', '.join(fields) or 'see details'}",
                 hint="Check INTERVALS_ATHLETE_ID (0 or i12345), INTERVALS_BASE_URL "
