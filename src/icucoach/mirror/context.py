@@ -54,30 +54,44 @@ class ExportContext:
 
     @classmethod
     def from_store(cls, store: Store, athlete: Json, today: date, opts: ExportOptions) -> ExportContext:
+        ctx = cls.from_records(store, athlete, today, opts)
+        ctx.load_details(store)
+        return ctx
+
+    @classmethod
+    def from_records(cls, store: Store, athlete: Json, today: date, opts: ExportOptions) -> ExportContext:
+        """The records (activities, wellness, calendar) without the activity details, which ``load_details``
+        adds: the exporter builds this part while the details are still being fetched."""
         aid = str(athlete.get("id"))
         oldest = (today - timedelta(days=opts.history_days)).isoformat()
-        acts = store.activities(aid, oldest, today.isoformat())
-        ctx = cls(
+        return cls(
             athlete=athlete,
             today=today,
             opts=opts,
-            activities=acts,
+            activities=store.activities(aid, oldest, today.isoformat()),
             wellness=store.wellness(aid, oldest, today.isoformat()),
             events=store.events(aid),
             duplicates=store.duplicates(aid),
             store=store,
         )
-        recent = (today - timedelta(days=28)).isoformat()
-        for a in acts:
+
+    def load_details(self, store: Store) -> None:
+        """The stored intervals and streams of the last 28 days' activities."""
+        recent = (self.today - timedelta(days=28)).isoformat()
+        for a in self.activities:
             if a["start_date_local"][:10] < recent:
                 break
             held = store.intervals(str(a["id"]))
             if held is not None:
-                ctx.intervals[str(a["id"])] = held[0]
+                self.intervals[str(a["id"])] = held[0]
             st = store.streams(str(a["id"]))
             if st is not None:
-                ctx.streams[str(a["id"])] = st[0]
-        return ctx
+                self.streams[str(a["id"])] = st[0]
+
+    def warm(self) -> None:
+        """Compute the analytics that do not read activity details (training status, the de-duplicated
+        activities), so the exporter can spend the time while the details are still arriving."""
+        _ = self.status_dict, self.kept_activities, self.wellness_inputs
 
     @property
     def settings(self) -> AnalyticsSettings:

@@ -22,6 +22,7 @@ file edited by hand means a full rebuild.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -40,12 +41,13 @@ from icucoach.mirror.privacy import apply_privacy
 from icucoach.mirror.replay import STAMPS, count_stamps, restamp, run_message
 from icucoach.mirror.replay import generated_at as stamp_for
 from icucoach.store.db import Store
-from icucoach.store.sync import Progress, SyncOptions, SyncReport, fetch_details, sync_athlete
+from icucoach.store.sync import Progress, SyncOptions, SyncReport, details_due, fetch_details, sync_athlete
 
 if TYPE_CHECKING:  # the builders (and the analytics under them) load only when files are rebuilt
     from icucoach.mirror.context import ExportContext
     from icucoach.mirror.routes import Fetcher
 
+EARLY_START_S = 0.05  # the details' first requests go out before the CPU work that overlaps them
 MEMO = "export_memo"  # store state key of the last complete run's input key and file hashes
 
 Json = dict[str, Any]
@@ -191,6 +193,17 @@ def reusable(opts: ExportOptions, store: Store, athlete_id: str, athlete: Json, 
     return memo if reused is not None and reused.texts is not None else None
 
 
+async def _side_fetches(
+    ctx: ExportContext, store: Store, fetch: Fetcher, client: IntervalsClient
+) -> list[str]:
+    """The route files and the athlete's curves (neither reads activity details); failures as text."""
+    from icucoach.mirror.capability_block import fetch_curves
+    from icucoach.mirror.routes import fetch_attachments
+
+    files, curves = await asyncio.gather(fetch_attachments(ctx, store, fetch), fetch_curves(ctx, client))
+    return files + curves
+
+
 def build_documents(
     ctx: ExportContext, store: Store, generated_at: str, previous_ftp: Any, failed: dict
 ) -> dict[str, Json]:
@@ -240,13 +253,33 @@ async def export_async(
             requests=client.request_count - start_requests,
             hint=getattr(exc, "hint", None),
         )
-    details = await fetch_details(
-        client, store, report.athlete_id, report.today, options=sync_opts, progress=progress
+    details_run = asyncio.ensure_future(
+        fetch_details(client, store, report.athlete_id, report.today, options=sync_opts, progress=progress)
     )
+    counter = [0]
+    fetcher = fetch or attachment_fetcher(client, counter)
+    early: ExportContext | None = None
+    side: asyncio.Future[list[str]] | None = None
+    try:
+        if details_due(store, report.athlete_id, report.today, sync_opts):
+            # New details mean new files. Their other inputs (curves, route files, the analytics that
+            # read no details) are fetched and computed while the details' requests are paced by the
+            # rate limit, instead of after them; the requests go out first.
+            from icucoach.mirror.context import ExportContext
+
+            await asyncio.wait([details_run], timeout=EARLY_START_S)
+            early = ExportContext.from_records(store, athlete, report.today, opts)
+            side = asyncio.ensure_future(_side_fetches(early, store, fetcher, client))
+            early.warm()
+        details = await details_run
+        side_failures = await side if side is not None else None
+    finally:
+        for task in (details_run, side):  # an interrupted run leaves no request running
+            if task is not None and not task.done():
+                task.cancel()
     failures = list(details.failures)
     stamp = now or datetime.now(UTC)
     generated_at = stamp_for(athlete.get("timezone"), stamp)
-    counter = [0]
     aid = report.athlete_id
     reused, key = None, None
     if not opts.validate and not failures:
@@ -255,13 +288,13 @@ async def export_async(
     if reused is not None:
         docs = reused.docs
     else:
-        from icucoach.mirror.capability_block import fetch_curves
         from icucoach.mirror.context import ExportContext
-        from icucoach.mirror.routes import fetch_attachments
 
-        ctx = ExportContext.from_store(store, athlete, report.today, opts)
-        failures += await fetch_attachments(ctx, store, fetch or attachment_fetcher(client, counter))
-        failures += await fetch_curves(ctx, client)
+        ctx = early or ExportContext.from_records(store, athlete, report.today, opts)
+        ctx.load_details(store)
+        failures += (
+            side_failures if side_failures is not None else await _side_fetches(ctx, store, fetcher, client)
+        )
         ctx.failures = failures
         docs = build_documents(
             ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed

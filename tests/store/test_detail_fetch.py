@@ -1,0 +1,84 @@
+"""The details of recent activities: every session's intervals in one bulk request (not one per activity),
+with the same content the per-activity endpoint gives, and an activity gone upstream reported, not lost."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from icucoach.intervals import IntervalsClient
+from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
+from icucoach.store.db import Store
+from icucoach.store.sync import details_due, fetch_details, sync_athlete
+from mirror.sandbox_world import TODAY, settings_for
+
+
+@pytest.fixture(scope="module")
+def own_sb() -> Iterator[RunningSandbox]:
+    """A sandbox of this module's own: one test deletes an activity from its world."""
+    with serve_in_thread(SandboxOptions(seed=42, today=TODAY, rate_limit=False)) as running:
+        yield running
+
+
+def _paths(journal: list[tuple[str, str]]) -> list[str]:
+    return [unquote(urlsplit(url).path) + "?" + urlsplit(url).query for url, _ in journal]
+
+
+def test_intervals_of_every_recent_session_come_in_one_request(own_sb, tmp_path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+
+    async def go():
+        async with IntervalsClient(settings_for(own_sb)) as client:
+            _, first = await sync_athlete(client, store, today=TODAY)
+            due = details_due(store, first.athlete_id, TODAY)
+            client.transport.journal = journal = []
+            details = await fetch_details(client, store, first.athlete_id, TODAY)
+            client.transport.journal = None
+            wanted = [str(a["id"]) for kind, a in due if kind == "intervals"]
+            one_by_one = {aid: await client.get_activity(aid, intervals=True) for aid in wanted[:3]}
+            return first.athlete_id, due, details, journal, wanted, one_by_one
+
+    aid, due, details, journal, wanted, one_by_one = asyncio.run(go())
+    paths = _paths(journal)
+    assert len(wanted) > 5 and not details.failures
+    bulk = [p for p in paths if p.startswith(f"/api/v1/athlete/{aid}/activities/")]
+    assert len(bulk) == 1 and "intervals=true" in bulk[0]
+    assert bulk[0].split("?")[0].rsplit("/", 1)[1].split(",") == wanted
+    assert not [p for p in paths if "/activity/" in p and "intervals=" in p]
+    streams = [p for p in paths if "/streams" in p]
+    assert len(streams) == sum(1 for kind, _ in due if kind == "streams")
+    assert len(paths) == 1 + len(streams)
+    assert details.fetched_intervals == len(wanted)
+    for activity_id, single in one_by_one.items():
+        held = store.intervals(activity_id)
+        assert held is not None
+        expected = single.model_dump(mode="json", by_alias=True)
+        assert held[0]["icu_intervals"] == expected["icu_intervals"]
+        assert held[0]["icu_groups"] == (expected.get("icu_groups") or [])
+    store.close()
+
+
+def test_an_activity_gone_upstream_after_the_list_is_a_failure_and_the_rest_are_kept(own_sb, tmp_path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+
+    async def go():
+        async with IntervalsClient(settings_for(own_sb)) as client:
+            _, first = await sync_athlete(client, store, today=TODAY)
+            due = details_due(store, first.athlete_id, TODAY)
+            gone = next(str(a["id"]) for kind, a in due if kind == "intervals")
+            world = own_sb.world.store(first.athlete_id)
+            world.activities.pop(gone)
+            return gone, due, await fetch_details(client, store, first.athlete_id, TODAY)
+
+    gone, due, details = asyncio.run(go())
+    assert details.failures == [
+        f"intervals of activity {gone}: activity {gone} not returned by Intervals.icu (HTTP 404)"
+    ] + [f for f in details.failures if "streams" in f]
+    assert details.failed[gone]["intervals"] == "NotFoundError: HTTP 404"
+    kept = [str(a["id"]) for kind, a in due if kind == "intervals" and str(a["id"]) != gone]
+    assert kept and all(store.intervals(i) is not None for i in kept)
+    assert store.intervals(gone) is None
+    store.close()
