@@ -61,7 +61,7 @@ def test_intervals_of_every_recent_session_come_in_one_request(own_sb, tmp_path)
     store.close()
 
 
-def test_an_activity_gone_upstream_after_the_list_is_a_failure_and_the_rest_are_kept(own_sb, tmp_path) -> None:
+def test_an_activity_gone_upstream_after_the_list_is_a_failure_the_rest_are_kept(own_sb, tmp_path) -> None:
     store = Store.open(tmp_path / "s.sqlite")
 
     async def go():
