@@ -357,6 +357,10 @@ def paired(report) -> None:
     report(f"goal first export >= {FIRST_GOAL:g}x (as shipped, no delay)", "met" if met_first else "NOT met")
     report(f"goal repeat >= {REPEAT_GOAL:g}x (as shipped, no delay)", "met" if met_repeat else "NOT met")
     report(f"goal repeat <= {REQUEST_GOAL} requests", "met" if requests <= REQUEST_GOAL else "NOT met")
+    for condition, result in zip(conditions, results, strict=True):
+        if condition.latency_ms > 0 and result is not None:
+            met = "met" if result[0] >= FIRST_GOAL else "NOT met"
+            report(f"first export >= {FIRST_GOAL:g}x with {condition.latency_ms:g} ms per request", met)
 
 
 PARTS = {"in_process": in_process, "paired": paired}
