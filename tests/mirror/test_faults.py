@@ -54,10 +54,9 @@ def test_transient_faults_are_retried(sb, base) -> None:
 def test_detail_failure_is_a_partial_export(sb, base) -> None:
     store, out = base
     add_activity(sb, "i100001", "i99100001", TODAY, hour=19)
-    # the four sync requests succeed, then every later request fails each of its five attempts: the new
-    # activity's intervals and streams, and the curves fetched alongside them (which of them takes a given
-    # fault depends on timing, so there are enough for all four)
-    sb.faults.enqueue("ok", "ok", "ok", "ok", *(["503"] * 20))
+    # the four sync requests succeed, then every later request fails each of its three attempts
+    # (max_retries=2): the new activity's intervals and streams, and the curves fetched alongside them
+    sb.faults.enqueue("ok", "ok", "ok", "ok", *(["503"] * 12))
     res = run_export(sb, store, out)
     sb.faults.clear()
     assert res.code == Exit.PARTIAL, (res.code, res.message)
@@ -67,6 +66,7 @@ def test_detail_failure_is_a_partial_export(sb, base) -> None:
     ints = json.loads((out / "intervals.json").read_text())
     assert ints["fetch_state"]["i99100001"]
     assert any("of activity i99100001" in f for f in res.failures), res.failures
+    assert not sb.faults._script  # every scripted fault was answered (three attempts of each request)
     # the next run fetches what was missing and is complete again
     res = run_export(sb, store, out)
     assert res.code == Exit.OK, res.failures

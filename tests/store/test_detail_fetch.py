@@ -1,9 +1,11 @@
 """The details of recent activities: every session's intervals in one bulk request (not one per activity),
-with the same content the per-activity endpoint gives, and an activity gone upstream reported, not lost."""
+with the same content the per-activity endpoint gives; an activity gone upstream or one the server cannot
+serve is reported alone, and each hundred of a bulk fetch succeeds or fails on its own."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -11,8 +13,9 @@ import pytest
 
 from icucoach.intervals import IntervalsClient
 from icucoach.sandbox import RunningSandbox, SandboxOptions, serve_in_thread
+from icucoach.sandbox.world import ActivityDetail
 from icucoach.store.db import Store
-from icucoach.store.sync import details_due, fetch_details, sync_athlete
+from icucoach.store.sync import SyncOptions, details_due, fetch_details, sync_athlete
 from mirror.sandbox_world import TODAY, settings_for
 
 
@@ -81,4 +84,58 @@ def test_an_activity_gone_upstream_after_the_list_is_a_failure_the_rest_are_kept
     kept = [str(a["id"]) for kind, a in due if kind == "intervals" and str(a["id"]) != gone]
     assert kept and all(store.intervals(i) is not None for i in kept)
     assert store.intervals(gone) is None
+    store.close()
+
+
+def test_one_activity_the_server_cannot_serve_costs_only_itself(own_sb, tmp_path) -> None:
+    """A server error caused by one activity (here its intervals raise inside the sandbox: HTTP 500) fails
+    the bulk request; the halves are asked apart, so only that activity is reported and the rest are kept,
+    with a few more requests instead of one per activity. Intervals of 200 days: two bulk requests."""
+    store = Store.open(tmp_path / "s.sqlite")
+    wide = SyncOptions(intervals_days=200, streams_days=0, terrain_days=0)
+
+    async def go():
+        async with IntervalsClient(settings_for(own_sb)) as client:
+            _, first = await sync_athlete(client, store, today=TODAY)
+            due = details_due(store, first.athlete_id, TODAY, wide)
+            world = own_sb.world.store(first.athlete_id)
+            broken = str(due[-5][1]["id"])  # in the second hundred
+            held = world.details[broken]
+            world.details[broken] = ActivityDetail(streams=held.streams, intervals=lambda: 1 / 0)
+            client.transport.journal = journal = []
+            try:
+                details = await fetch_details(client, store, first.athlete_id, TODAY, options=wide)
+            finally:
+                world.details[broken] = held
+            return broken, due, details, journal
+
+    broken, due, details, journal = asyncio.run(go())
+    assert len(due) > 100 and all(kind == "intervals" for kind, _ in due)
+    [failure] = details.failures
+    assert failure.startswith(f"intervals of activity {broken}: Intervals.icu failed with HTTP 500")
+    kept = [str(a["id"]) for _, a in due if str(a["id"]) != broken]
+    assert all(store.intervals(i) is not None for i in kept) and store.intervals(broken) is None
+    assert 3 <= len(journal) <= 2 + 2 * math.ceil(math.log2(len(due) - 100))  # not one per activity
+    store.close()
+
+
+def test_each_hundred_succeeds_or_fails_on_its_own(own_sb, tmp_path) -> None:
+    """An outage answer (503 on every attempt) of one bulk request fails its hundred only: the other's
+    intervals are stored. One request at a time makes the first hundred the one that meets the faults."""
+    store = Store.open(tmp_path / "s.sqlite")
+    wide = SyncOptions(intervals_days=200, streams_days=0, terrain_days=0, detail_concurrency=1)
+
+    async def go():
+        async with IntervalsClient(settings_for(own_sb)) as client:
+            _, first = await sync_athlete(client, store, today=TODAY)
+            due = details_due(store, first.athlete_id, TODAY, wide)
+            own_sb.faults.enqueue("503", "503", "503")  # the first request's three attempts (max_retries=2)
+            return due, await fetch_details(client, store, first.athlete_id, TODAY, options=wide)
+
+    due, details = asyncio.run(go())
+    ids = [str(a["id"]) for _, a in due]
+    assert len(ids) > 100 and not own_sb.faults._script
+    assert sorted(details.failed) == sorted(ids[:100])
+    assert all("HTTP 503" in f for f in details.failures)
+    assert all(store.intervals(i) is not None for i in ids[100:])
     store.close()

@@ -274,9 +274,13 @@ async def export_async(
         details = await details_run
         side_failures = await side if side is not None else None
     finally:
-        for task in (details_run, side):  # an interrupted run leaves no request running
-            if task is not None and not task.done():
-                task.cancel()
+        # An interrupted run leaves no request running, and what the details task fetched is stored
+        # (its own ``finally``) before this returns: the caller closes the store after us.
+        running = [t for t in (details_run, side) if t is not None and not t.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
     failures = list(details.failures)
     stamp = now or datetime.now(UTC)
     generated_at = stamp_for(athlete.get("timezone"), stamp)

@@ -29,8 +29,10 @@ from icucoach.analytics.terrain import OUTDOOR_TYPES
 from icucoach.intervals import (
     IntervalsClient,
     IntervalsError,
+    MalformedResponseError,
     NotFoundError,
     StravaRestrictedError,
+    ValidationError,
     athlete_today,
 )
 from icucoach.store import fetch_log
@@ -43,6 +45,7 @@ STREAM_TYPES = (
     *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
     *("dfa_a1", "artifacts"),  # AlphaHRV's DFA a1 and its artifact rate (intervals.json dfa blocks)
 )
+BULK_IDS = 100  # activities per intervals request (a URL of ~1 kB)
 INTERVAL_FAMILIES = frozenset({"cycling", "run", "ski", "rowing", "swim"})  # Section 11's, structured or not
 
 
@@ -231,6 +234,13 @@ def _wants_intervals(a: Json) -> bool:
     return sport_family(a.get("type")) in INTERVAL_FAMILIES
 
 
+def _may_be_one_activity(exc: IntervalsError) -> bool:
+    """Whether a failed bulk request may be the fault of one of its activities: an internal server error (not
+    retried), an answer the client cannot read, a rejected request. Not an outage, a rate limit or a refused
+    key, which asking for fewer activities would only repeat."""
+    return isinstance(exc, MalformedResponseError | ValidationError) or exc.status == 500
+
+
 def _wants_terrain(a: Json) -> bool:
     return a.get("type") in OUTDOOR_TYPES and "latlng" in (a.get("stream_types") or [])
 
@@ -291,21 +301,21 @@ async def fetch_details(
         if progress:
             progress("activity details", done[0], len(todo))
 
-    async def intervals_of(these: list[Json]) -> list[IntervalsError | None]:
-        """The intervals of ``these`` in one request per hundred ids (``GET /athlete/{id}/activities/{ids}
-        ?intervals=true``) instead of one each: under the ~10 requests/s limit every request saved is 0.1 s
-        of a first export. Each activity's outcome: None, or the error (the request's own, or not found)."""
-        if not these:
-            return []
+    async def bulk(these: list[Json]) -> list[IntervalsError | None]:
+        """One request for the intervals of ``these``; each activity's outcome: None, or the error. When the
+        request fails in a way one activity can cause (an internal error, an unreadable answer), the halves
+        are asked apart, so one broken activity costs only itself (about 2 log2 n more requests)."""
         try:
             async with gate:
                 rows = await client.get_activities(
                     [str(a["id"]) for a in these], intervals=True, athlete_id=athlete_id
                 )
         except IntervalsError as exc:
+            if len(these) > 1 and _may_be_one_activity(exc):
+                half = len(these) // 2
+                left, right = await asyncio.gather(bulk(these[:half]), bulk(these[half:]))
+                return left + right
             return [exc] * len(these)
-        finally:
-            tick(len(these))
         by_id = {str(r.id): r.model_dump(mode="json", by_alias=True) for r in rows}
         outcomes: list[IntervalsError | None] = []
         for a in these:
@@ -322,6 +332,12 @@ async def fetch_details(
                 got_intervals.append((aid, data, a.get("icu_sync_date")))
             outcomes.append(None)
         return outcomes
+
+    async def hundred(these: list[Json]) -> list[IntervalsError | None]:
+        try:
+            return await bulk(these)
+        finally:
+            tick(len(these))
 
     async def streams_of(a: Json) -> IntervalsError | None:
         """One activity's streams; the error if it failed (a Strava stub is skipped silently)."""
@@ -342,14 +358,26 @@ async def fetch_details(
     # A few at a time (the client's rate limit still applies). What arrived is stored in one transaction
     # (one commit, not one per detail), also when the run is interrupted; failures are reported in the order
     # of ``todo`` whatever order the answers came in.
-    # the one intervals request queues before the streams requests (the gate and the bucket are FIFO)
-    first = asyncio.ensure_future(intervals_of([a for kind, a in todo if kind == "intervals"]))
+    # The intervals of up to a hundred activities a request (``GET /athlete/{id}/activities/{ids}
+    # ?intervals=true``) instead of one each: under the ~10 requests/s limit every request saved is 0.1 s of
+    # a first export; each hundred succeeds or fails on its own. Their tasks are made before the streams'
+    # so they are first through the gate and the token bucket (both serve in arrival order).
+    wanted = [a for kind, a in todo if kind == "intervals"]
+    hundreds = [
+        asyncio.ensure_future(hundred(wanted[i : i + BULK_IDS])) for i in range(0, len(wanted), BULK_IDS)
+    ]
+    streams = [asyncio.ensure_future(streams_of(a)) for kind, a in todo if kind == "streams"]
     try:
-        of_streams = await asyncio.gather(*(streams_of(a) for kind, a in todo if kind == "streams"))
-        by_kind = {"intervals": iter(await first), "streams": iter(of_streams)}
+        of_intervals = [outcome for got in await asyncio.gather(*hundreds) for outcome in got]
+        by_kind = {"intervals": iter(of_intervals), "streams": iter(await asyncio.gather(*streams))}
         outcomes = [next(by_kind[kind]) for kind, _ in todo]
     finally:
-        first.cancel()  # a no-op once it is done; an interrupted run leaves no request behind
+        # an interrupted run leaves no request behind, and stores what arrived before it
+        running = [t for t in (*hundreds, *streams) if not t.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
         store.put_details(intervals=got_intervals, streams=got_streams)
         rep.fetched_intervals, rep.fetched_streams = len(got_intervals), len(got_streams)
     if todo:
