@@ -26,6 +26,12 @@ def own_sb() -> Iterator[RunningSandbox]:
         yield running
 
 
+async def _synced(client: IntervalsClient, store: Store, options: SyncOptions = SyncOptions()):
+    """A first sync of the sandbox athlete; (athlete id, the details then due)."""
+    _, report = await sync_athlete(client, store, today=TODAY)
+    return report.athlete_id, details_due(store, report.athlete_id, TODAY, options)
+
+
 def _paths(journal: list[tuple[str, str]]) -> list[str]:
     return [unquote(urlsplit(url).path) + "?" + urlsplit(url).query for url, _ in journal]
 
@@ -35,14 +41,13 @@ def test_intervals_of_every_recent_session_come_in_one_request(own_sb, tmp_path)
 
     async def go():
         async with IntervalsClient(settings_for(own_sb)) as client:
-            _, first = await sync_athlete(client, store, today=TODAY)
-            due = details_due(store, first.athlete_id, TODAY)
+            aid, due = await _synced(client, store)
             client.transport.journal = journal = []
-            details = await fetch_details(client, store, first.athlete_id, TODAY)
+            details = await fetch_details(client, store, aid, TODAY)
             client.transport.journal = None
             wanted = [str(a["id"]) for kind, a in due if kind == "intervals"]
-            one_by_one = {aid: await client.get_activity(aid, intervals=True) for aid in wanted[:3]}
-            return first.athlete_id, due, details, journal, wanted, one_by_one
+            one_by_one = {i: await client.get_activity(i, intervals=True) for i in wanted[:3]}
+            return aid, due, details, journal, wanted, one_by_one
 
     aid, due, details, journal, wanted, one_by_one = asyncio.run(go())
     paths = _paths(journal)
@@ -69,12 +74,11 @@ def test_an_activity_gone_upstream_after_the_list_is_a_failure_the_rest_are_kept
 
     async def go():
         async with IntervalsClient(settings_for(own_sb)) as client:
-            _, first = await sync_athlete(client, store, today=TODAY)
-            due = details_due(store, first.athlete_id, TODAY)
+            aid, due = await _synced(client, store)
             gone = next(str(a["id"]) for kind, a in due if kind == "intervals")
-            world = own_sb.world.store(first.athlete_id)
+            world = own_sb.world.store(aid)
             world.activities.pop(gone)
-            return gone, due, await fetch_details(client, store, first.athlete_id, TODAY)
+            return gone, due, await fetch_details(client, store, aid, TODAY)
 
     gone, due, details = asyncio.run(go())
     assert details.failures == [
@@ -96,15 +100,14 @@ def test_one_activity_the_server_cannot_serve_costs_only_itself(own_sb, tmp_path
 
     async def go():
         async with IntervalsClient(settings_for(own_sb)) as client:
-            _, first = await sync_athlete(client, store, today=TODAY)
-            due = details_due(store, first.athlete_id, TODAY, wide)
-            world = own_sb.world.store(first.athlete_id)
+            aid, due = await _synced(client, store, wide)
+            world = own_sb.world.store(aid)
             broken = str(due[-5][1]["id"])  # in the second hundred
             held = world.details[broken]
             world.details[broken] = ActivityDetail(streams=held.streams, intervals=lambda: 1 / 0)
             client.transport.journal = journal = []
             try:
-                details = await fetch_details(client, store, first.athlete_id, TODAY, options=wide)
+                details = await fetch_details(client, store, aid, TODAY, options=wide)
             finally:
                 world.details[broken] = held
             return broken, due, details, journal
@@ -127,10 +130,9 @@ def test_each_hundred_succeeds_or_fails_on_its_own(own_sb, tmp_path) -> None:
 
     async def go():
         async with IntervalsClient(settings_for(own_sb)) as client:
-            _, first = await sync_athlete(client, store, today=TODAY)
-            due = details_due(store, first.athlete_id, TODAY, wide)
+            aid, due = await _synced(client, store, wide)
             own_sb.faults.enqueue("503", "503", "503")  # the first request's three attempts (max_retries=2)
-            return due, await fetch_details(client, store, first.athlete_id, TODAY, options=wide)
+            return due, await fetch_details(client, store, aid, TODAY, options=wide)
 
     due, details = asyncio.run(go())
     ids = [str(a["id"]) for _, a in due]
