@@ -27,7 +27,7 @@ from icucoach.intervals.models import (
 from icucoach.intervals.transport import segment
 
 HistogramKind = Literal["power", "hr", "pace", "gap"]
-_IDS_PER_REQUEST = 100
+IDS_PER_REQUEST = 100  # ids per GET /athlete/{id}/activities/{ids} (a URL of ~1 kB)
 
 
 class ActivityApi(ApiBase):
@@ -69,8 +69,8 @@ class ActivityApi(ApiBase):
         wanted = [str(i) for i in ids]
         out: list[Activity] = []
         tp = list[ActivityWithIntervals] if intervals else list[Activity]
-        for start in range(0, len(wanted), _IDS_PER_REQUEST):
-            chunk = ",".join(segment(i) for i in wanted[start : start + _IDS_PER_REQUEST])
+        for start in range(0, len(wanted), IDS_PER_REQUEST):
+            chunk = ",".join(segment(i) for i in wanted[start : start + IDS_PER_REQUEST])
             out.extend(
                 await self._get(
                     tp,

@@ -35,6 +35,7 @@ from icucoach.intervals import (
     ValidationError,
     athlete_today,
 )
+from icucoach.intervals.activity_api import IDS_PER_REQUEST
 from icucoach.store import fetch_log
 from icucoach.store.db import Store, now_iso
 
@@ -45,7 +46,6 @@ STREAM_TYPES = (
     *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
     *("dfa_a1", "artifacts"),  # AlphaHRV's DFA a1 and its artifact rate (intervals.json dfa blocks)
 )
-BULK_IDS = 100  # activities per intervals request (a URL of ~1 kB)
 INTERVAL_FAMILIES = frozenset({"cycling", "run", "ski", "rowing", "swim"})  # Section 11's, structured or not
 
 
@@ -364,7 +364,8 @@ async def fetch_details(
     # so they are first through the gate and the token bucket (both serve in arrival order).
     wanted = [a for kind, a in todo if kind == "intervals"]
     hundreds = [
-        asyncio.ensure_future(hundred(wanted[i : i + BULK_IDS])) for i in range(0, len(wanted), BULK_IDS)
+        asyncio.ensure_future(hundred(wanted[i : i + IDS_PER_REQUEST]))
+        for i in range(0, len(wanted), IDS_PER_REQUEST)
     ]
     streams = [asyncio.ensure_future(streams_of(a)) for kind, a in todo if kind == "streams"]
     try:
