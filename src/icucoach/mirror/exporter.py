@@ -41,7 +41,15 @@ from icucoach.mirror.privacy import apply_privacy
 from icucoach.mirror.replay import STAMPS, count_stamps, restamp, run_message
 from icucoach.mirror.replay import generated_at as stamp_for
 from icucoach.store.db import Store
-from icucoach.store.sync import Progress, SyncOptions, SyncReport, details_due, fetch_details, sync_athlete
+from icucoach.store.sync import (
+    DetailReport,
+    Progress,
+    SyncOptions,
+    SyncReport,
+    details_due,
+    fetch_details,
+    sync_athlete,
+)
 
 if TYPE_CHECKING:  # the builders (and the analytics under them) load only when files are rebuilt
     from icucoach.mirror.context import ExportContext
@@ -204,6 +212,45 @@ async def _side_fetches(
     return files + curves
 
 
+async def _details_alongside(
+    opts: ExportOptions,
+    client: IntervalsClient,
+    store: Store,
+    athlete: Json,
+    report: SyncReport,
+    sync_opts: SyncOptions,
+    fetcher: Fetcher,
+    progress: Progress | None,
+) -> tuple[DetailReport, ExportContext | None, list[str] | None]:
+    """The activity details; when some are due (so the files will be rebuilt), the files' other inputs too,
+    fetched and computed while the details' requests are paced by the rate limit instead of after them: the
+    context's records and the analytics that read no details (returned, to be completed with the details),
+    the curves and the route files (their failures returned). Otherwise only the details, and (None, None).
+    An interrupted run leaves no task running, and the details that arrived are stored before this returns
+    (``fetch_details`` stores them as it ends): the caller closes the store after us."""
+    details_run = asyncio.ensure_future(
+        fetch_details(client, store, report.athlete_id, report.today, options=sync_opts, progress=progress)
+    )
+    early: ExportContext | None = None
+    side: asyncio.Future[list[str]] | None = None
+    try:
+        if details_due(store, report.athlete_id, report.today, sync_opts):
+            from icucoach.mirror.context import ExportContext
+
+            await asyncio.wait([details_run], timeout=EARLY_START_S)  # the first requests go out first
+            early = ExportContext.from_records(store, athlete, report.today, opts)
+            side = asyncio.ensure_future(_side_fetches(early, store, fetcher, client))
+            early.warm()
+        details = await details_run
+        return details, early, (await side if side is not None else None)
+    finally:
+        running = [t for t in (details_run, side) if t is not None and not t.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+
+
 def build_documents(
     ctx: ExportContext, store: Store, generated_at: str, previous_ftp: Any, failed: dict
 ) -> dict[str, Json]:
@@ -253,35 +300,12 @@ async def export_async(
             requests=client.request_count - start_requests,
             hint=getattr(exc, "hint", None),
         )
-    details_run = asyncio.ensure_future(
-        fetch_details(client, store, report.athlete_id, report.today, options=sync_opts, progress=progress)
-    )
     counter = [0]
     fetcher = fetch or attachment_fetcher(client, counter)
-    early: ExportContext | None = None
-    side: asyncio.Future[list[str]] | None = None
-    try:
-        if details_due(store, report.athlete_id, report.today, sync_opts):
-            # New details mean new files. Their other inputs (curves, route files, the analytics that
-            # read no details) are fetched and computed while the details' requests are paced by the
-            # rate limit, instead of after them; the requests go out first.
-            from icucoach.mirror.context import ExportContext
-
-            await asyncio.wait([details_run], timeout=EARLY_START_S)
-            early = ExportContext.from_records(store, athlete, report.today, opts)
-            side = asyncio.ensure_future(_side_fetches(early, store, fetcher, client))
-            early.warm()
-        details = await details_run
-        side_failures = await side if side is not None else None
-    finally:
-        # An interrupted run leaves no request running, and what the details task fetched is stored
-        # (its own ``finally``) before this returns: the caller closes the store after us.
-        running = [t for t in (details_run, side) if t is not None and not t.done()]
-        for task in running:
-            task.cancel()
-        if running:
-            await asyncio.wait(running)
-    failures = list(details.failures)
+    details, early, side_failures = await _details_alongside(
+        opts, client, store, athlete, report, sync_opts, fetcher, progress
+    )
+    failures = [*details.failures, *(side_failures or [])]  # a failed side fetch rules out reuse too
     stamp = now or datetime.now(UTC)
     generated_at = stamp_for(athlete.get("timezone"), stamp)
     aid = report.athlete_id
@@ -296,9 +320,8 @@ async def export_async(
 
         ctx = early or ExportContext.from_records(store, athlete, report.today, opts)
         ctx.load_details(store)
-        failures += (
-            side_failures if side_failures is not None else await _side_fetches(ctx, store, fetcher, client)
-        )
+        if side_failures is None:
+            failures += await _side_fetches(ctx, store, fetcher, client)
         ctx.failures = failures
         docs = build_documents(
             ctx, store, generated_at, read_json(opts.out_dir / "ftp_history.json"), details.failed
