@@ -50,6 +50,7 @@ from icucoach.store.sync import (
     fetch_details,
     sync_athlete,
 )
+from icucoach.tasks import cancel_and_wait
 
 if TYPE_CHECKING:  # the builders (and the analytics under them) load only when files are rebuilt
     from icucoach.mirror.context import ExportContext
@@ -244,11 +245,7 @@ async def _details_alongside(
         details = await details_run
         return details, early, (await side if side is not None else None)
     finally:
-        running = [t for t in (details_run, side) if t is not None and not t.done()]
-        for task in running:
-            task.cancel()
-        if running:
-            await asyncio.wait(running)
+        await cancel_and_wait(details_run, side)
 
 
 def build_documents(

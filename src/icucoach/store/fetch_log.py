@@ -1,5 +1,6 @@
-"""The detail-fetch ledger: per activity and detail kind (``intervals``, ``streams``), how many requests were
-made, when the first and the last were made, and whether the last one failed. It is sync state
+"""The detail-fetch ledger: per activity and detail kind (``intervals``, ``streams``), how many times a run
+asked for it (one attempt per run, whether the activity's intervals came alone or in a bulk request with
+others), when the first and the last attempt were, and whether the last one failed. It is sync state
 (``Store.set_state``), kept for activities of the last ``KEEP_DAYS`` days; intervals.json's ``fetch_state``
 reports it.
 
@@ -31,7 +32,7 @@ def record(
     when: str,
     today: date,
 ) -> None:
-    """Count one request per ``(kind, activity id, local date, failed)`` made at ``when`` (UTC ISO)."""
+    """Count one attempt per ``(kind, activity id, local date, failed)`` made at ``when`` (UTC ISO)."""
     log = load(store, athlete_id)
     for kind, aid, day, failed in attempts:
         entry = log.setdefault(aid, {"date": day})

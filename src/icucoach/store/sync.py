@@ -19,6 +19,7 @@ session from two sources) are linked with ``analytics.inputs.dedupe_activities``
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -38,6 +39,7 @@ from icucoach.intervals import (
 from icucoach.intervals.activity_api import IDS_PER_REQUEST
 from icucoach.store import fetch_log
 from icucoach.store.db import Store, now_iso
+from icucoach.tasks import cancel_and_wait
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -46,6 +48,7 @@ STREAM_TYPES = (
     *("time", "distance", "altitude", "latlng", "heartrate", "watts", "cadence", "velocity_smooth"),
     *("dfa_a1", "artifacts"),  # AlphaHRV's DFA a1 and its artifact rate (intervals.json dfa blocks)
 )
+SPLIT_BUDGET_PER_LEVEL = 4  # extra intervals requests per halving level of a failed bulk request
 INTERVAL_FAMILIES = frozenset({"cycling", "run", "ski", "rowing", "swim"})  # Section 11's, structured or not
 
 
@@ -301,19 +304,22 @@ async def fetch_details(
         if progress:
             progress("activity details", done[0], len(todo))
 
-    async def bulk(these: list[Json]) -> list[IntervalsError | None]:
+    async def bulk(these: list[Json], budget: list[int]) -> list[IntervalsError | None]:
         """One request for the intervals of ``these``; each activity's outcome: None, or the error. When the
         request fails in a way one activity can cause (an internal error, an unreadable answer), the halves
-        are asked apart, so one broken activity costs only itself (about 2 log2 n more requests)."""
+        are asked apart, so a broken activity costs only itself: 2 requests a level, 2 log2 n to find one.
+        ``budget`` (shared by the halves) caps those extra requests, so a failure of every request (a
+        server-wide 500) costs a few more requests, not 2n."""
         try:
             async with gate:
                 rows = await client.get_activities(
                     [str(a["id"]) for a in these], intervals=True, athlete_id=athlete_id
                 )
         except IntervalsError as exc:
-            if len(these) > 1 and _may_be_one_activity(exc):
+            if len(these) > 1 and _may_be_one_activity(exc) and budget[0] >= 2:
+                budget[0] -= 2
                 half = len(these) // 2
-                left, right = await asyncio.gather(bulk(these[:half]), bulk(these[half:]))
+                left, right = await asyncio.gather(bulk(these[:half], budget), bulk(these[half:], budget))
                 return left + right
             return [exc] * len(these)
         by_id = {str(r.id): r.model_dump(mode="json", by_alias=True) for r in rows}
@@ -334,8 +340,8 @@ async def fetch_details(
         return outcomes
 
     async def hundred(these: list[Json]) -> list[IntervalsError | None]:
-        try:
-            return await bulk(these)
+        try:  # enough extra requests to find two broken activities
+            return await bulk(these, [SPLIT_BUDGET_PER_LEVEL * math.ceil(math.log2(len(these)))])
         finally:
             tick(len(these))
 
@@ -373,14 +379,13 @@ async def fetch_details(
         by_kind = {"intervals": iter(of_intervals), "streams": iter(await asyncio.gather(*streams))}
         outcomes = [next(by_kind[kind]) for kind, _ in todo]
     finally:
-        # an interrupted run leaves no request behind, and stores what arrived before it
-        running = [t for t in (*hundreds, *streams) if not t.done()]
-        for task in running:
+        # An interrupted run stores what arrived (a cancelled task adds nothing more once cancelled), then
+        # leaves no request behind.
+        for task in (*hundreds, *streams):
             task.cancel()
-        if running:
-            await asyncio.wait(running)
         store.put_details(intervals=got_intervals, streams=got_streams)
         rep.fetched_intervals, rep.fetched_streams = len(got_intervals), len(got_streams)
+        await cancel_and_wait(*hundreds, *streams)
     if todo:
         made = [
             (kind, str(a["id"]), a["start_date_local"][:10], exc is not None)
