@@ -22,7 +22,7 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from icucoach.analytics.inputs import dedupe_activities, from_api_activity, sport_family
@@ -216,7 +216,9 @@ async def sync_athlete(
         {
             "synced_through": day.isoformat(),
             "oldest": min(oldest, date.fromisoformat(state.get("oldest") or oldest.isoformat())).isoformat(),
-            "last_run": now_iso(),
+            # to the microsecond: every sync writes its bookkeeping, also two within one second (a replay,
+            # which never touches the store, is told from a full run by that write)
+            "last_run": datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
             "last_full": now_iso() if is_full else state.get("last_full"),
         },
     )
