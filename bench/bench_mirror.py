@@ -299,11 +299,17 @@ def _pair(sync_py: Path | None, condition: Condition) -> tuple[tuple[Step, Step]
     return ours, theirs
 
 
-def _shown(step: Step) -> str:
+def _shown(step: Step, *, retries: bool) -> str:
+    """Time and requests; refused ones say what became of them (ours retries a 429, Section 11 does not)."""
     text = f"{step.seconds:.3f} s, {step.requests} requests"
     if step.refused:
-        text += f", {step.refused} refused (429): data missing from its files"
+        fate = "retried" if retries else "not retried: data missing from its files"
+        text += f", {step.refused} refused (429), {fate}"
     return text + (f", exit {step.exit_code}" if step.exit_code else "")
+
+
+def _caveat(theirs: Step) -> str:
+    return " (not comparable: Section 11's files lack what was refused)" if theirs.refused else ""
 
 
 def _run_condition(
@@ -312,27 +318,32 @@ def _run_condition(
     """One condition's pairs reported; (median first ratio, median repeat ratio, most repeat requests), or
     None without Section 11."""
     first_ratios, repeat_ratios, repeat_requests = [], [], []
+    caveat = ""
     for n in range(1, n_pairs + 1):
         (first, repeat), theirs = _pair(sync_py, condition)
         tag = f"{condition.label}, " + (f"pair {n}: " if n_pairs > 1 else "")
-        report(f"{tag}ours, first export", _shown(first))
-        report(f"{tag}ours, repeat with nothing new (median of {REPEATS})", _shown(repeat))
+        report(f"{tag}ours, first export", _shown(first, retries=True))
+        report(f"{tag}ours, repeat with nothing new (median of {REPEATS})", _shown(repeat, retries=True))
         repeat_requests.append(repeat.requests)
         if theirs is None:
             continue
         peer_first, peer_repeat = theirs
-        report(f"{tag}Section 11, first export", _shown(peer_first))
-        report(f"{tag}Section 11, repeat with nothing new (median of {REPEATS})", _shown(peer_repeat))
+        caveat = caveat or _caveat(peer_first) or _caveat(peer_repeat)
+        report(f"{tag}Section 11, first export", _shown(peer_first, retries=False))
+        report(
+            f"{tag}Section 11, repeat with nothing new (median of {REPEATS})",
+            _shown(peer_repeat, retries=False),
+        )
         first_ratios.append(peer_first.seconds / first.seconds)
         repeat_ratios.append(peer_repeat.seconds / repeat.seconds)
-        report(f"{tag}first export: Section 11 time / ours", first_ratios[-1], "x")
-        report(f"{tag}repeat: Section 11 time / ours", repeat_ratios[-1], "x")
+        report(f"{tag}first export: Section 11 time / ours{_caveat(peer_first)}", first_ratios[-1], "x")
+        report(f"{tag}repeat: Section 11 time / ours{_caveat(peer_repeat)}", repeat_ratios[-1], "x")
     if not first_ratios:
         return None
     first_ratio, repeat_ratio = statistics.median(first_ratios), statistics.median(repeat_ratios)
     if n_pairs > 1:
-        report(f"{condition.label}: median of {n_pairs} pairs, first export ratio", first_ratio, "x")
-        report(f"{condition.label}: median of {n_pairs} pairs, repeat ratio", repeat_ratio, "x")
+        report(f"{condition.label}: median of {n_pairs} pairs, first export ratio{caveat}", first_ratio, "x")
+        report(f"{condition.label}: median of {n_pairs} pairs, repeat ratio{caveat}", repeat_ratio, "x")
     return first_ratio, repeat_ratio, max(repeat_requests)
 
 
