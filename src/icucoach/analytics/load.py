@@ -109,6 +109,12 @@ def form_zone(form: float | None, settings: AnalyticsSettings = DEFAULT_SETTINGS
     return "high_risk"
 
 
+def fitness_zone(ctl: float, atl: float, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> str | None:
+    """The form zone of a day's CTL and ATL, on the athlete's basis: absolute form, or form % of CTL when
+    ``form_as_percent`` (None then when CTL is 0)."""
+    return form_zone(form_percent(ctl, atl) if settings.form_as_percent else ctl - atl, settings)
+
+
 def ramp_rate(ctl: Sequence[float] | np.ndarray, index: int = -1, days: int = 7) -> float | None:
     """``CTL[d] - CTL[d-days]`` (CTL points per week for 7); None without ``days`` of history."""
     arr = np.asarray(ctl, dtype=float)
@@ -252,7 +258,7 @@ def _fitness(
         Metric.of("atl", a, "load/day", **prov),
         Metric.of("form", tsb, "load/day", formula="CTL - ATL (same day)", **prov),
         Metric.of("form_percent", pct, "%", reason=None if pct is not None else "CTL is 0", **prov),
-        form_zone(pct if settings.form_as_percent else tsb, settings),
+        fitness_zone(c, a, settings),
         Metric.of(
             "ramp_rate",
             ramp,
@@ -345,9 +351,9 @@ def project(
     out = []
     for i, load in enumerate(planned_loads):
         c, a = float(ctl[i]), float(atl[i])
-        pct = form_percent(c, a)
-        zone = form_zone(pct if settings.form_as_percent else c - a, settings)
-        out.append(ProjectionDay(start + timedelta(days=i), float(load), c, a, c - a, zone))
+        out.append(
+            ProjectionDay(start + timedelta(days=i), float(load), c, a, c - a, fitness_zone(c, a, settings))
+        )
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from icucoach.analytics.chips import Chip
 from icucoach.analytics.inputs import from_api_event
-from icucoach.analytics.load import form_zone
+from icucoach.analytics.load import fitness_zone
 from icucoach.analytics.settings import DEFAULT_SETTINGS, AnalyticsSettings
 from icucoach.analytics.status import TrainingStatus
 from icucoach.analytics.triage import AthleteTriage, order_squad
@@ -250,10 +250,10 @@ def _fitness_today(
             "form": fit.form.value,
             "form_zone": fit.form_zone,
         }
-    form = None if ctl is None or atl is None else float(ctl) - float(atl)
-    pct = None if form is None or not ctl else 100.0 * form / float(ctl)
-    zone = form_zone(pct if settings.form_as_percent else form, settings)
-    return {"ctl": ctl, "atl": atl, "form": form, "form_zone": zone}
+    if ctl is None or atl is None:
+        return {"ctl": ctl, "atl": atl, "form": None, "form_zone": None}
+    c, a = float(ctl), float(atl)
+    return {"ctl": ctl, "atl": atl, "form": c - a, "form_zone": fitness_zone(c, a, settings)}
 
 
 def _next_race(snap: Snapshot) -> Json | None:
