@@ -229,13 +229,16 @@ async def _details_alongside(
     the curves and the route files (their failures returned). Otherwise only the details, and (None, None).
     An interrupted run leaves no task running, and the details that arrived are stored before this returns
     (``fetch_details`` stores them as it ends): the caller closes the store after us."""
+    due = details_due(store, report.athlete_id, report.today, sync_opts)
     details_run = asyncio.ensure_future(
-        fetch_details(client, store, report.athlete_id, report.today, options=sync_opts, progress=progress)
+        fetch_details(
+            client, store, report.athlete_id, report.today, options=sync_opts, progress=progress, due=due
+        )
     )
     early: ExportContext | None = None
     side: asyncio.Future[list[str]] | None = None
     try:
-        if details_due(store, report.athlete_id, report.today, sync_opts):
+        if due:
             from icucoach.mirror.context import ExportContext
 
             await asyncio.wait([details_run], timeout=EARLY_START_S)  # the first requests go out first

@@ -290,12 +290,13 @@ async def fetch_details(
     *,
     options: SyncOptions = SyncOptions(),
     progress: Progress | None = None,
+    due: list[tuple[str, Json]] | None = None,
 ) -> DetailReport:
     """Fetch intervals of recent endurance sessions and streams of recent activities that the store lacks
-    (or holds for an older ``icu_sync_date``). Failures are collected, never raised: the caller reports a
-    partial export and keeps whatever is cached."""
+    (or holds for an older ``icu_sync_date``): ``due``, when the caller has asked ``details_due`` already.
+    Failures are collected, never raised: the caller reports a partial export and keeps whatever is cached."""
     rep = DetailReport()
-    todo = details_due(store, athlete_id, today, options)
+    todo = details_due(store, athlete_id, today, options) if due is None else due
     gate = asyncio.Semaphore(options.detail_concurrency)
     done = [0]
     got_intervals: list[tuple[str, Json, str | None]] = []
