@@ -27,6 +27,7 @@ RUN = {
     "pace_units": "MINS_KM",
     "pace_zones": [77.5, 87.7, 94.3, 100.0, 103.4, 111.5, 999.0],
 }
+SWIM = {"types": ["Swim"], "threshold_pace": 1.0, "pace_units": "SECS_100M"}
 THRESHOLD_4X8 = "Warmup\n- 10m 60%\n\nMain set 4x\n- 8m 95-105%\n- 4m 55%\n\nCooldown\n- 10m 50%"
 
 
@@ -122,6 +123,22 @@ def test_pace_reps_say_how_many_seconds_slower() -> None:
     assert r.decoupling_source == "intervals" and r.decoupling_pct is not None
 
 
+def test_a_step_without_a_target_says_the_unit_of_what_was_held() -> None:
+    """A swim's rest steps have no target: what was held still has the session's unit (the review page showed
+    a bare "0")."""
+    doc = _doc("Main set 2x\n- 100mtr 100% Pace\n- 20s intensity=rest\n", "Swim", SWIM)
+    laps = []
+    for _ in range(2):
+        laps += [
+            _lap("WORK", 105, hr=160, distance=100.0, average_speed=100 / 105),
+            _lap("RECOVERY", 20, hr=140, distance=0.0, average_speed=0.0),
+        ]
+    r = review_steps(doc, _numbered(laps), sport_settings=SWIM, activity={"type": "Swim"})
+    rests = [s for s in r.steps if s.kind == "recovery"]
+    assert rests and all(s.target_unit is None and s.actual_unit == "m_s" for s in rests)
+    assert all(s.to_dict()["actual_unit"] == "m_s" for s in r.steps if s.actual is not None)
+
+
 def test_hr_plan_is_judged_on_heart_rate() -> None:
     doc = _doc("Main set 3x\n- 15m 97% LTHR\n- 5m 79% LTHR\n", "Ride", RIDE)
     # 97 % of 165 = 160.05 bpm: widened 152.05-168.05
@@ -204,6 +221,15 @@ def test_no_workout_doc_lists_laps_not_judged() -> None:
     assert all(s.verdict == "not_judged" and not s.planned and s.target_basis is None for s in r.steps)
     assert [s.kind for s in r.steps] == ["recovery", "work", "recovery", "work", "recovery", "recovery"]
     assert (r.reps_hit, r.reps_total, r.basis) == (0, 0, None)
+
+
+def test_an_unplanned_session_has_no_reps_to_judge_or_fade() -> None:
+    """Work laps of a session with no plan are extra laps: no "0 of 10 reps", no fade "from rep None"."""
+    laps = _numbered([_lap("WORK", 600, 250 - i, 150 + i) for i in range(6)])
+    r = review_steps(None, laps, sport_settings=RIDE, activity=RIDE_ACTIVITY)
+    assert r.steps and not any(s.planned for s in r.steps) and r.reps_total == 0
+    assert r.rep_fade_pct is None and not any("None" in n or "reps on target" in n for n in r.notes)
+    assert "No planned steps: the 6 recorded laps are listed, not judged." in r.notes
 
 
 def test_no_laps_nothing_is_missed() -> None:

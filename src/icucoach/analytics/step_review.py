@@ -75,6 +75,9 @@ class StepResult:
     max_hr_bpm: float | None = None
     gradient_pct: float | None = None  # average gradient over the step (terrain explains a slow rep)
     planned: bool = True  # False for an extra lap
+    actual_unit: str | None = (
+        None  # the unit of ``actual`` (the session's basis), also for a step without a target
+    )
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -365,6 +368,7 @@ def _result(
         target_hi=hi,
         target_unit=UNITS.get(basis or "") if p is not None and p.target is not None else None,
         actual=actual,
+        actual_unit=UNITS.get(basis or "") if actual is not None else None,
         actual_hr_bpm=d.hr if d else None,
         verdict=verdict,
         delta_pct=delta,
@@ -388,8 +392,8 @@ def _output(s: StepResult, family: str) -> float | None:
 
 def _fade_group(steps: Sequence[StepResult]) -> list[StepResult]:
     groups: dict[tuple[Any, ...], list[StepResult]] = {}
-    for s in steps:
-        if s.kind == "work" and s.actual_duration_s is not None:
+    for s in steps:  # planned reps only: an extra lap has no rep number and no target to fade from
+        if s.kind == "work" and s.planned and s.actual_duration_s is not None:
             groups.setdefault((s.target_lo, s.target_hi, s.planned_duration_s), []).append(s)
     best = max(groups.values(), key=len, default=[])
     return best if len(best) >= 2 else []
@@ -436,7 +440,7 @@ def _notes(
     notes: list[str] = []
     if review_steps and all(s.actual_duration_s is None for s in review_steps):
         notes.append("The activity has no recorded laps to compare with the plan.")
-    work = [s for s in review_steps if s.kind == "work"]
+    work = [s for s in review_steps if s.kind == "work" and s.planned]  # the reps of the plan, as reps_total
     if work:
         hit = sum(1 for s in work if s.verdict == "hit")
         parts = [f"{n} {v}" for v in ("over", "under", "missed") if (n := sum(s.verdict == v for s in work))]
@@ -446,7 +450,11 @@ def _notes(
         if s.verdict == "missed":
             notes.append(f"{s.label} is not in the recorded laps.")
     extra = sum(1 for s in review_steps if not s.planned)
-    if extra:
+    if extra and extra == len(review_steps):
+        notes.append(
+            f"No planned steps: the {extra} recorded lap{'s are' if extra > 1 else ' is'} listed, not judged."
+        )
+    elif extra:
         notes.append(f"{extra} recorded lap{'s' if extra > 1 else ''} matched no planned step.")
     if fade is not None and group:
         a, b = group[0], group[-1]

@@ -156,7 +156,16 @@ async def icu_athlete_week(
     )
 
 
-_STEP_KEYS = ("label", "verdict", "target_lo", "target_hi", "target_unit", "actual", "delta_pct")
+_STEP_KEYS = (
+    "label",
+    "verdict",
+    "target_lo",
+    "target_hi",
+    "target_unit",
+    "actual",
+    "actual_unit",
+    "delta_pct",
+)
 
 
 @tool(

@@ -198,7 +198,9 @@ async def review_page(request: Request, provider: Provider) -> Response:
             f"{source.name or source.athlete_id} has no activity {activity_id[:40]} that can be reviewed.",
             "Open the session from the athlete's week or the feed.",
         )
-    chart = themed(charts.review_chart, review.steps) if review.steps.steps else None
+    # nothing to draw without a target or a held value on the plan's basis (an unplanned session's laps)
+    drawn = any(st.target_lo is not None or st.actual is not None for st in review.steps.steps)
+    chart = themed(charts.review_chart, review.steps) if drawn else None
     units = _pace_units(review)
     try:
         day = date.fromisoformat(str(review.activity.get("date_local") or "")[:10])
