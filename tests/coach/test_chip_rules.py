@@ -108,3 +108,11 @@ def test_the_volume_chart_draws_withheld_weeks_as_gaps() -> None:
     weeks = [D0 + timedelta(days=7 * i) for i in range(3)]
     svg = volume_chart(weeks, {"Ride": [1.0, None, 0.0]})
     assert "1.0 h in all; 1 week(s) without time data (metrics withheld)" in svg
+
+
+def test_a_session_planned_later_in_the_week_is_not_called_planned_today() -> None:
+    """The week page listed Tuesday's to Sunday's sessions as "planned today" on a Monday."""
+    tomorrow = D0 + timedelta(days=1)
+    chips = session_chips([_workout(1, D0), _workout(2, tomorrow)], [], D0, tomorrow, D0, [RIDE])
+    assert [c.kind for c in chips] == ["pending", "pending"]
+    assert all(c.sentence == "4x8: planned, not done yet" for c in chips)

@@ -239,7 +239,7 @@ class Chip:
         if self.kind == "missed":
             return f"{what}: missed"
         if self.kind == "pending":
-            return f"{what}: planned today, not done yet"
+            return f"{what}: planned, not done yet"  # today or a later day of the week
         if self.kind == "sick":
             return f"{what}: not done, sick or injured" if self.planned_id else "sick or injured"
         if self.kind == "race":

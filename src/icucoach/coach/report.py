@@ -32,7 +32,7 @@ GLYPHS: dict[str, tuple[str, str]] = {
     "unplanned": ("◆", "unplanned"),
     "race": ("★", "race"),
     "sick": ("✚", "sick or injured"),
-    "pending": ("·", "planned today, not done yet"),
+    "pending": ("·", "planned, not done yet"),
 }
 RICH_STYLE = {
     "green": "green",
